@@ -1,0 +1,163 @@
+//! The subcommands: each reads its settings and runs.
+
+use anyhow::Context;
+use chrono::Utc;
+use rand::RngCore;
+
+use crate::auth::jwt::{Claims, JwtKeys};
+use crate::config::{
+    AuthSettings, Command, DatabaseSettings, SeedArgs, ServeArgs, TokenArgs, TokenRole,
+};
+use crate::graphql::build_schema;
+use crate::service::demo;
+use crate::startup::{self, Application, Settings};
+
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) if args.demo => serve_demo(args).await,
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(database) => {
+            let db = startup::connect(&database).await?;
+            startup::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", schema_sdl());
+            Ok(())
+        }
+        Command::Token(args) => {
+            println!("{}", mint(&args)?);
+            Ok(())
+        }
+        Command::SeedDemo(args) => seed_demo(args).await,
+    }
+}
+
+/// The SDL `cadence schema` prints and `schema.graphql` holds.
+pub fn schema_sdl() -> String {
+    build_schema(&Default::default()).sdl()
+}
+
+fn mint(args: &TokenArgs) -> anyhow::Result<String> {
+    let keys = JwtKeys::from_settings(&args.auth)?;
+    let mut claims = Claims::new(&args.sub, Utc::now(), args.ttl);
+    match args.role {
+        Some(TokenRole::HrAdmin) => claims.roles.push("hr_admin".into()),
+        Some(TokenRole::Integration) => claims.roles.push("integration".into()),
+        None => {}
+    }
+    claims.scope = args.scope.clone();
+    keys.mint(claims)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(Settings {
+        bind: args.bind.clone(),
+        workers: args.workers,
+        database: args.database,
+        auth: args.auth,
+        limits: args.limits,
+    })
+    .await?;
+    tracing::info!(port = app.port(), "listening");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// `serve --demo`: a throwaway database and secret, a generated company, printed tokens.
+async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("creating a directory for the demo database")?;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+    let database = DatabaseSettings {
+        url,
+        ..args.database.clone()
+    };
+    let mut secret = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut secret);
+    let auth = AuthSettings {
+        jwt_secret: Some(secret.iter().map(|b| format!("{b:02x}")).collect()),
+        ..args.auth.clone()
+    };
+    let db = startup::connect(&database).await?;
+    startup::migrate(&db).await?;
+    let started = std::time::Instant::now();
+    let company = demo::seed(&db, args.demo_people, 42, Utc::now()).await?;
+    tracing::info!(people = company.people, elapsed = ?started.elapsed(), "demo company generated");
+
+    let keys = JwtKeys::from_settings(&auth)?;
+    let ttl = std::time::Duration::from_secs(12 * 3600);
+    let token = |sub: &str, role: Option<&str>, scope: Option<&str>| -> anyhow::Result<String> {
+        let mut claims = Claims::new(sub, Utc::now(), ttl);
+        claims.roles.extend(role.map(String::from));
+        claims.scope = scope.map(String::from);
+        keys.mint(claims)
+    };
+    let app = Application::build_with_db(
+        Settings {
+            bind: args.bind.clone(),
+            workers: args.workers,
+            database,
+            auth: auth.clone(),
+            limits: args.limits,
+        },
+        db,
+    )
+    .await?;
+    let host = args.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+    println!(
+        "Cadence demo: {} people, database in {}",
+        company.people,
+        dir.path().display()
+    );
+    println!("GraphiQL:    http://{host}:{}/graphql", app.port());
+    println!("Tokens (valid 12 hours; send as `Authorization: Bearer <token>`):");
+    println!(
+        "  HR admin    ({}): {}",
+        company.hr_admin,
+        token(&company.hr_admin, Some("hr_admin"), None)?
+    );
+    println!(
+        "  director    ({}): {}",
+        company.director,
+        token(&company.director, None, None)?
+    );
+    println!(
+        "  manager     ({}): {}",
+        company.manager,
+        token(&company.manager, None, None)?
+    );
+    println!(
+        "  employee    ({}): {}",
+        company.employee,
+        token(&company.employee, None, None)?
+    );
+    println!(
+        "  integration (hris-sync): {}",
+        token(
+            "hris-sync",
+            Some("integration"),
+            Some("org:read org:write meetings:read meetings:write")
+        )?
+    );
+    app.run_until_stopped().await?;
+    drop(dir);
+    Ok(())
+}
+
+async fn seed_demo(args: SeedArgs) -> anyhow::Result<()> {
+    let db = startup::connect(&args.database).await?;
+    startup::migrate(&db).await?;
+    let started = std::time::Instant::now();
+    let company = demo::seed(&db, args.people, args.seed, Utc::now()).await?;
+    println!(
+        "seeded {} people in {:.1?}; try tokens for HR admin {}, director {}, manager {}, employee {}",
+        company.people,
+        started.elapsed(),
+        company.hr_admin,
+        company.director,
+        company.manager,
+        company.employee
+    );
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Command line and environment configuration. Every option reads a `CADENCE_*` variable
+//! (`DATABASE_URL` for the database), and `.env` is read when present.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Cadence: a GraphQL API over an organisation's org chart and its one-on-one meetings.
+#[derive(Debug, Parser)]
+#[command(name = "cadence", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrations are applied at start).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseSettings),
+    /// Print the GraphQL schema (SDL) to stdout.
+    Schema,
+    /// Mint a signed access token, for development and scripts.
+    Token(TokenArgs),
+    /// Fill an empty database with a generated demo company.
+    SeedDemo(SeedArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "CADENCE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Start on a fresh temporary database filled with a demo company, with an ephemeral
+    /// signing secret; prints ready-to-use tokens. Never touches DATABASE_URL.
+    #[arg(long, env = "CADENCE_DEMO")]
+    pub demo: bool,
+    /// Number of people in the `--demo` company.
+    #[arg(long, env = "CADENCE_DEMO_PEOPLE", default_value_t = 1000)]
+    pub demo_people: usize,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CADENCE_WORKERS")]
+    pub workers: Option<usize>,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+    #[command(flatten)]
+    pub limits: LimitSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Database URL: `sqlite://file.db?mode=rwc` or `postgres://user@host/db`.
+    #[arg(
+        long = "database-url",
+        env = "DATABASE_URL",
+        default_value = "sqlite://cadence.db?mode=rwc"
+    )]
+    pub url: String,
+    /// Maximum pooled database connections.
+    #[arg(long, env = "CADENCE_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub max_connections: u32,
+    /// Longest a single SQL statement may run (PostgreSQL `statement_timeout`).
+    #[arg(long, env = "CADENCE_DB_STATEMENT_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub statement_timeout: Duration,
+}
+
+impl DatabaseSettings {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 10,
+            statement_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// HS256 signing secret (at least 32 bytes).
+    #[arg(long, env = "CADENCE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Required `iss` claim, when set.
+    #[arg(long, env = "CADENCE_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` claim, when set.
+    #[arg(long, env = "CADENCE_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LimitSettings {
+    /// Largest accepted request body in bytes (413 above).
+    #[arg(long, env = "CADENCE_BODY_LIMIT", default_value_t = 4 * 1024 * 1024)]
+    pub body_limit: usize,
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "CADENCE_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+    /// Highest query cost: a connection costs 2 + `first` × its children's cost.
+    #[arg(long, env = "CADENCE_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "CADENCE_MAX_DIRECTIVES", default_value_t = 5)]
+    pub max_directives: usize,
+    /// Most operations in a batched (JSON array) request; 0 turns batching off.
+    #[arg(long, env = "CADENCE_MAX_BATCH", default_value_t = 0)]
+    pub max_batch: usize,
+    /// Longest a request may execute before it is abandoned.
+    #[arg(long, env = "CADENCE_EXECUTION_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub execution_timeout: Duration,
+    /// Serve introspection and GraphiQL (`--introspection false` turns both off).
+    #[arg(long, env = "CADENCE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            body_limit: 4 * 1024 * 1024,
+            max_depth: 15,
+            max_complexity: 50_000,
+            max_directives: 5,
+            max_batch: 0,
+            execution_timeout: Duration::from_secs(10),
+            introspection: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenRole {
+    /// A person with HR administrator rights.
+    HrAdmin,
+    /// A system integration (HRIS, calendar sync); give it `--scope`.
+    Integration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The `sub` claim: a person's externalId, or an integration's client name.
+    #[arg(long)]
+    pub sub: String,
+    /// Role carried in the `roles` claim.
+    #[arg(long, value_enum)]
+    pub role: Option<TokenRole>,
+    /// Space-separated scopes for an integration, e.g. "org:read org:write".
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Lifetime of the token, e.g. 30m, 1h, 7d.
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Number of people in the generated company.
+    #[arg(long, env = "CADENCE_SEED_PEOPLE", default_value_t = 10_000)]
+    pub people: usize,
+    /// Random seed: the same seed gives the same company.
+    #[arg(long, env = "CADENCE_SEED", default_value_t = 42)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}

@@ -1,0 +1,5 @@
+//! Pure value types and rules: no database, no GraphQL.
+
+pub mod employment;
+pub mod hierarchy;
+pub mod paging;

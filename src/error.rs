@@ -1,0 +1,111 @@
+//! The one error type of the service and its mapping to GraphQL `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+/// A problem with one field of the client's input, e.g. `input.people[3].email`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{}", describe_problems(.0))]
+    BadInput(Vec<InputProblem>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error")]
+    Db(#[from] DbErr),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+fn describe_problems(problems: &[InputProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadInput(vec![InputProblem {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn unauthenticated() -> Self {
+        AppError::Unauthenticated("a valid access token is required".into())
+    }
+
+    pub fn forbidden(what: impl Into<String>) -> Self {
+        AppError::Forbidden(what.into())
+    }
+
+    /// The `extensions.code` clients branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Turns unique-key violations into `Conflict`; every other database error stays internal.
+    pub fn from_db(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::Conflict("a record with the same unique key already exists".into())
+            }
+            _ => AppError::Db(err),
+        }
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        // Internal causes are logged (inside the request's span, which carries the request
+        // id) and never shown: the HTTP layer adds the request id to the client's error.
+        match self {
+            AppError::Db(err) => tracing::error!(error = %err, "database error"),
+            AppError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "internal error")
+            }
+            _ => {}
+        }
+        let message = self.to_string();
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            if let AppError::BadInput(problems) = self {
+                let fields: Vec<async_graphql::Value> = problems
+                    .iter()
+                    .map(|p| {
+                        let mut obj = async_graphql::indexmap::IndexMap::new();
+                        obj.insert(async_graphql::Name::new("field"), p.field.clone().into());
+                        obj.insert(
+                            async_graphql::Name::new("message"),
+                            p.message.clone().into(),
+                        );
+                        async_graphql::Value::Object(obj)
+                    })
+                    .collect();
+                ext.set("problems", fields);
+            }
+        })
+    }
+}

@@ -1,0 +1,83 @@
+//! Per-request context: the viewer, the request's "now", the database and the DataLoaders.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::loaders::{
+    ManagementChainLoader, ManagerOfLoader, PersonLoader, RelativesLoader, TeamLoader,
+};
+use crate::auth::Viewer;
+use crate::domain::employment::truncate;
+use crate::error::AppError;
+
+/// What every loader needs: where to read and on whose behalf.
+#[derive(Clone)]
+pub struct LoaderEnv {
+    pub db: DatabaseConnection,
+    pub viewer: Viewer,
+}
+
+pub struct Loaders {
+    pub person: DataLoader<PersonLoader>,
+    pub team: DataLoader<TeamLoader>,
+    pub manager_of: DataLoader<ManagerOfLoader>,
+    pub management_chain: DataLoader<ManagementChainLoader>,
+    pub relatives: DataLoader<RelativesLoader>,
+}
+
+impl Loaders {
+    fn new(env: &LoaderEnv) -> Self {
+        let spawn = |fut| {
+            tokio::spawn(fut);
+        };
+        Self {
+            person: DataLoader::new(PersonLoader(env.clone()), spawn),
+            team: DataLoader::new(TeamLoader(env.clone()), spawn),
+            manager_of: DataLoader::new(ManagerOfLoader(env.clone()), spawn),
+            management_chain: DataLoader::new(ManagementChainLoader(env.clone()), spawn),
+            relatives: DataLoader::new(RelativesLoader(env.clone()), spawn),
+        }
+    }
+}
+
+pub struct RequestContext {
+    pub db: DatabaseConnection,
+    pub viewer: Viewer,
+    /// The instant this request runs at: the default `asOf`, the time of writes.
+    pub now: DateTime<Utc>,
+    pub loaders: Loaders,
+}
+
+impl RequestContext {
+    pub fn new(db: DatabaseConnection, viewer: Viewer, now: DateTime<Utc>) -> Self {
+        let env = LoaderEnv {
+            db: db.clone(),
+            viewer: viewer.clone(),
+        };
+        Self {
+            loaders: Loaders::new(&env),
+            db,
+            viewer,
+            now: truncate(now),
+        }
+    }
+
+    pub fn of<'a>(ctx: &Context<'a>) -> &'a RequestContext {
+        ctx.data_unchecked::<RequestContext>()
+    }
+
+    /// The instant a hierarchy question is asked at: `as_of`, else now.
+    pub fn as_of(&self, as_of: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        as_of.map_or(self.now, truncate)
+    }
+}
+
+/// Loader errors are shared between the fields that awaited the same batch.
+pub fn loader_error(err: Arc<AppError>) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    err.as_ref().extend()
+}

@@ -1,0 +1,75 @@
+//! Opaque global IDs (`base64url("Person:42")`) and page cursors.
+
+use async_graphql::ID;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Person,
+    Team,
+}
+
+impl NodeKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            NodeKind::Person => "Person",
+            NodeKind::Team => "Team",
+        }
+    }
+
+    fn from_prefix(s: &str) -> Option<NodeKind> {
+        match s {
+            "Person" => Some(NodeKind::Person),
+            "Team" => Some(NodeKind::Team),
+            _ => None,
+        }
+    }
+}
+
+pub fn encode(kind: NodeKind, id: i64) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.prefix())))
+}
+
+/// Decodes any global ID; malformed IDs are BAD_USER_INPUT naming `field`.
+pub fn decode(id: &ID, field: &str) -> AppResult<(NodeKind, i64)> {
+    URL_SAFE_NO_PAD
+        .decode(id.as_str())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|s| {
+            let (prefix, n) = s.split_once(':')?;
+            Some((NodeKind::from_prefix(prefix)?, n.parse::<i64>().ok()?))
+        })
+        .ok_or_else(|| AppError::bad_input(field, "is not a valid ID"))
+}
+
+/// The database id behind a global ID of `kind`; `None` for an ID of another kind, so that
+/// lookups answer null.
+pub fn lookup(id: &ID, kind: NodeKind, field: &str) -> AppResult<Option<i64>> {
+    let (found, n) = decode(id, field)?;
+    Ok((found == kind).then_some(n))
+}
+
+/// The database id behind a global ID that must be of `kind` (an input reference).
+pub fn expect(id: &ID, kind: NodeKind, field: &str) -> AppResult<i64> {
+    lookup(id, kind, field)?
+        .ok_or_else(|| AppError::bad_input(field, format!("is not a {} ID", kind.prefix())))
+}
+
+/// Cursor of the item at zero-based position `index` in a list.
+pub fn cursor(index: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cursor:{index}"))
+}
+
+/// Position of the item a cursor points at; anything else is BAD_USER_INPUT.
+pub fn decode_cursor(cursor: &str, field: &str) -> AppResult<u64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|s| s.strip_prefix("cursor:")?.parse::<u64>().ok())
+        .ok_or_else(|| AppError::bad_input(field, "is not a valid cursor"))
+}

@@ -1,0 +1,34 @@
+//! DataLoaders: one per (entity, key). Each batches the keys one request asks for into a
+//! single service call, so the statements a query runs depend on its shape, not on its rows.
+
+mod management_chain;
+mod manager_of;
+mod person;
+mod relatives;
+mod team;
+
+pub use management_chain::{ChainOf, ManagementChainLoader};
+pub use manager_of::{ManagerOf, ManagerOfLoader};
+pub use person::PersonLoader;
+pub use relatives::{RelativesLoader, RelativesOf};
+pub use team::TeamLoader;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::error::AppError;
+
+pub type LoadResult<K, V> = Result<HashMap<K, V>, Arc<AppError>>;
+
+/// Groups keys by the part every statement shares (e.g. the `asOf` instant).
+pub(crate) fn group_by<K: Clone, G: Hash + Eq>(
+    keys: &[K],
+    group: impl Fn(&K) -> G,
+) -> HashMap<G, Vec<K>> {
+    let mut groups: HashMap<G, Vec<K>> = HashMap::new();
+    for key in keys {
+        groups.entry(group(key)).or_default().push(key.clone());
+    }
+    groups
+}

@@ -1,0 +1,15 @@
+//! The GraphQL layer: types, resolvers (a few lines each: context → one service call →
+//! mapping), DataLoaders, and the mapping of service errors to `extensions.code`.
+
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+pub mod people;
+pub mod scalars;
+pub mod schema;
+pub mod teams;
+
+pub use context::RequestContext;
+pub use schema::{CadenceSchema, build_schema};

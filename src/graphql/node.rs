@@ -1,0 +1,39 @@
+//! The Relay `Node` interface and `node(id:)`.
+
+use async_graphql::{Context, ID, Interface, Object, ResultExt};
+
+use super::context::RequestContext;
+use super::ids::{self, NodeKind};
+use super::people::Person;
+use super::teams::Team;
+use crate::service;
+
+/// An object with a global ID that `node(id:)` can fetch again.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global ID."))]
+pub enum Node {
+    Person(Person),
+    Team(Team),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by global ID; null when there is none.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        let rc = RequestContext::of(ctx);
+        let (kind, id) = ids::decode(&id, "id").extend()?;
+        Ok(match kind {
+            NodeKind::Person => service::people::get(&rc.db, &rc.viewer, id)
+                .await
+                .extend()?
+                .map(|p| Node::Person(Person(p))),
+            NodeKind::Team => service::teams::get(&rc.db, &rc.viewer, id)
+                .await
+                .extend()?
+                .map(|t| Node::Team(Team(t))),
+        })
+    }
+}

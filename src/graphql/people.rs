@@ -1,0 +1,393 @@
+//! People in GraphQL: the `Person` type with its hierarchy fields, people queries and the
+//! `upsertPeople` mutation.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::person;
+
+use super::connection::{PersonConnection, connection_cost, page_args};
+use super::context::{RequestContext, loader_error};
+use super::ids::{self, NodeKind};
+use super::loaders::{ChainOf, ManagerOf, RelativesOf};
+use super::scalars::Date;
+use super::teams::Team;
+use crate::domain::employment::is_employed;
+use crate::service;
+use crate::service::org::Relatives;
+
+/// Someone in the organisation, current or former.
+#[derive(Debug, Clone)]
+pub struct Person(pub person::Model);
+
+impl Person {
+    async fn relatives(
+        &self,
+        ctx: &Context<'_>,
+        relatives: Relatives,
+        as_of: Option<DateTime<Utc>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        let rc = RequestContext::of(ctx);
+        let key = RelativesOf {
+            person: self.0.id,
+            relatives,
+            as_of: rc.as_of(as_of),
+            page: page_args(first, after.as_deref()).extend()?,
+        };
+        let page = rc
+            .loaders
+            .relatives
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
+        let page = page.unwrap_or_else(|| crate::domain::paging::PageOf::empty(key.page));
+        Ok(PersonConnection::from_page(page, Person))
+    }
+}
+
+#[Object]
+impl Person {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeKind::Person, self.0.id)
+    }
+
+    /// The HRIS identifier (unique).
+    async fn external_id(&self) -> Option<&str> {
+        Some(&self.0.external_id)
+    }
+
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Work email (unique, lower case).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// Job title.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+
+    /// IANA time zone, e.g. `Europe/Berlin`.
+    async fn timezone(&self) -> Option<&str> {
+        self.0.timezone.as_deref()
+    }
+
+    /// First day of employment.
+    async fn start_date(&self) -> Option<Date> {
+        self.0.start_date.map(Date)
+    }
+
+    /// Last day of employment (inclusive); null while employed.
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
+    }
+
+    /// Whether the person is employed at `asOf` (default: now).
+    async fn active(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> bool {
+        let at = RequestContext::of(ctx).as_of(as_of);
+        is_employed(self.0.start_date, self.0.end_date, at)
+    }
+
+    /// The team the person belongs to.
+    async fn team(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Team>> {
+        let Some(team_id) = self.0.team_id else {
+            return Ok(None);
+        };
+        let rc = RequestContext::of(ctx);
+        let team = rc
+            .loaders
+            .team
+            .load_one(team_id)
+            .await
+            .map_err(loader_error)?;
+        Ok(team.map(Team))
+    }
+
+    /// The manager at `asOf` (default: now); null at the top of the org, outside the org
+    /// then, or when the manager was no longer employed.
+    async fn manager(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Option<Person>> {
+        let rc = RequestContext::of(ctx);
+        let key = ManagerOf {
+            person: self.0.id,
+            as_of: rc.as_of(as_of),
+        };
+        let manager = rc
+            .loaders
+            .manager_of
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
+        Ok(manager.map(Person))
+    }
+
+    /// Everyone above the person at `asOf`, nearest manager first.
+    async fn management_chain(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Vec<Person>> {
+        let rc = RequestContext::of(ctx);
+        let key = ChainOf {
+            person: self.0.id,
+            as_of: rc.as_of(as_of),
+        };
+        let chain = rc
+            .loaders
+            .management_chain
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
+        Ok(chain.unwrap_or_default().into_iter().map(Person).collect())
+    }
+
+    /// People whose manager is this person at `asOf`, by name.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn direct_reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        self.relatives(ctx, Relatives::DIRECT_REPORTS, as_of, first, after)
+            .await
+    }
+
+    /// Everyone below this person at `asOf`, down to `depth` levels (default: all), level by
+    /// level, by name within a level.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "How many levels down (1 = direct reports; default: all).")] depth: Option<
+            i32,
+        >,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        let depth = match depth {
+            Some(d) if d < 1 => {
+                return Err(crate::error::AppError::bad_input(
+                    "depth",
+                    "must be at least 1",
+                ))
+                .extend();
+            }
+            d => d.map(|d| d as u32),
+        };
+        self.relatives(ctx, Relatives::reports(depth), as_of, first, after)
+            .await
+    }
+
+    /// The direct reports of this person's direct reports at `asOf`.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn skip_level_reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        self.relatives(ctx, Relatives::SKIP_LEVEL_REPORTS, as_of, first, after)
+            .await
+    }
+
+    /// Others with the same manager at `asOf`.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn peers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<PersonConnection> {
+        self.relatives(ctx, Relatives::Peers, as_of, first, after)
+            .await
+    }
+}
+
+/// Conditions on `people`; all given ones must hold.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct PersonFilter {
+    /// Case-insensitive part of the name.
+    pub name_contains: Option<String>,
+    /// Members of this team.
+    pub team_id: Option<ID>,
+    /// Current direct reports of this manager.
+    pub manager_id: Option<ID>,
+    /// Employed now (true) or not (false); absent lists everyone.
+    pub active: Option<bool>,
+}
+
+impl PersonFilter {
+    fn into_service(self) -> crate::error::AppResult<service::people::PersonFilter> {
+        Ok(service::people::PersonFilter {
+            name_contains: self.name_contains,
+            team_id: self
+                .team_id
+                .map(|id| ids::expect(&id, NodeKind::Team, "filter.teamId"))
+                .transpose()?,
+            manager_id: self
+                .manager_id
+                .map(|id| ids::expect(&id, NodeKind::Person, "filter.managerId"))
+                .transpose()?,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// The person the access token belongs to; null for an integration.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let rc = RequestContext::of(ctx);
+        crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
+        let Some(id) = rc.viewer.person_id() else {
+            return Ok(None);
+        };
+        let person = service::people::get(&rc.db, &rc.viewer, id)
+            .await
+            .extend()?;
+        Ok(person.map(Person))
+    }
+
+    /// A person by global ID; null when there is none.
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
+        let rc = RequestContext::of(ctx);
+        let Some(id) = ids::lookup(&id, NodeKind::Person, "id").extend()? else {
+            crate::auth::policy::ensure_can_read_org(&rc.viewer).extend()?;
+            return Ok(None);
+        };
+        let person = service::people::get(&rc.db, &rc.viewer, id)
+            .await
+            .extend()?;
+        Ok(person.map(Person))
+    }
+
+    /// A person by HRIS identifier; null when there is none.
+    async fn person_by_external_id(
+        &self,
+        ctx: &Context<'_>,
+        external_id: String,
+    ) -> async_graphql::Result<Option<Person>> {
+        let rc = RequestContext::of(ctx);
+        let person = service::people::by_external_id(&rc.db, &rc.viewer, &external_id)
+            .await
+            .extend()?;
+        Ok(person.map(Person))
+    }
+
+    /// Everyone (current and former, unless `filter.active` says otherwise), by name.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+        filter: Option<PersonFilter>,
+    ) -> async_graphql::Result<PersonConnection> {
+        let rc = RequestContext::of(ctx);
+        let page = page_args(first, after.as_deref()).extend()?;
+        let filter = filter.unwrap_or_default().into_service().extend()?;
+        let found = service::people::list(&rc.db, &rc.viewer, &filter, page, rc.now)
+            .await
+            .extend()?;
+        Ok(PersonConnection::from_page(found, Person))
+    }
+}
+
+/// One person's full record from the HRIS. Optional fields left out are cleared.
+#[derive(Debug, Clone, InputObject)]
+pub struct PersonInput {
+    /// HRIS identifier: the key that makes re-sending idempotent.
+    pub external_id: String,
+    pub name: String,
+    pub email: String,
+    pub title: Option<String>,
+    /// IANA time zone, e.g. `Europe/Berlin`.
+    pub timezone: Option<String>,
+    pub team_external_id: Option<String>,
+    /// The manager's externalId (in this batch or already stored); null: top of the org.
+    pub manager_external_id: Option<String>,
+    pub start_date: Option<Date>,
+    /// Last day of employment (inclusive); the reporting line ends after it.
+    pub end_date: Option<Date>,
+    /// When the manager given here takes effect (default: now; for a person this call
+    /// creates, their start date if given). It supersedes reporting history after it.
+    pub effective_from: Option<DateTime<Utc>>,
+}
+
+/// A batch of people to create or update.
+#[derive(Debug, Clone, InputObject)]
+pub struct UpsertPeopleInput {
+    /// At most 10,000 people.
+    pub people: Vec<PersonInput>,
+}
+
+/// What `upsertPeople` did.
+#[derive(SimpleObject)]
+pub struct UpsertPeoplePayload {
+    /// People created by this call.
+    pub created: i32,
+    /// People whose record or manager changed.
+    pub updated: i32,
+    /// People already exactly as sent.
+    pub unchanged: i32,
+    /// The people of the batch, in input order.
+    pub people: Vec<Person>,
+}
+
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Creates or updates people by externalId, with their managers, all or nothing.
+    /// Needs hr_admin or an integration with `org:write`.
+    async fn upsert_people(
+        &self,
+        ctx: &Context<'_>,
+        input: UpsertPeopleInput,
+    ) -> async_graphql::Result<UpsertPeoplePayload> {
+        let rc = RequestContext::of(ctx);
+        let rows = input
+            .people
+            .into_iter()
+            .map(|p| service::people::PersonUpsert {
+                external_id: p.external_id,
+                name: p.name,
+                email: p.email,
+                title: p.title,
+                timezone: p.timezone,
+                team_external_id: p.team_external_id,
+                manager_external_id: p.manager_external_id,
+                start_date: p.start_date.map(|d| d.0),
+                end_date: p.end_date.map(|d| d.0),
+                effective_from: p.effective_from,
+            })
+            .collect();
+        let outcome = service::people::upsert(&rc.db, &rc.viewer, rows, rc.now)
+            .await
+            .extend()?;
+        Ok(UpsertPeoplePayload {
+            created: outcome.created as i32,
+            updated: outcome.updated as i32,
+            unchanged: outcome.unchanged as i32,
+            people: outcome.people.into_iter().map(Person).collect(),
+        })
+    }
+}

@@ -1,0 +1,18 @@
+//! HTTP routes: GraphQL (POST, GET, GraphiQL) and health checks.
+
+pub mod graphql;
+pub mod health;
+
+use actix_web::web;
+
+/// Registers every route on an actix-web app.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .service(
+            web::resource("/graphql")
+                .route(web::post().to(graphql::post))
+                .route(web::get().to(graphql::get))
+                .default_service(web::to(graphql::method_not_allowed)),
+        );
+}

@@ -1,0 +1,12 @@
+//! Operations over the database, one module per area. Services take the viewer and check
+//! [`crate::auth::policy`] before they read or write; they never see GraphQL or HTTP types.
+
+pub mod demo;
+pub mod org;
+pub mod people;
+pub mod teams;
+
+mod sql;
+
+/// Chunk size for `IN (…)` lists, well below both databases' parameter limits.
+pub(crate) const IN_CHUNK: usize = 1000;

@@ -1,0 +1,226 @@
+//! The org chart over time: who manages whom as of an instant, management chains, and the
+//! people below, beside or above someone. Every walk is one set-based SQL statement (a
+//! recursive CTE or a window function) for a whole batch of people, never a query per level.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use super::IN_CHUNK;
+use super::sql::{PERSON_COLUMNS, Sql, employed, line_covers, person_from_row};
+use crate::auth::{Viewer, policy};
+use crate::domain::paging::{Page, PageOf};
+use crate::error::AppResult;
+use entity::person;
+
+/// Longest management chain followed; a guard against corrupt data, far above real orgs.
+const MAX_WALK_DEPTH: u32 = 256;
+
+/// Which people, relative to someone, a page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relatives {
+    /// People `min..=max` levels below (1 = direct reports, 2 = skip-level reports).
+    Below { min_depth: u32, max_depth: u32 },
+    /// Others with the same manager.
+    Peers,
+}
+
+impl Relatives {
+    pub const DIRECT_REPORTS: Relatives = Relatives::Below {
+        min_depth: 1,
+        max_depth: 1,
+    };
+    pub const SKIP_LEVEL_REPORTS: Relatives = Relatives::Below {
+        min_depth: 2,
+        max_depth: 2,
+    };
+
+    /// Everyone below, down to `depth` levels (all levels when `None`).
+    pub fn reports(depth: Option<u32>) -> Relatives {
+        Relatives::Below {
+            min_depth: 1,
+            max_depth: depth.unwrap_or(MAX_WALK_DEPTH).min(MAX_WALK_DEPTH),
+        }
+    }
+}
+
+/// The manager of each of `people` as of `as_of` (absent: top of the org, not in the org
+/// then, or a manager no longer employed).
+#[tracing::instrument(skip(db, viewer, people))]
+pub async fn managers_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    people: &[i64],
+    as_of: DateTime<Utc>,
+) -> AppResult<HashMap<i64, person::Model>> {
+    policy::ensure_can_read_org(viewer)?;
+    let mut out = HashMap::new();
+    for chunk in people.chunks(IN_CHUNK) {
+        let mut q = Sql::new();
+        let at = q.bind(as_of);
+        let day = q.bind(as_of.date_naive());
+        let ids = q.bind_ids(chunk);
+        let sql = format!(
+            "SELECT rl.person_id AS subject, {PERSON_COLUMNS} \
+             FROM reporting_line rl JOIN person p ON p.id = rl.manager_id \
+             WHERE rl.person_id IN ({ids}) AND {covers} AND {employed}",
+            covers = line_covers("rl", &at),
+            employed = employed(&day),
+        );
+        for row in q.all(db, sql).await? {
+            let subject: i64 = row.try_get("", "subject")?;
+            out.insert(subject, person_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The management chain of each of `people` as of `as_of`, nearest manager first.
+#[tracing::instrument(skip(db, viewer, people))]
+pub async fn chains_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    people: &[i64],
+    as_of: DateTime<Utc>,
+) -> AppResult<HashMap<i64, Vec<person::Model>>> {
+    policy::ensure_can_read_org(viewer)?;
+    let mut out: HashMap<i64, Vec<person::Model>> = HashMap::new();
+    for chunk in people.chunks(IN_CHUNK) {
+        let mut q = Sql::new();
+        let at = q.bind(as_of);
+        let day = q.bind(as_of.date_naive());
+        let max = q.bind(MAX_WALK_DEPTH as i64);
+        let ids = q.bind_ids(chunk);
+        let sql = format!(
+            "WITH RECURSIVE up(root, manager_id, depth) AS ( \
+               SELECT rl.person_id, rl.manager_id, 1 FROM reporting_line rl \
+               WHERE rl.person_id IN ({ids}) AND rl.manager_id IS NOT NULL AND {covers_rl} \
+               UNION ALL \
+               SELECT up.root, nx.manager_id, up.depth + 1 FROM up \
+               JOIN reporting_line nx ON nx.person_id = up.manager_id \
+               WHERE nx.manager_id IS NOT NULL AND {covers_nx} AND up.depth < {max} \
+             ) \
+             SELECT up.root AS subject, up.depth AS depth, {PERSON_COLUMNS} \
+             FROM up JOIN person p ON p.id = up.manager_id \
+             WHERE {employed} ORDER BY up.root, up.depth",
+            covers_rl = line_covers("rl", &at),
+            covers_nx = line_covers("nx", &at),
+            employed = employed(&day),
+        );
+        for row in q.all(db, sql).await? {
+            let subject: i64 = row.try_get("", "subject")?;
+            out.entry(subject).or_default().push(person_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One page of each person's relatives (reports, skip-level reports or peers) as of
+/// `as_of`, ordered by level, then name. One windowed statement for the whole batch.
+#[tracing::instrument(skip(db, viewer, people))]
+pub async fn relatives_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    relatives: Relatives,
+    people: &[i64],
+    as_of: DateTime<Utc>,
+    page: Page,
+) -> AppResult<HashMap<i64, PageOf<person::Model>>> {
+    policy::ensure_can_read_org(viewer)?;
+    let mut out = fetch_relatives(db, relatives, people, as_of, page).await?;
+    // A page past the end returns no rows, so those subjects' totals come from a first page.
+    let missing: Vec<i64> = people
+        .iter()
+        .copied()
+        .filter(|p| !out.contains_key(p))
+        .collect();
+    if page.offset > 0 && !missing.is_empty() {
+        let firsts = fetch_relatives(db, relatives, &missing, as_of, Page::first(1)).await?;
+        for (subject, first) in firsts {
+            out.insert(
+                subject,
+                PageOf {
+                    items: Vec::new(),
+                    offset: page.offset,
+                    total: first.total,
+                },
+            );
+        }
+    }
+    for p in people {
+        out.entry(*p).or_insert_with(|| PageOf::empty(page));
+    }
+    Ok(out)
+}
+
+async fn fetch_relatives(
+    db: &impl ConnectionTrait,
+    relatives: Relatives,
+    people: &[i64],
+    as_of: DateTime<Utc>,
+    page: Page,
+) -> AppResult<HashMap<i64, PageOf<person::Model>>> {
+    let mut out: HashMap<i64, PageOf<person::Model>> = HashMap::new();
+    for chunk in people.chunks(IN_CHUNK) {
+        let mut q = Sql::new();
+        let at = q.bind(as_of);
+        let day = q.bind(as_of.date_naive());
+        let ids = q.bind_ids(chunk);
+        // `rel(subject, person_id, depth)`: the relatives of each subject, before paging.
+        let rel = match relatives {
+            Relatives::Below {
+                min_depth,
+                max_depth,
+            } => {
+                let min = q.bind(min_depth as i64);
+                let max = q.bind(max_depth as i64);
+                format!(
+                    "WITH RECURSIVE down(subject, person_id, depth) AS ( \
+                       SELECT rl.manager_id, rl.person_id, 1 FROM reporting_line rl \
+                       WHERE rl.manager_id IN ({ids}) AND {covers_rl} \
+                       UNION ALL \
+                       SELECT down.subject, nx.person_id, down.depth + 1 FROM down \
+                       JOIN reporting_line nx ON nx.manager_id = down.person_id \
+                       WHERE {covers_nx} AND down.depth < {max} \
+                     ), rel AS (SELECT subject, person_id, depth FROM down WHERE depth >= {min})",
+                    covers_rl = line_covers("rl", &at),
+                    covers_nx = line_covers("nx", &at),
+                )
+            }
+            Relatives::Peers => format!(
+                "WITH rel AS ( \
+                   SELECT me.person_id AS subject, rl.person_id, 1 AS depth \
+                   FROM reporting_line me JOIN reporting_line rl \
+                     ON rl.manager_id = me.manager_id AND rl.person_id <> me.person_id \
+                   WHERE me.person_id IN ({ids}) AND {covers_me} AND {covers_rl} \
+                 )",
+                covers_me = line_covers("me", &at),
+                covers_rl = line_covers("rl", &at),
+            ),
+        };
+        let lo = q.bind(page.offset as i64);
+        let hi = q.bind((page.offset + page.limit) as i64);
+        let sql = format!(
+            "{rel} \
+             SELECT * FROM ( \
+               SELECT rel.subject AS subject, {PERSON_COLUMNS}, \
+                 ROW_NUMBER() OVER (PARTITION BY rel.subject ORDER BY rel.depth, p.name, p.id) AS rn, \
+                 COUNT(*) OVER (PARTITION BY rel.subject) AS total \
+               FROM rel JOIN person p ON p.id = rel.person_id WHERE {employed} \
+             ) ranked WHERE rn > {lo} AND rn <= {hi} ORDER BY subject, rn",
+            employed = employed(&day),
+        );
+        for row in q.all(db, sql).await? {
+            let subject: i64 = row.try_get("", "subject")?;
+            let total: i64 = row.try_get("", "total")?;
+            let entry = out.entry(subject).or_insert_with(|| PageOf {
+                items: Vec::new(),
+                offset: page.offset,
+                total: total as u64,
+            });
+            entry.items.push(person_from_row(&row)?);
+        }
+    }
+    Ok(out)
+}

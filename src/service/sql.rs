@@ -1,0 +1,64 @@
+//! A small builder for hand-written SQL that runs unchanged on SQLite and PostgreSQL:
+//! `$n` placeholders (both drivers accept them), values bound in order.
+
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, QueryResult, Statement, Value};
+
+use entity::person;
+
+/// The person columns, for `SELECT`s that read whole `person` rows under alias `p`.
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.external_id, p.name, p.email, p.title, \
+     p.team_id, p.timezone, p.start_date, p.end_date, p.created_at, p.updated_at";
+
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Binds a value and returns its placeholder.
+    pub fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
+    /// Binds every id and returns `$a, $b, …` for an `IN (…)` list.
+    pub fn bind_ids(&mut self, ids: &[i64]) -> String {
+        ids.iter()
+            .map(|id| self.bind(*id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn statement(self, backend: DbBackend, sql: String) -> Statement {
+        Statement::from_sql_and_values(backend, sql, self.values)
+    }
+
+    pub async fn all(
+        self,
+        db: &impl ConnectionTrait,
+        sql: String,
+    ) -> Result<Vec<QueryResult>, sea_orm::DbErr> {
+        let stmt = self.statement(db.get_database_backend(), sql);
+        db.query_all_raw(stmt).await
+    }
+}
+
+/// `person p` is employed on the day bound at `day` (start and end days inclusive).
+pub(crate) fn employed(day: &str) -> String {
+    format!(
+        "(p.start_date IS NULL OR p.start_date <= {day}) AND (p.end_date IS NULL OR p.end_date >= {day})"
+    )
+}
+
+/// Reporting line `alias` covers the instant bound at `at`.
+pub(crate) fn line_covers(alias: &str, at: &str) -> String {
+    format!("{alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})")
+}
+
+pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_orm::DbErr> {
+    person::Model::from_query_result(row, "")
+}

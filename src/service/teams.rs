@@ -1,0 +1,262 @@
+//! Teams: reading them and the HRIS bulk upsert of the team tree.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+};
+
+use super::IN_CHUNK;
+use crate::auth::{Viewer, policy};
+use crate::domain::employment::truncate;
+use crate::domain::paging::{Page, PageOf};
+use crate::error::{AppError, AppResult, InputProblem};
+use entity::team;
+
+#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, team::Model>> {
+    policy::ensure_can_read_org(viewer)?;
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let found = team::Entity::find()
+            .filter(team::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        out.extend(found.into_iter().map(|t| (t.id, t)));
+    }
+    Ok(out)
+}
+
+#[tracing::instrument(skip(db, viewer))]
+pub async fn get(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Option<team::Model>> {
+    policy::ensure_can_read_org(viewer)?;
+    Ok(team::Entity::find_by_id(id).one(db).await?)
+}
+
+/// All teams, ordered by name.
+#[tracing::instrument(skip(db, viewer))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    page: Page,
+) -> AppResult<PageOf<team::Model>> {
+    policy::ensure_can_read_org(viewer)?;
+    let total = team::Entity::find().count(db).await?;
+    let items = team::Entity::find()
+        .order_by_asc(team::Column::Name)
+        .order_by_asc(team::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .all(db)
+        .await?;
+    Ok(PageOf {
+        items,
+        offset: page.offset,
+        total,
+    })
+}
+
+/// One row of a team upsert.
+#[derive(Debug, Clone)]
+pub struct TeamUpsert {
+    pub external_id: String,
+    pub name: String,
+    pub parent_external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TeamUpsertOutcome {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub teams: Vec<team::Model>,
+}
+
+/// Creates or updates teams by externalId in one transaction; a parent may be anywhere in
+/// the batch. Rejects duplicates, unknown parents and cycles, writing nothing.
+#[tracing::instrument(skip(db, viewer, rows), fields(rows = rows.len()))]
+pub async fn upsert<C>(
+    db: &C,
+    viewer: &Viewer,
+    rows: Vec<TeamUpsert>,
+    now: DateTime<Utc>,
+) -> AppResult<TeamUpsertOutcome>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    policy::ensure_can_write_org(viewer)?;
+    let now = truncate(now);
+    let problem = |i: usize, field: &str, message: String| InputProblem {
+        field: format!("input.teams[{i}].{field}"),
+        message,
+    };
+    let mut problems = Vec::new();
+    let mut seen = HashMap::new();
+    let rows: Vec<TeamUpsert> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.external_id = r.external_id.trim().to_string();
+            r.name = r.name.trim().to_string();
+            r.parent_external_id = r
+                .parent_external_id
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty());
+            if r.external_id.is_empty() || r.external_id.len() > 255 {
+                problems.push(problem(
+                    i,
+                    "externalId",
+                    "must be 1 to 255 characters".into(),
+                ));
+            }
+            if r.name.is_empty() || r.name.len() > 255 {
+                problems.push(problem(i, "name", "must be 1 to 255 characters".into()));
+            }
+            if let Some(first) = seen.insert(r.external_id.clone(), i) {
+                problems.push(problem(
+                    i,
+                    "externalId",
+                    format!("duplicates teams[{first}]"),
+                ));
+            }
+            r
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(AppError::BadInput(problems));
+    }
+
+    let txn = db.begin().await?;
+    // Teams are few: the whole tree fits in memory, which makes the cycle check simple.
+    let all = team::Entity::find().all(&txn).await?;
+    let mut by_ext: HashMap<String, team::Model> = all
+        .into_iter()
+        .map(|t| (t.external_id.clone(), t))
+        .collect();
+    let batch: HashSet<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(p) = &r.parent_external_id
+            && !batch.contains(p.as_str())
+            && !by_ext.contains_key(p)
+        {
+            problems.push(problem(
+                i,
+                "parentExternalId",
+                format!("no team has externalId {p}"),
+            ));
+        }
+    }
+    // Parent of every team after this batch, by externalId.
+    let ext_of: HashMap<i64, String> = by_ext
+        .values()
+        .map(|t| (t.id, t.external_id.clone()))
+        .collect();
+    let mut parent: HashMap<String, Option<String>> = by_ext
+        .values()
+        .map(|t| {
+            (
+                t.external_id.clone(),
+                t.parent_id.and_then(|p| ext_of.get(&p).cloned()),
+            )
+        })
+        .collect();
+    for r in &rows {
+        parent.insert(r.external_id.clone(), r.parent_external_id.clone());
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let mut current = parent.get(&r.external_id).cloned().flatten();
+        let mut steps = 0;
+        while let Some(p) = current {
+            if p == r.external_id {
+                problems.push(problem(
+                    i,
+                    "parentExternalId",
+                    "creates a cycle of teams".into(),
+                ));
+                break;
+            }
+            steps += 1;
+            if steps > parent.len() {
+                break;
+            }
+            current = parent.get(&p).cloned().flatten();
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::BadInput(problems));
+    }
+
+    let mut outcome = TeamUpsertOutcome::default();
+    let mut status = vec![0u8; rows.len()]; // 0 unchanged, 1 created, 2 updated
+    for (i, r) in rows.iter().enumerate() {
+        match by_ext.get(&r.external_id) {
+            None => {
+                let model = team::ActiveModel {
+                    external_id: Set(r.external_id.clone()),
+                    name: Set(r.name.clone()),
+                    parent_id: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .map_err(AppError::from_db)?;
+                status[i] = 1;
+                by_ext.insert(r.external_id.clone(), model);
+            }
+            Some(t) if t.name != r.name => {
+                let model = team::ActiveModel {
+                    id: Set(t.id),
+                    name: Set(r.name.clone()),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .update(&txn)
+                .await?;
+                status[i] = 2;
+                by_ext.insert(r.external_id.clone(), model);
+            }
+            Some(_) => {}
+        }
+    }
+    // Parents once every team of the batch has an id.
+    for (i, r) in rows.iter().enumerate() {
+        let team = &by_ext[&r.external_id];
+        let parent_id = r.parent_external_id.as_ref().map(|p| by_ext[p].id);
+        if team.parent_id != parent_id {
+            let model = team::ActiveModel {
+                id: Set(team.id),
+                parent_id: Set(parent_id),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            if status[i] == 0 {
+                status[i] = 2;
+            }
+            by_ext.insert(r.external_id.clone(), model);
+        }
+    }
+    txn.commit().await?;
+    for (i, r) in rows.iter().enumerate() {
+        match status[i] {
+            1 => outcome.created += 1,
+            2 => outcome.updated += 1,
+            _ => outcome.unchanged += 1,
+        }
+        outcome.teams.push(by_ext[&r.external_id].clone());
+    }
+    Ok(outcome)
+}
