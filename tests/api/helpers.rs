@@ -1,0 +1,330 @@
+//! Test harness: `spawn_app` starts the server on a fresh database, `app.gql(...)` sends a
+//! GraphQL request, tokens are minted with the app's own key.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use cadence::auth::jwt::{Claims, JwtKeys};
+use cadence::config::{AuthSettings, DatabaseSettings, LimitSettings};
+use cadence::startup::{self, Application, Settings};
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test scenario once on SQLite and once on PostgreSQL: `db_test!(name);` beside
+/// `async fn name(backend: Backend)` gives the tests `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_none() {
+                    eprintln!("skipped: CADENCE_TEST_POSTGRES_URL is not set");
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("CADENCE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub client: reqwest::Client,
+    statements: Arc<AtomicUsize>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Knobs a test may turn before the app starts.
+pub struct Options {
+    pub auth: AuthSettings,
+    pub limits: LimitSettings,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            auth: AuthSettings {
+                jwt_secret: Some(SECRET.into()),
+                jwt_issuer: None,
+                jwt_audience: None,
+            },
+            limits: LimitSettings::default(),
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let (database, dir) = fresh_database(backend).await;
+    let mut db = startup::connect(&database).await.expect("connect");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        database,
+        auth: options.auth.clone(),
+        limits: options.limits,
+    };
+    let app = Application::build_with_db(settings, db.clone())
+        .await
+        .expect("build app");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        keys: JwtKeys::from_settings(&options.auth).expect("keys"),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        statements,
+        _dir: dir,
+    }
+}
+
+async fn fresh_database(backend: Backend) -> (DatabaseSettings, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            (DatabaseSettings::new(url), Some(dir))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_url().expect("CADENCE_TEST_POSTGRES_URL");
+            let name = format!("cadence_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(admin_url.as_str())
+                .await
+                .expect("connect postgres");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create database");
+            admin.close().await.ok();
+            (
+                DatabaseSettings::new(with_database(&admin_url, &name)),
+                None,
+            )
+        }
+    }
+}
+
+/// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A GraphQL answer: HTTP status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    /// `data` at a JSON pointer, e.g. `/people/totalCount`.
+    pub fn data(&self, pointer: &str) -> &Value {
+        self.body
+            .pointer(&format!("/data{pointer}"))
+            .unwrap_or_else(|| panic!("no data at {pointer} in {}", self.body))
+    }
+
+    /// The answer has no errors; returns self for chaining.
+    pub fn ok(self) -> Self {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        assert_eq!(self.status, 200, "{}", self.body);
+        self
+    }
+
+    /// The `extensions.code` of every error.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body
+            .get("errors")
+            .and_then(Value::as_array)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        e.pointer("/extensions/code")
+                            .and_then(Value::as_str)
+                            .unwrap_or("<none>")
+                            .to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// At least one error, and every error carries `code`.
+    pub fn assert_error_code(&self, code: &str) {
+        let codes = self.error_codes();
+        assert!(
+            !codes.is_empty(),
+            "expected {code}, got no errors: {}",
+            self.body
+        );
+        assert!(
+            codes.iter().all(|c| c == code),
+            "expected {code}, got {codes:?}: {}",
+            self.body
+        );
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// POSTs a GraphQL request with an optional bearer token.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("JSON body");
+        Answer { status, body }
+    }
+
+    pub fn mint(&self, claims: Claims) -> String {
+        self.keys.mint(claims).expect("mint")
+    }
+
+    /// A person's token (`sub` = externalId).
+    pub fn person_token(&self, external_id: &str) -> String {
+        self.mint(Claims::new(
+            external_id,
+            Utc::now(),
+            Duration::from_secs(3600),
+        ))
+    }
+
+    /// An HR administrator's token.
+    pub fn hr_admin_token(&self, external_id: &str) -> String {
+        let mut claims = Claims::new(external_id, Utc::now(), Duration::from_secs(3600));
+        claims.roles = vec!["hr_admin".into()];
+        self.mint(claims)
+    }
+
+    /// An integration's token with the given space-separated scopes.
+    pub fn integration_token(&self, scope: &str) -> String {
+        let mut claims = Claims::new("hris-sync", Utc::now(), Duration::from_secs(3600));
+        claims.roles = vec!["integration".into()];
+        claims.scope = Some(scope.into());
+        self.mint(claims)
+    }
+
+    /// Token of an integration that may read and write everything.
+    pub fn admin_integration(&self) -> String {
+        self.integration_token("org:read org:write meetings:read meetings:write")
+    }
+
+    /// Upserts people through the API with a full-scope integration token; panics on errors.
+    pub async fn upsert_people(&self, people: Value) -> Value {
+        let answer = self
+            .gql(
+                Some(&self.admin_integration()),
+                UPSERT_PEOPLE,
+                json!({ "people": people }),
+            )
+            .await
+            .ok();
+        answer.data("/upsertPeople").clone()
+    }
+
+    /// Statements run on the database so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+}
+
+pub const UPSERT_PEOPLE: &str = "mutation($people: [PersonInput!]!) {
+  upsertPeople(input: { people: $people }) {
+    created updated unchanged
+    people { id externalId name email manager { externalId } }
+  }
+}";
+
+/// A person row for `upsertPeople`.
+pub fn person(external_id: &str, name: &str, manager: Option<&str>) -> Value {
+    json!({
+        "externalId": external_id,
+        "name": name,
+        "email": format!("{}@example.com", external_id.to_lowercase()),
+        "managerExternalId": manager,
+    })
+}
+
+/// A small org, as upsert rows:
+/// ceo ─┬─ cto ─┬─ em1 ─┬─ dev1
+///      │       │       └─ dev2
+///      │       └─ em2 ─── dev3
+///      └─ cfo ─── acct
+pub fn small_org() -> Value {
+    json!([
+        person("ceo", "Carla CEO", None),
+        person("cto", "Tom CTO", Some("ceo")),
+        person("cfo", "Fay CFO", Some("ceo")),
+        person("em1", "Erin Manager", Some("cto")),
+        person("em2", "Eli Manager", Some("cto")),
+        person("dev1", "Dana Dev", Some("em1")),
+        person("dev2", "Dev Two", Some("em1")),
+        person("dev3", "Dev Three", Some("em2")),
+        person("acct", "Ann Accountant", Some("cfo")),
+    ])
+}
