@@ -132,6 +132,7 @@ impl Default for LimitSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TokenRole {
     /// A person with HR administrator rights.
+    #[value(name = "hr_admin", alias = "hr-admin")]
     HrAdmin,
     /// A system integration (HRIS, calendar sync); give it `--scope`.
     Integration,

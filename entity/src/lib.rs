@@ -1,6 +1,13 @@
 //! sea-orm entities of Cadence: tables and relations only. GraphQL types, validation and
 //! business rules live in the `cadence` crate.
 
+pub mod action_item;
+pub mod agenda_item;
+pub mod agenda_template;
+pub mod agenda_template_item;
+pub mod meeting;
+pub mod meeting_feedback;
 pub mod person;
+pub mod private_note;
 pub mod reporting_line;
 pub mod team;

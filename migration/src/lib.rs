@@ -6,6 +6,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_team;
 mod m20261124_000002_create_person;
 mod m20261124_000003_create_reporting_line;
+mod m20261124_000004_create_agenda_template;
+mod m20261124_000005_create_meeting;
+mod m20261124_000006_create_meeting_content;
 
 pub struct Migrator;
 
@@ -16,6 +19,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_team::Migration),
             Box::new(m20261124_000002_create_person::Migration),
             Box::new(m20261124_000003_create_reporting_line::Migration),
+            Box::new(m20261124_000004_create_agenda_template::Migration),
+            Box::new(m20261124_000005_create_meeting::Migration),
+            Box::new(m20261124_000006_create_meeting_content::Migration),
         ]
     }
 }

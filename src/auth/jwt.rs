@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::AuthSettings;
 
@@ -26,12 +26,33 @@ pub struct Claims {
     pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "one_audience"
+    )]
     pub aud: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+}
+
+/// `aud` is one string or a list of them (RFC 7519, section 4.1.3); identity providers
+/// often send a list. A list keeps its first entry here; `verify` has already checked the
+/// list against the configured audience, and then records that one instead.
+fn one_audience<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(deserializer)? {
+        None => None,
+        Some(OneOrMany::One(aud)) => Some(aud),
+        Some(OneOrMany::Many(list)) => list.into_iter().next(),
+    })
 }
 
 impl Claims {
@@ -108,7 +129,12 @@ impl JwtKeys {
 
     /// Checks signature, algorithm and time claims; returns the claims of a valid token.
     pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims)
+        let mut claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        if self.audience.is_some() {
+            claims.aud = self.audience.clone();
+        }
+        Ok(claims)
     }
 
     /// Signs `claims`, filling in the configured issuer and audience.

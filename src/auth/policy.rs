@@ -40,3 +40,79 @@ pub fn ensure_can_write_org(viewer: &Viewer) -> AppResult<()> {
         )),
     }
 }
+
+/// Which meetings' metadata a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingVisibility {
+    /// hr_admin, or an integration with `meetings:read` (or `meetings:write`).
+    All,
+    /// Meetings where someone in this person's current subtree (the person included) takes
+    /// part: their own, and those of everyone below them.
+    SubtreeOf(i64),
+}
+
+pub fn meeting_visibility(viewer: &Viewer) -> AppResult<MeetingVisibility> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(MeetingVisibility::All),
+        Viewer::Person { id, .. } => Ok(MeetingVisibility::SubtreeOf(*id)),
+        Viewer::Integration { .. }
+            if viewer.has_scope(Scope::MeetingsRead) || viewer.has_scope(Scope::MeetingsWrite) =>
+        {
+            Ok(MeetingVisibility::All)
+        }
+        Viewer::Integration { .. } => Err(AppError::forbidden(
+            "reading meetings needs the meetings:read scope",
+        )),
+    }
+}
+
+/// Agenda, action items, shared notes and carried-over items: the two participants only.
+pub fn can_read_meeting_content(viewer: &Viewer, host: i64, guest: i64) -> bool {
+    viewer.person_id().is_some_and(|me| me == host || me == guest)
+}
+
+/// Logging, scheduling or editing a meeting: a participant, hr_admin, or an integration with
+/// `meetings:write`.
+pub fn ensure_can_write_meeting(viewer: &Viewer, host: i64, guest: i64) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Person { id, .. } if *id == host || *id == guest => Ok(()),
+        Viewer::Integration { .. } if viewer.has_scope(Scope::MeetingsWrite) => Ok(()),
+        _ => Err(AppError::forbidden(
+            "only the participants, hr_admin or an integration with meetings:write may change this meeting",
+        )),
+    }
+}
+
+/// Changing a meeting's content (agenda, action items, notes) or rating it: a participant.
+/// Returns the participant's person id.
+pub fn ensure_participant(viewer: &Viewer, host: i64, guest: i64) -> AppResult<i64> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, .. } if *id == host || *id == guest => Ok(*id),
+        _ => Err(AppError::forbidden("only the two participants may do this")),
+    }
+}
+
+/// A person acting for themselves (personal templates, private notes).
+pub fn ensure_person(viewer: &Viewer) -> AppResult<i64> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, .. } => Ok(*id),
+        Viewer::Integration { .. } => Err(AppError::forbidden("this needs a person's token")),
+    }
+}
+
+/// Org-wide agenda templates are managed by hr_admin; personal ones by their owner.
+pub fn ensure_can_manage_template(viewer: &Viewer, owner: Option<i64>) -> AppResult<()> {
+    match (viewer, owner) {
+        (Viewer::Anonymous, _) => Err(AppError::unauthenticated()),
+        (Viewer::Person { hr_admin: true, .. }, _) => Ok(()),
+        (Viewer::Person { id, .. }, Some(owner)) if *id == owner => Ok(()),
+        _ => Err(AppError::forbidden(
+            "org-wide templates are managed by hr_admin, personal ones by their owner",
+        )),
+    }
+}

@@ -2,4 +2,5 @@
 
 pub mod employment;
 pub mod hierarchy;
+pub mod meeting;
 pub mod paging;

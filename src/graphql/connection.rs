@@ -3,6 +3,8 @@
 use async_graphql::SimpleObject;
 
 use super::ids;
+use super::agendas::AgendaTemplate;
+use super::meetings::{Meeting, MeetingPartner};
 use super::people::Person;
 use super::teams::Team;
 use crate::domain::paging::{Page, PageOf};
@@ -71,6 +73,19 @@ macro_rules! connection {
 
 connection!(PersonConnection, PersonEdge, Person, "person");
 connection!(TeamConnection, TeamEdge, Team, "team");
+connection!(MeetingConnection, MeetingEdge, Meeting, "meeting");
+connection!(
+    MeetingPartnerConnection,
+    MeetingPartnerEdge,
+    MeetingPartner,
+    "meeting partner"
+);
+connection!(
+    AgendaTemplateConnection,
+    AgendaTemplateEdge,
+    AgendaTemplate,
+    "agenda template"
+);
 
 fn page_info<M>(page: &PageOf<M>) -> PageInfo {
     let count = page.items.len() as u64;

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ManagementChainLoader, ManagerOfLoader, PersonLoader, RelativesLoader, TeamLoader,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, ManagementChainLoader, ManagerOfLoader,
+    MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, PartnersLoader, PersonLoader,
+    PrivateNoteLoader, RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
@@ -27,10 +29,20 @@ pub struct Loaders {
     pub manager_of: DataLoader<ManagerOfLoader>,
     pub management_chain: DataLoader<ManagementChainLoader>,
     pub relatives: DataLoader<RelativesLoader>,
+    pub meeting: DataLoader<MeetingLoader>,
+    pub meetings_of: DataLoader<MeetingsOfLoader>,
+    pub partners: DataLoader<PartnersLoader>,
+    pub agenda: DataLoader<AgendaLoader>,
+    pub action_items: DataLoader<ActionItemsLoader>,
+    pub private_note: DataLoader<PrivateNoteLoader>,
+    pub my_feedback: DataLoader<MyFeedbackLoader>,
+    pub average_rating: DataLoader<AverageRatingLoader>,
+    pub template: DataLoader<TemplateLoader>,
+    pub template_items: DataLoader<TemplateItemsLoader>,
 }
 
 impl Loaders {
-    fn new(env: &LoaderEnv) -> Self {
+    fn new(env: &LoaderEnv, now: DateTime<Utc>) -> Self {
         let spawn = |fut| {
             tokio::spawn(fut);
         };
@@ -40,6 +52,16 @@ impl Loaders {
             manager_of: DataLoader::new(ManagerOfLoader(env.clone()), spawn),
             management_chain: DataLoader::new(ManagementChainLoader(env.clone()), spawn),
             relatives: DataLoader::new(RelativesLoader(env.clone()), spawn),
+            meeting: DataLoader::new(MeetingLoader(env.clone(), now), spawn),
+            meetings_of: DataLoader::new(MeetingsOfLoader(env.clone(), now), spawn),
+            partners: DataLoader::new(PartnersLoader(env.clone(), now), spawn),
+            agenda: DataLoader::new(AgendaLoader(env.clone()), spawn),
+            action_items: DataLoader::new(ActionItemsLoader(env.clone()), spawn),
+            private_note: DataLoader::new(PrivateNoteLoader(env.clone()), spawn),
+            my_feedback: DataLoader::new(MyFeedbackLoader(env.clone()), spawn),
+            average_rating: DataLoader::new(AverageRatingLoader(env.clone()), spawn),
+            template: DataLoader::new(TemplateLoader(env.clone()), spawn),
+            template_items: DataLoader::new(TemplateItemsLoader(env.clone()), spawn),
         }
     }
 }
@@ -58,11 +80,12 @@ impl RequestContext {
             db: db.clone(),
             viewer: viewer.clone(),
         };
+        let now = truncate(now);
         Self {
-            loaders: Loaders::new(&env),
+            loaders: Loaders::new(&env, now),
             db,
             viewer,
-            now: truncate(now),
+            now,
         }
     }
 

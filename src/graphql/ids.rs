@@ -10,6 +10,10 @@ use crate::error::{AppError, AppResult};
 pub enum NodeKind {
     Person,
     Team,
+    Meeting,
+    AgendaTemplate,
+    AgendaItem,
+    ActionItem,
 }
 
 impl NodeKind {
@@ -17,6 +21,10 @@ impl NodeKind {
         match self {
             NodeKind::Person => "Person",
             NodeKind::Team => "Team",
+            NodeKind::Meeting => "Meeting",
+            NodeKind::AgendaTemplate => "AgendaTemplate",
+            NodeKind::AgendaItem => "AgendaItem",
+            NodeKind::ActionItem => "ActionItem",
         }
     }
 
@@ -24,6 +32,10 @@ impl NodeKind {
         match s {
             "Person" => Some(NodeKind::Person),
             "Team" => Some(NodeKind::Team),
+            "Meeting" => Some(NodeKind::Meeting),
+            "AgendaTemplate" => Some(NodeKind::AgendaTemplate),
+            "AgendaItem" => Some(NodeKind::AgendaItem),
+            "ActionItem" => Some(NodeKind::ActionItem),
             _ => None,
         }
     }

@@ -3,8 +3,11 @@
 
 pub mod connection;
 pub mod context;
+pub mod enums;
 pub mod ids;
 pub mod loaders;
+pub mod agendas;
+pub mod meetings;
 pub mod node;
 pub mod people;
 pub mod scalars;

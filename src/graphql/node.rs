@@ -4,6 +4,8 @@ use async_graphql::{Context, ID, Interface, Object, ResultExt};
 
 use super::context::RequestContext;
 use super::ids::{self, NodeKind};
+use super::agendas::AgendaTemplate;
+use super::meetings::Meeting;
 use super::people::Person;
 use super::teams::Team;
 use crate::service;
@@ -14,6 +16,8 @@ use crate::service;
 pub enum Node {
     Person(Person),
     Team(Team),
+    Meeting(Meeting),
+    AgendaTemplate(AgendaTemplate),
 }
 
 #[derive(Default)]
@@ -34,6 +38,22 @@ impl NodeQuery {
                 .await
                 .extend()?
                 .map(|t| Node::Team(Team(t))),
+            NodeKind::Meeting => service::meetings::get(&rc.db, &rc.viewer, id, rc.now)
+                .await
+                .extend()?
+                .map(|m| Node::Meeting(Meeting(m))),
+            NodeKind::AgendaTemplate => {
+                service::agendas::templates_by_ids(&rc.db, &rc.viewer, &[id])
+                    .await
+                    .extend()?
+                    .remove(&id)
+                    .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
+            }
+            // Agenda and action items are reached through their meeting.
+            NodeKind::AgendaItem | NodeKind::ActionItem => {
+                crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
+                None
+            }
         })
     }
 }

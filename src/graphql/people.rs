@@ -5,10 +5,17 @@ use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::person;
 
-use super::connection::{PersonConnection, connection_cost, page_args};
+use super::connection::{
+    MeetingConnection, MeetingPartnerConnection, PersonConnection, connection_cost, page_args,
+};
+use super::enums::MeetingKind;
+use super::meetings::{Meeting, MeetingFilter, MeetingPartner};
+use crate::domain::employment::truncate;
+use crate::domain::paging::PageOf;
+use crate::service::meetings::MeetsWithFilter;
 use super::context::{RequestContext, loader_error};
 use super::ids::{self, NodeKind};
-use super::loaders::{ChainOf, ManagerOf, RelativesOf};
+use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf};
 use super::scalars::Date;
 use super::teams::Team;
 use crate::domain::employment::is_employed;
@@ -201,6 +208,58 @@ impl Person {
     ) -> async_graphql::Result<PersonConnection> {
         self.relatives(ctx, Relatives::SKIP_LEVEL_REPORTS, as_of, first, after)
             .await
+    }
+
+    /// This person's meetings the viewer may see, latest first.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MeetingFilter>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<MeetingConnection> {
+        let rc = RequestContext::of(ctx);
+        let key = MeetingsOf {
+            person: self.0.id,
+            filter: filter.unwrap_or_default().into_service().extend()?,
+            page: page_args(first, after.as_deref()).extend()?,
+        };
+        let page = key.page;
+        let found = rc.loaders.meetings_of.load_one(key).await.map_err(loader_error)?;
+        Ok(MeetingConnection::from_page(
+            found.unwrap_or_else(|| PageOf::empty(page)),
+            Meeting,
+        ))
+    }
+
+    /// The people this person held meetings with (HELD only, among meetings the viewer
+    /// may see), most frequent first, then most recent.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn meets_with(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only meetings at or after this instant.")] since: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only meetings before this instant.")] until: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only meetings of this kind.")] kind: Option<MeetingKind>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<MeetingPartnerConnection> {
+        let rc = RequestContext::of(ctx);
+        let key = PartnersOf {
+            person: self.0.id,
+            filter: MeetsWithFilter {
+                since: since.map(truncate),
+                until: until.map(truncate),
+                kind: kind.map(Into::into),
+            },
+            page: page_args(first, after.as_deref()).extend()?,
+        };
+        let found = rc.loaders.partners.load_one(key).await.map_err(loader_error)?;
+        Ok(MeetingPartnerConnection::from_page(
+            found.unwrap_or_else(|| PageOf::empty(key.page)),
+            MeetingPartner,
+        ))
     }
 
     /// Others with the same manager at `asOf`.

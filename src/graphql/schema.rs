@@ -2,16 +2,23 @@
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
+use super::agendas::{AgendasMutation, AgendasQuery};
+use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
 use super::teams::{TeamsMutation, TeamsQuery};
 use crate::config::LimitSettings;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, PeopleQuery, TeamsQuery);
+pub struct Query(NodeQuery, PeopleQuery, TeamsQuery, MeetingsQuery, AgendasQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(PeopleMutation, TeamsMutation);
+pub struct Mutation(
+    PeopleMutation,
+    TeamsMutation,
+    MeetingsMutation,
+    AgendasMutation,
+);
 
 pub type CadenceSchema = Schema<Query, Mutation, EmptySubscription>;
 

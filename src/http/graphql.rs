@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{OperationType, Selection, SelectionSet};
 use async_graphql::{Variables, parser::parse_query};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -322,6 +322,9 @@ async fn execute(
     request: async_graphql::Request,
     request_id: &RequestId,
 ) -> (Outcome, Value) {
+    if let Err(msg) = check_before_execution(&request, state.limits.introspection) {
+        return (Outcome::RequestError, error_body(msg));
+    }
     let now = Utc::now();
     let viewer = match viewer_from(req, state, now).await {
         Ok(v) => v,
@@ -378,6 +381,68 @@ async fn execute(
     } else {
         (Outcome::Executed, body)
     }
+}
+
+/// Request errors async-graphql does not report before execution: a required variable
+/// that was not provided (it would surface as a field error with a path, i.e. as 200 with
+/// `data`), and introspection when it is switched off (it would answer `__schema: null`
+/// without an error). A document that does not parse is left to the executor to report.
+fn check_before_execution(
+    request: &async_graphql::Request,
+    introspection: bool,
+) -> Result<(), String> {
+    let Ok(doc) = parse_query(&request.query) else {
+        return Ok(());
+    };
+    if !introspection {
+        let mut sets: Vec<&SelectionSet> = doc
+            .operations
+            .iter()
+            .map(|(_, op)| &op.node.selection_set.node)
+            .chain(doc.fragments.values().map(|f| &f.node.selection_set.node))
+            .collect();
+        while let Some(set) = sets.pop() {
+            for item in &set.items {
+                match &item.node {
+                    Selection::Field(field) => {
+                        let name = field.node.name.node.as_str();
+                        if name == "__schema" || name == "__type" {
+                            return Err("introspection is disabled on this server".into());
+                        }
+                        sets.push(&field.node.selection_set.node);
+                    }
+                    Selection::InlineFragment(fragment) => {
+                        sets.push(&fragment.node.selection_set.node)
+                    }
+                    Selection::FragmentSpread(_) => {}
+                }
+            }
+        }
+    }
+    let mut operations = doc.operations.iter();
+    let selected = match request.operation_name.as_deref() {
+        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
+        None => operations
+            .next()
+            .filter(|_| doc.operations.iter().count() == 1),
+    };
+    let Some((_, op)) = selected else {
+        return Ok(());
+    };
+    for definition in &op.node.variable_definitions {
+        let definition = &definition.node;
+        let provided = request
+            .variables
+            .get(&definition.name.node)
+            .is_some_and(|v| *v != async_graphql::Value::Null);
+        if !definition.var_type.node.nullable && definition.default_value.is_none() && !provided {
+            return Err(format!(
+                "variable ${} of required type {} was not provided",
+                definition.name.node, definition.var_type.node
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The viewer behind the `Authorization: Bearer` token. A missing or invalid token gives an

@@ -1,7 +1,10 @@
 //! Operations over the database, one module per area. Services take the viewer and check
 //! [`crate::auth::policy`] before they read or write; they never see GraphQL or HTTP types.
 
+pub mod agendas;
 pub mod demo;
+pub mod feedback;
+pub mod meetings;
 pub mod org;
 pub mod people;
 pub mod teams;

@@ -224,3 +224,75 @@ async fn fetch_relatives(
     }
     Ok(out)
 }
+
+/// The management chain (manager ids, nearest first) of each `(person, instant)`, in input
+/// order; `None` when the person had no reporting line then (not in the org). Internal:
+/// used to classify meetings, never shown as such.
+pub(crate) async fn chains_at(
+    db: &impl ConnectionTrait,
+    asks: &[(i64, DateTime<Utc>)],
+) -> AppResult<Vec<Option<Vec<i64>>>> {
+    let mut out: Vec<Option<Vec<i64>>> = vec![None; asks.len()];
+    for (chunk_no, chunk) in asks.chunks(IN_CHUNK / 3).enumerate() {
+        let base = chunk_no * (IN_CHUNK / 3);
+        let mut q = Sql::new();
+        let values: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (person, at))| {
+                let idx = q.bind((base + i) as i64);
+                let person = q.bind(*person);
+                let at = q.bind(*at);
+                format!("({idx}, {person}, {at})")
+            })
+            .collect();
+        let max = q.bind(MAX_WALK_DEPTH as i64);
+        let sql = format!(
+            "WITH RECURSIVE ask(idx, person_id, at) AS (VALUES {values}), \
+             up(idx, at, manager_id, depth) AS ( \
+               SELECT ask.idx, ask.at, rl.manager_id, 1 FROM ask JOIN reporting_line rl \
+                 ON rl.person_id = ask.person_id AND rl.valid_from <= ask.at \
+                 AND (rl.valid_to IS NULL OR rl.valid_to > ask.at) \
+               UNION ALL \
+               SELECT up.idx, up.at, nx.manager_id, up.depth + 1 FROM up JOIN reporting_line nx \
+                 ON nx.person_id = up.manager_id AND nx.valid_from <= up.at \
+                 AND (nx.valid_to IS NULL OR nx.valid_to > up.at) \
+               WHERE up.depth < {max} \
+             ) SELECT idx, manager_id, depth FROM up ORDER BY idx, depth",
+            values = values.join(", "),
+        );
+        for row in q.all(db, sql).await? {
+            let idx: i64 = row.try_get("", "idx")?;
+            let manager: Option<i64> = row.try_get("", "manager_id")?;
+            let chain = out[idx as usize].get_or_insert_with(Vec::new);
+            chain.extend(manager);
+        }
+    }
+    Ok(out)
+}
+
+/// `people` and everyone who was below any of them at some instant since `since`.
+pub(crate) async fn everyone_below_since(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+    since: DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
+    let mut out = std::collections::BTreeSet::new();
+    for chunk in people.chunks(IN_CHUNK) {
+        let mut q = Sql::new();
+        let ids = q.bind_ids(chunk);
+        let from = q.bind(since);
+        let sql = format!(
+            "WITH RECURSIVE below(id) AS ( \
+               SELECT p.id FROM person p WHERE p.id IN ({ids}) \
+               UNION \
+               SELECT rl.person_id FROM reporting_line rl JOIN below ON rl.manager_id = below.id \
+               WHERE rl.valid_to IS NULL OR rl.valid_to > {from} \
+             ) SELECT id FROM below"
+        );
+        for row in q.all(db, sql).await? {
+            out.insert(row.try_get::<i64>("", "id")?);
+        }
+    }
+    Ok(out.into_iter().collect())
+}

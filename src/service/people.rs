@@ -184,8 +184,9 @@ pub struct PersonUpsert {
     pub manager_external_id: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    /// When the manager given here takes effect. Default: now for people who exist, and the
-    /// start date (else now) for people created by this call.
+    /// When the manager given here takes effect. Default: now for people who exist (their
+    /// start date while it is still ahead), and the start date (else now) for people created
+    /// by this call.
     pub effective_from: Option<DateTime<Utc>>,
 }
 
@@ -389,13 +390,19 @@ where
     let ids: Vec<i64> = rows.iter().map(|r| id_of(&r.external_id)).collect();
     let mut current_lines = lines_of(&txn, &ids).await?;
     let mut lines_changed = false;
+    // Who moved, and the earliest instant their lines changed: meeting kinds follow.
+    let mut moved: Vec<i64> = Vec::new();
+    let mut moved_since: Option<DateTime<Utc>> = None;
     for (i, row) in rows.iter().enumerate() {
         let person_id = ids[i];
         let manager_id = row.manager_external_id.as_deref().map(id_of);
         let from = match (row.effective_from, created[i], row.start_date) {
             (Some(at), _, _) => truncate(at),
             (None, true, Some(start)) => start_of(start),
-            (None, _, _) => now,
+            // Before someone's first day, a change takes effect on it: re-sending their row
+            // then finds the line it wrote instead of starting another one today.
+            (None, false, Some(start)) => now.max(start_of(start)),
+            (None, _, None) => now,
         };
         let until = row.end_date.map(end_instant);
         let lines = current_lines.remove(&person_id).unwrap_or_default();
@@ -405,6 +412,9 @@ where
         }
         lines_changed = true;
         changed[i] = true;
+        moved.push(person_id);
+        let earliest = until.map_or(from, |u| u.min(from));
+        moved_since = Some(moved_since.map_or(earliest, |m| m.min(earliest)));
         apply_line_plan(&txn, person_id, plan).await?;
     }
     if lines_changed {
@@ -445,6 +455,9 @@ where
                 .collect();
             return Err(AppError::BadInput(problems));
         }
+    }
+    if let Some(since) = moved_since {
+        super::meetings::reclassify_after_org_change(&txn, &moved, since).await?;
     }
     txn.commit().await?;
 
@@ -599,8 +612,11 @@ struct LinePlan {
     delete: Vec<i64>,
     /// (line id, new valid_to)
     end: Vec<(i64, Option<DateTime<Utc>>)>,
-    insert: Option<(Option<i64>, DateTime<Utc>, Option<DateTime<Utc>>)>,
+    insert: Option<NewLine>,
 }
+
+/// A line to insert: (manager, valid_from, valid_to).
+type NewLine = (Option<i64>, DateTime<Utc>, Option<DateTime<Utc>>);
 
 impl LinePlan {
     fn is_noop(&self) -> bool {
@@ -620,13 +636,19 @@ fn plan_line_change(
         (None, u) => u,
         (t, None) => t,
     };
+    let superseded = |line: &reporting_line::Model| {
+        until.is_some_and(|u| line.valid_from >= u) || line.valid_from > from
+    };
+    // One employment period leaves no gaps: a last line that ended before `from` (its end
+    // date has since moved later, or been cleared) runs on to `from` like a current one.
+    let last_kept = lines.iter().rposition(|l| !superseded(l));
     let mut continued = false;
-    for line in lines {
-        if until.is_some_and(|u| line.valid_from >= u) || line.valid_from > from {
+    for (i, line) in lines.iter().enumerate() {
+        if superseded(line) {
             plan.delete.push(line.id);
             continue;
         }
-        let reaches_from = line.valid_to.is_none_or(|to| to > from);
+        let reaches_from = line.valid_to.is_none_or(|to| to > from) || Some(i) == last_kept;
         let new_to = if !reaches_from {
             clip(line.valid_to)
         } else if line.manager_id == manager {
@@ -680,4 +702,103 @@ async fn apply_line_plan(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(year: i32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).unwrap()
+    }
+
+    fn line(
+        id: i64,
+        manager: Option<i64>,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> reporting_line::Model {
+        reporting_line::Model {
+            id,
+            person_id: 1,
+            manager_id: manager,
+            valid_from: from,
+            valid_to: to,
+        }
+    }
+
+    #[test]
+    fn the_same_manager_again_changes_nothing() {
+        let lines = [line(1, Some(7), t(2020), None)];
+        assert!(plan_line_change(&lines, Some(7), t(2026), None).is_noop());
+    }
+
+    #[test]
+    fn a_new_manager_closes_the_current_line() {
+        let lines = [line(1, Some(7), t(2020), None)];
+        assert_eq!(
+            plan_line_change(&lines, Some(8), t(2024), None),
+            LinePlan {
+                delete: vec![],
+                end: vec![(1, Some(t(2024)))],
+                insert: Some((Some(8), t(2024), None)),
+            }
+        );
+    }
+
+    #[test]
+    fn a_back_dated_change_supersedes_later_history() {
+        let lines = [
+            line(1, Some(7), t(2020), Some(t(2024))),
+            line(2, Some(8), t(2024), None),
+        ];
+        assert_eq!(
+            plan_line_change(&lines, Some(9), t(2022), None),
+            LinePlan {
+                delete: vec![2],
+                end: vec![(1, Some(t(2022)))],
+                insert: Some((Some(9), t(2022), None)),
+            }
+        );
+    }
+
+    #[test]
+    fn an_end_date_ends_the_line() {
+        let lines = [line(1, Some(7), t(2020), None)];
+        assert_eq!(
+            plan_line_change(&lines, Some(7), t(2026), Some(t(2025))),
+            LinePlan {
+                delete: vec![],
+                end: vec![(1, Some(t(2025)))],
+                insert: None,
+            }
+        );
+        let ended = [line(1, Some(7), t(2020), Some(t(2025)))];
+        assert!(plan_line_change(&ended, Some(7), t(2026), Some(t(2025))).is_noop());
+        assert!(plan_line_change(&ended, Some(8), t(2026), Some(t(2025))).is_noop());
+    }
+
+    #[test]
+    fn a_later_end_date_extends_the_last_line() {
+        let ended = [line(1, Some(7), t(2020), Some(t(2023)))];
+        // Still in the past.
+        assert_eq!(
+            plan_line_change(&ended, Some(7), t(2026), Some(t(2025))),
+            LinePlan {
+                delete: vec![],
+                end: vec![(1, Some(t(2025)))],
+                insert: None,
+            }
+        );
+        // Ahead, with a new manager from now on.
+        assert_eq!(
+            plan_line_change(&ended, Some(8), t(2026), Some(t(2030))),
+            LinePlan {
+                delete: vec![],
+                end: vec![(1, Some(t(2026)))],
+                insert: Some((Some(8), t(2026), Some(t(2030)))),
+            }
+        );
+    }
 }

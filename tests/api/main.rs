@@ -3,5 +3,9 @@
 
 mod helpers;
 
+mod auth;
+mod http;
 mod org;
+mod people;
 mod schema;
+mod teams;

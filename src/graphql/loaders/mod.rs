@@ -3,12 +3,19 @@
 
 mod management_chain;
 mod manager_of;
+mod meeting_content;
+mod meetings_of;
 mod person;
 mod relatives;
 mod team;
 
 pub use management_chain::{ChainOf, ManagementChainLoader};
 pub use manager_of::{ManagerOf, ManagerOfLoader};
+pub use meeting_content::{
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, MyFeedbackLoader, PrivateNoteLoader,
+    TemplateItemsLoader, TemplateLoader,
+};
+pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
 pub use person::PersonLoader;
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use team::TeamLoader;

@@ -1,0 +1,1140 @@
+//! The demo company behind `cadence seed-demo` and `cadence serve --demo`: a realistic org
+//! chart (teams, people, effective-dated reporting lines with leavers and one reorg) generated
+//! deterministically from a seed by a pure [`generate`] step, then written by [`write`]
+//! straight to an empty database. It is an operator action, so it makes no policy checks.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, ensure};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QuerySelect, TransactionTrait,
+};
+
+use crate::domain::employment::{end_instant, start_of, truncate};
+use entity::{person, reporting_line, team};
+
+/// The smallest company [`seed`] builds: enough people for the director, manager and
+/// employee it names.
+pub const MIN_PEOPLE: usize = 30;
+
+/// What [`seed`] wrote, with the externalIds of people worth minting demo tokens for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoCompany {
+    /// How many people were written, leavers included.
+    pub people: usize,
+    /// Someone in People Operations, to be given the `hr_admin` role.
+    pub hr_admin: String,
+    /// A manager of managers with at least two first-line managers reporting to them.
+    pub director: String,
+    /// A first-line manager reporting to `director`, with at least three current reports.
+    pub manager: String,
+    /// A current individual contributor reporting to `manager`.
+    pub employee: String,
+}
+
+/// Fills an empty database with a generated company of `people` people (at least
+/// [`MIN_PEOPLE`]), the same one for the same `(people, seed, now)`, in one transaction.
+/// Fails, writing nothing, when the database already holds people or teams.
+#[tracing::instrument(skip(db))]
+pub async fn seed(
+    db: &DatabaseConnection,
+    people: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoCompany> {
+    let plan = generate(people, seed, now)?;
+    write(db, &plan, truncate(now)).await?;
+    tracing::info!(
+        teams = plan.teams.len(),
+        lines = plan.lines.len(),
+        "demo company written"
+    );
+    Ok(plan.company)
+}
+
+const MIN_SPAN: usize = 3;
+const MAX_SPAN: usize = 8;
+/// Smallest subtree a manager heads: themselves and `MIN_SPAN` reports.
+const MIN_TEAM: usize = MIN_SPAN + 1;
+const HISTORY_DAYS: u64 = 8 * 365;
+const REORG_DAYS_AGO: u64 = 122;
+const LEAVERS_PERCENT: usize = 2;
+const ROWS_PER_INSERT: usize = 500;
+
+struct Department {
+    name: &'static str,
+    /// Relative headcount.
+    weight: u32,
+    manager: &'static str,
+    senior_manager: &'static str,
+    individual: &'static str,
+    areas: &'static [&'static str],
+}
+
+/// In the order departments appear as the company grows; People Operations is among the
+/// first [`MIN_DEPARTMENTS`] so that every company has an HR admin.
+const DEPARTMENTS: [Department; 8] = [
+    Department {
+        name: "Engineering",
+        weight: 38,
+        manager: "Engineering Manager",
+        senior_manager: "Senior Engineering Manager",
+        individual: "Software Engineer",
+        areas: &[
+            "Platform",
+            "Payments",
+            "Search",
+            "Mobile",
+            "Web",
+            "Infrastructure",
+            "Data",
+            "Security",
+            "Identity",
+            "Billing",
+            "Growth",
+            "Reliability",
+            "Developer Experience",
+            "Integrations",
+            "Machine Learning",
+            "Observability",
+        ],
+    },
+    Department {
+        name: "Sales",
+        weight: 16,
+        manager: "Sales Manager",
+        senior_manager: "Senior Sales Manager",
+        individual: "Account Executive",
+        areas: &[
+            "Enterprise",
+            "Mid-Market",
+            "Small Business",
+            "EMEA",
+            "APAC",
+            "Americas",
+            "Partnerships",
+            "Sales Development",
+            "Renewals",
+            "Public Sector",
+        ],
+    },
+    Department {
+        name: "People Operations",
+        weight: 5,
+        manager: "People Operations Manager",
+        senior_manager: "Senior People Operations Manager",
+        individual: "People Partner",
+        areas: &[
+            "Recruiting",
+            "People Partners",
+            "Total Rewards",
+            "Learning",
+            "HR Operations",
+            "Workplace",
+        ],
+    },
+    Department {
+        name: "Product",
+        weight: 8,
+        manager: "Group Product Manager",
+        senior_manager: "Senior Group Product Manager",
+        individual: "Product Manager",
+        areas: &[
+            "Core Product",
+            "Growth Product",
+            "Platform Product",
+            "Design",
+            "Research",
+            "Analytics",
+        ],
+    },
+    Department {
+        name: "Customer Success",
+        weight: 14,
+        manager: "Support Manager",
+        senior_manager: "Senior Support Manager",
+        individual: "Support Specialist",
+        areas: &[
+            "Onboarding",
+            "Technical Support",
+            "Customer Care",
+            "Account Management",
+            "Escalations",
+            "Support Operations",
+        ],
+    },
+    Department {
+        name: "Marketing",
+        weight: 8,
+        manager: "Marketing Manager",
+        senior_manager: "Senior Marketing Manager",
+        individual: "Marketing Specialist",
+        areas: &[
+            "Brand",
+            "Content",
+            "Demand Generation",
+            "Product Marketing",
+            "Events",
+            "Communications",
+        ],
+    },
+    Department {
+        name: "Finance",
+        weight: 6,
+        manager: "Finance Manager",
+        senior_manager: "Senior Finance Manager",
+        individual: "Financial Analyst",
+        areas: &[
+            "Accounting",
+            "Planning",
+            "Procurement",
+            "Tax",
+            "Treasury",
+            "Payroll",
+        ],
+    },
+    Department {
+        name: "Legal",
+        weight: 5,
+        manager: "Legal Manager",
+        senior_manager: "Senior Legal Manager",
+        individual: "Legal Counsel",
+        areas: &[
+            "Commercial",
+            "Privacy",
+            "Compliance",
+            "Corporate",
+            "Employment",
+        ],
+    },
+];
+const MIN_DEPARTMENTS: usize = 3;
+const PEOPLE_OPERATIONS: usize = 2;
+
+const TEAM_SUFFIXES: [&str; 52] = [
+    "Core",
+    "Experience",
+    "Foundations",
+    "Tools",
+    "Insights",
+    "Operations",
+    "Services",
+    "Automation",
+    "Quality",
+    "Enablement",
+    "Frontline",
+    "Strategy",
+    "Apollo",
+    "Atlas",
+    "Aurora",
+    "Beacon",
+    "Cedar",
+    "Cobalt",
+    "Comet",
+    "Delta",
+    "Echo",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Horizon",
+    "Juniper",
+    "Kestrel",
+    "Lighthouse",
+    "Lynx",
+    "Maple",
+    "Meridian",
+    "Nebula",
+    "Nova",
+    "Onyx",
+    "Orbit",
+    "Orion",
+    "Phoenix",
+    "Pioneer",
+    "Polaris",
+    "Quasar",
+    "Raven",
+    "Sequoia",
+    "Sierra",
+    "Spruce",
+    "Summit",
+    "Tidal",
+    "Titan",
+    "Vega",
+    "Vertex",
+    "Willow",
+    "Zenith",
+];
+
+const FIRST_NAMES: [&str; 64] = [
+    "Ada", "Adrian", "Aisha", "Alex", "Amara", "Ana", "Arjun", "Ben", "Bianca", "Carlos", "Chen",
+    "Chloe", "Daniel", "Dmitri", "Elena", "Emeka", "Emma", "Fatima", "Felix", "Grace", "Hana",
+    "Hiro", "Ibrahim", "Ines", "Isaac", "Jamal", "Jana", "Javier", "Julia", "Kai", "Kenji", "Lars",
+    "Layla", "Leila", "Leo", "Lina", "Lucas", "Marco", "Mateo", "Maya", "Mei", "Mia", "Nadia",
+    "Nikhil", "Noah", "Nora", "Olga", "Oliver", "Omar", "Priya", "Rafael", "Ravi", "Rosa", "Sam",
+    "Sara", "Sofia", "Tariq", "Tom", "Uma", "Victor", "Wei", "Yara", "Yusuf", "Zoe",
+];
+
+const LAST_NAMES: [&str; 64] = [
+    "Adams", "Ahmed", "Alvarez", "Andersen", "Bianchi", "Brown", "Chen", "Cohen", "Costa", "Davis",
+    "Dubois", "Evans", "Fischer", "Garcia", "Gupta", "Haddad", "Hansen", "Ito", "Ivanova",
+    "Jensen", "Johnson", "Kim", "Kowalski", "Kumar", "Larsen", "Lee", "Lopez", "Martin", "Mensah",
+    "Meyer", "Moreau", "Mueller", "Murphy", "Nakamura", "Nguyen", "Novak", "Okafor", "Olsen",
+    "Osei", "Park", "Patel", "Perez", "Petrov", "Reyes", "Rossi", "Santos", "Sato", "Schmidt",
+    "Silva", "Singh", "Smith", "Suzuki", "Tanaka", "Taylor", "Thomas", "Walker", "Wang", "Weber",
+    "Williams", "Wilson", "Wong", "Yamamoto", "Yilmaz", "Zhang",
+];
+
+const TIMEZONES: [&str; 8] = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Australia/Sydney",
+];
+
+/// Everything [`write`] inserts; people, teams and lines refer to each other by index.
+#[derive(Debug, PartialEq)]
+struct Plan {
+    teams: Vec<TeamPlan>,
+    people: Vec<PersonPlan>,
+    lines: Vec<LinePlan>,
+    reorg: Option<Reorg>,
+    company: DemoCompany,
+}
+
+#[derive(Debug, PartialEq)]
+struct TeamPlan {
+    external_id: String,
+    name: String,
+    parent: Option<usize>,
+    /// 0 for top-level teams; parents are one less.
+    depth: usize,
+}
+
+#[derive(Debug, PartialEq)]
+struct PersonPlan {
+    external_id: String,
+    name: String,
+    email: String,
+    title: String,
+    team: usize,
+    timezone: Option<&'static str>,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, PartialEq)]
+struct LinePlan {
+    person: usize,
+    manager: Option<usize>,
+    valid_from: DateTime<Utc>,
+    valid_to: Option<DateTime<Utc>>,
+}
+
+/// `person` moved from manager `from` to manager `to` at `at`, their subtree with them.
+#[derive(Debug, PartialEq)]
+struct Reorg {
+    person: usize,
+    from: usize,
+    to: usize,
+    at: DateTime<Utc>,
+}
+
+/// The pure part of [`seed`]: the whole company for `(people, seed, now)`.
+fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> anyhow::Result<Plan> {
+    ensure!(
+        people >= MIN_PEOPLE,
+        "a demo company needs at least {MIN_PEOPLE} people, not {people}"
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let today = now.date_naive();
+    let mut org = Org::grow(people, &mut rng);
+    let starts = start_dates(&org, today, &mut rng);
+    let line_from: Vec<DateTime<Utc>> = starts.iter().map(|&d| start_of(d)).collect();
+    let reorg_at = start_of(today - Days::new(REORG_DAYS_AGO));
+    let reorg = pick_reorg(&org, &line_from, reorg_at, &mut rng);
+    if let Some(r) = &reorg {
+        org.move_under(r.person, r.to);
+    }
+    let ends = leavers(&org, &line_from, today, &mut rng);
+    let (teams, team_of) = teams(&org);
+    let people = describe_people(&org, &team_of, &starts, &ends, &mut rng);
+    let lines = lines(&org, &line_from, &ends, reorg.as_ref());
+    let company = pick_demo_people(&org, &ends, &people)?;
+    Ok(Plan {
+        teams,
+        people,
+        lines,
+        reorg,
+        company,
+    })
+}
+
+struct Node {
+    parent: Option<usize>,
+    level: usize,
+    /// `None` for the CEO alone.
+    department: Option<usize>,
+    reports: Vec<usize>,
+}
+
+/// The reporting tree; a node's index is the person's index. Until a reorg, parents come
+/// before their reports.
+struct Org {
+    nodes: Vec<Node>,
+}
+
+impl Org {
+    fn grow(people: usize, rng: &mut ChaCha8Rng) -> Self {
+        let mut org = Org {
+            nodes: Vec::with_capacity(people),
+        };
+        let ceo = org.push(None, None);
+        let departments = ((people - 1) / 12).clamp(MIN_DEPARTMENTS, DEPARTMENTS.len());
+        let weights: Vec<f64> = DEPARTMENTS[..departments]
+            .iter()
+            .map(|d| f64::from(d.weight))
+            .collect();
+        let sizes = split(people - 1, &weights, usize::MAX, rng);
+        for (department, size) in sizes.into_iter().enumerate() {
+            org.grow_subtree(ceo, department, size, rng);
+        }
+        org
+    }
+
+    /// Adds a subtree of `size` people under `parent`: an individual, a first-line manager
+    /// and their reports, or a manager of managers (sometimes with a few senior individuals).
+    fn grow_subtree(
+        &mut self,
+        parent: usize,
+        department: usize,
+        size: usize,
+        rng: &mut ChaCha8Rng,
+    ) {
+        let me = self.push(Some(parent), Some(department));
+        let reports = size - 1;
+        if reports <= MAX_SPAN {
+            for _ in 0..reports {
+                self.push(Some(me), Some(department));
+            }
+            return;
+        }
+        // As few levels as the size needs: every team fits one level lower.
+        let team_size = capacity(levels_for(size) - 1);
+        let most = MAX_SPAN.min(reports / MIN_TEAM);
+        let teams = rng.gen_range(reports.div_ceil(team_size).clamp(2, most)..=most);
+        let seniors = if reports >= 40 {
+            rng.gen_range(0..=2)
+        } else {
+            0
+        };
+        let individuals = seniors
+            .min(MAX_SPAN - teams)
+            .max(MIN_SPAN.saturating_sub(teams));
+        for _ in 0..individuals {
+            self.push(Some(me), Some(department));
+        }
+        let weights = vec![1.0; teams];
+        for part in split(reports - individuals, &weights, team_size, rng) {
+            self.grow_subtree(me, department, part, rng);
+        }
+    }
+
+    fn push(&mut self, parent: Option<usize>, department: Option<usize>) -> usize {
+        let id = self.nodes.len();
+        let level = parent.map_or(0, |p| self.nodes[p].level + 1);
+        self.nodes.push(Node {
+            parent,
+            level,
+            department,
+            reports: Vec::new(),
+        });
+        if let Some(p) = parent {
+            self.nodes[p].reports.push(id);
+        }
+        id
+    }
+
+    fn move_under(&mut self, person: usize, manager: usize) {
+        if let Some(old) = self.nodes[person].parent {
+            self.nodes[old].reports.retain(|&r| r != person);
+        }
+        self.nodes[manager].reports.push(person);
+        self.nodes[person].parent = Some(manager);
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn is_manager(&self, i: usize) -> bool {
+        !self.nodes[i].reports.is_empty()
+    }
+
+    fn manages_managers(&self, i: usize) -> bool {
+        self.nodes[i].reports.iter().any(|&r| self.is_manager(r))
+    }
+
+    fn is_first_line(&self, i: usize) -> bool {
+        self.is_manager(i) && !self.manages_managers(i)
+    }
+}
+
+/// How large a subtree `levels` deep gets when every manager has seven reports, which
+/// leaves an eighth for the noise in team sizes.
+fn capacity(levels: u32) -> usize {
+    (0..=levels).map(|l| 7_usize.pow(l)).sum()
+}
+
+/// The fewest levels below its head that a subtree of `size` needs.
+fn levels_for(size: usize) -> u32 {
+    (0..).find(|&l| capacity(l) >= size).unwrap_or(0)
+}
+
+/// Splits `total` into one part per weight, each from [`MIN_TEAM`] to `max`, roughly in
+/// proportion to the weights with some noise. `total` must fit in that many `max` parts.
+fn split(total: usize, weights: &[f64], max: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let noisy: Vec<f64> = weights
+        .iter()
+        .map(|w| w * rng.gen_range(0.7..1.3))
+        .collect();
+    let sum: f64 = noisy.iter().sum();
+    let spare = total - MIN_TEAM * weights.len();
+    let mut parts: Vec<usize> = noisy
+        .iter()
+        .map(|w| MIN_TEAM + (spare as f64 * w / sum) as usize)
+        .collect();
+    parts[0] += total - parts.iter().sum::<usize>();
+    // An oversized part would add a level below it; the smallest part takes the excess.
+    while let Some(big) = parts.iter().position(|&p| p > max) {
+        let small = (0..parts.len()).min_by_key(|&i| parts[i]).unwrap_or(big);
+        let moved = (parts[big] - max).min(max - parts[small]);
+        parts[big] -= moved;
+        parts[small] += moved;
+    }
+    parts
+}
+
+/// Start dates spread over the last eight years, handed out in a random hiring order in
+/// which every manager comes before their reports: the CEO founded the company, and no one
+/// joins before the person they report to.
+fn start_dates(org: &Org, today: NaiveDate, rng: &mut ChaCha8Rng) -> Vec<NaiveDate> {
+    let mut days_ago: Vec<u64> = (1..org.len())
+        .map(|_| rng.gen_range(0..HISTORY_DAYS))
+        .collect();
+    days_ago.push(HISTORY_DAYS);
+    days_ago.sort_unstable();
+    let mut starts = vec![today; org.len()];
+    let mut hirable = vec![0];
+    while !hirable.is_empty() {
+        let next = hirable.swap_remove(rng.gen_range(0..hirable.len()));
+        starts[next] = today - Days::new(days_ago.pop().unwrap_or(0));
+        hirable.extend(&org.nodes[next].reports);
+    }
+    starts
+}
+
+/// Picks a first- or second-line manager to move, with their subtree, from their director
+/// to another director at the same level (in the same department when possible), keeping
+/// both directors' spans within bounds; both the mover and the new director joined before
+/// `at`.
+fn pick_reorg(
+    org: &Org,
+    line_from: &[DateTime<Utc>],
+    at: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+) -> Option<Reorg> {
+    let in_org = |i: usize| line_from[i] < at;
+    let can_lose = |d: usize| {
+        org.nodes[d].reports.len() > MIN_SPAN
+            && org.nodes[d]
+                .reports
+                .iter()
+                .filter(|&&r| org.is_manager(r))
+                .count()
+                >= 2
+    };
+    let can_gain = |d: usize| org.manages_managers(d) && org.nodes[d].reports.len() < MAX_SPAN;
+    let mut movable: Vec<usize> = (0..org.len())
+        .filter(|&m| org.is_manager(m) && in_org(m) && height(org, m) <= 2)
+        .filter(|&m| {
+            org.nodes[m]
+                .parent
+                .is_some_and(|d| org.nodes[d].level >= 2 && can_lose(d))
+        })
+        .collect();
+    movable.shuffle(rng);
+    // Moves between directors (the third level) read best in a demo.
+    movable.sort_by_key(|&m| org.nodes[m].parent.map(|d| org.nodes[d].level));
+    for same_department in [true, false] {
+        for &person in &movable {
+            let from = org.nodes[person].parent?;
+            let targets: Vec<usize> = (0..org.len())
+                .filter(|&d| d != from && org.nodes[d].level == org.nodes[from].level)
+                .filter(|&d| can_gain(d) && in_org(d))
+                .filter(|&d| {
+                    !same_department || org.nodes[d].department == org.nodes[from].department
+                })
+                .collect();
+            if let Some(&to) = targets.choose(rng) {
+                return Some(Reorg {
+                    person,
+                    from,
+                    to,
+                    at,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Levels below `i` in its subtree: 0 for an individual, 1 for a first-line manager.
+fn height(org: &Org, i: usize) -> usize {
+    org.nodes[i]
+        .reports
+        .iter()
+        .map(|&r| height(org, r) + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// End dates for about [`LEAVERS_PERCENT`]% of individual contributors, 30–300 days ago,
+/// never leaving a manager with fewer than [`MIN_SPAN`] current reports.
+fn leavers(
+    org: &Org,
+    line_from: &[DateTime<Utc>],
+    today: NaiveDate,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Option<NaiveDate>> {
+    let mut ends = vec![None; org.len()];
+    let mut current_reports: Vec<usize> = org.nodes.iter().map(|n| n.reports.len()).collect();
+    let mut individuals: Vec<usize> = (1..org.len()).filter(|&i| !org.is_manager(i)).collect();
+    let mut wanted = individuals.len() * LEAVERS_PERCENT / 100;
+    individuals.shuffle(rng);
+    let latest = today - Days::new(30);
+    for i in individuals {
+        let manager = org.nodes[i].parent.expect("only the CEO has no manager");
+        if wanted == 0 {
+            break;
+        }
+        // At least a month in the org before leaving, so no line is empty.
+        let earliest = (line_from[i].date_naive() + Days::new(30)).max(today - Days::new(300));
+        if current_reports[manager] <= MIN_SPAN || earliest > latest {
+            continue;
+        }
+        let days = (latest - earliest).num_days().unsigned_abs();
+        ends[i] = Some(earliest + Days::new(rng.gen_range(0..=days)));
+        current_reports[manager] -= 1;
+        wanted -= 1;
+    }
+    ends
+}
+
+/// One team per manager: the CEO's office and one top-level team per department head, then
+/// a child team under their manager's team for every manager below. Everyone belongs to
+/// the team they lead, or else to their manager's.
+fn teams(org: &Org) -> (Vec<TeamPlan>, Vec<usize>) {
+    let mut teams: Vec<TeamPlan> = Vec::new();
+    let mut area_of: Vec<&str> = Vec::new();
+    let mut team_of = vec![0; org.len()];
+    let mut names = TeamNames::default();
+    // Depth first from the CEO: managers before their reports, even after the reorg.
+    let mut stack = vec![0];
+    while let Some(i) = stack.pop() {
+        stack.extend(org.nodes[i].reports.iter().rev());
+        let node = &org.nodes[i];
+        let parent_team = node.parent.map(|p| team_of[p]);
+        if !org.is_manager(i) {
+            team_of[i] = parent_team.expect("the CEO manages the department heads");
+            continue;
+        }
+        let (parent, area) = match (node.level, node.department, parent_team) {
+            (0, _, _) | (_, None, _) | (_, _, None) => (None, "Executive Office"),
+            (1, Some(d), _) => (None, DEPARTMENTS[d].name),
+            (2, Some(d), parent) => (parent, names.next_area(d)),
+            (_, _, Some(p)) => (Some(p), area_of[p]),
+        };
+        team_of[i] = teams.len();
+        teams.push(TeamPlan {
+            external_id: format!("T{:04}", teams.len() + 1),
+            name: names.name(area, node.level),
+            parent,
+            depth: parent.map_or(0, |p| teams[p].depth + 1),
+        });
+        area_of.push(area);
+    }
+    (teams, team_of)
+}
+
+/// Team names: a department's areas for its directors' teams, then the area with a suffix
+/// for the teams below, numbered only when a name comes round again.
+#[derive(Default)]
+struct TeamNames {
+    next_area: [usize; DEPARTMENTS.len()],
+    next_suffix: HashMap<&'static str, usize>,
+    uses: HashMap<String, usize>,
+}
+
+impl TeamNames {
+    fn next_area(&mut self, department: usize) -> &'static str {
+        let areas = DEPARTMENTS[department].areas;
+        self.next_area[department] += 1;
+        areas[(self.next_area[department] - 1) % areas.len()]
+    }
+
+    fn name(&mut self, area: &'static str, level: usize) -> String {
+        let base = if level <= 2 {
+            area.to_owned()
+        } else {
+            let n = self.next_suffix.entry(area).or_default();
+            *n += 1;
+            format!("{area} {}", TEAM_SUFFIXES[(*n - 1) % TEAM_SUFFIXES.len()])
+        };
+        let uses = self.uses.entry(base.clone()).or_default();
+        *uses += 1;
+        match *uses {
+            1 => base,
+            n => format!("{base} {n}"),
+        }
+    }
+}
+
+fn describe_people(
+    org: &Org,
+    team_of: &[usize],
+    starts: &[NaiveDate],
+    ends: &[Option<NaiveDate>],
+    rng: &mut ChaCha8Rng,
+) -> Vec<PersonPlan> {
+    (0..org.len())
+        .map(|i| {
+            let (first, last) = (pick(rng, &FIRST_NAMES), pick(rng, &LAST_NAMES));
+            let email = format!("{first}.{last}.{}@example.com", i + 1).to_lowercase();
+            PersonPlan {
+                external_id: format!("E{:05}", i + 1),
+                name: format!("{first} {last}"),
+                email,
+                title: title(org, i, rng),
+                team: team_of[i],
+                timezone: rng.gen_bool(0.85).then(|| pick(rng, &TIMEZONES)),
+                start_date: starts[i],
+                end_date: ends[i],
+            }
+        })
+        .collect()
+}
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
+    items[rng.gen_range(0..items.len())]
+}
+
+fn title(org: &Org, i: usize, rng: &mut ChaCha8Rng) -> String {
+    let node = &org.nodes[i];
+    let Some(department) = node.department.map(|d| &DEPARTMENTS[d]) else {
+        return "Chief Executive Officer".to_owned();
+    };
+    let beside_managers = node.parent.is_some_and(|p| org.manages_managers(p));
+    match node.level {
+        1 => format!("VP of {}", department.name),
+        2 if org.manages_managers(i) => format!("Director of {}", department.name),
+        _ if org.manages_managers(i) => department.senior_manager.to_owned(),
+        _ if org.is_manager(i) => department.manager.to_owned(),
+        _ if beside_managers => format!("Principal {}", department.individual),
+        _ if rng.gen_bool(0.35) => format!("Senior {}", department.individual),
+        _ => department.individual.to_owned(),
+    }
+}
+
+/// One line per person from their line start (closed on their end date), and two for the
+/// person moved in the reorg.
+fn lines(
+    org: &Org,
+    line_from: &[DateTime<Utc>],
+    ends: &[Option<NaiveDate>],
+    reorg: Option<&Reorg>,
+) -> Vec<LinePlan> {
+    let mut lines = Vec::with_capacity(org.len() + 1);
+    for (person, node) in org.nodes.iter().enumerate() {
+        let mut valid_from = line_from[person];
+        if let Some(r) = reorg.filter(|r| r.person == person) {
+            lines.push(LinePlan {
+                person,
+                manager: Some(r.from),
+                valid_from,
+                valid_to: Some(r.at),
+            });
+            valid_from = r.at;
+        }
+        lines.push(LinePlan {
+            person,
+            manager: node.parent,
+            valid_from,
+            valid_to: ends[person].map(end_instant),
+        });
+    }
+    lines
+}
+
+/// The people to mint demo tokens for, each the longest-serving who fits: an HR individual
+/// contributor; outside People Operations, so that no one plays two parts, a manager of two
+/// or more first-line managers with three or more current reports each (the one nearest
+/// the director level); one of those managers; and one of their current reports.
+fn pick_demo_people(
+    org: &Org,
+    ends: &[Option<NaiveDate>],
+    people: &[PersonPlan],
+) -> anyhow::Result<DemoCompany> {
+    let current = |i: &usize| ends[*i].is_none();
+    let reports = |i: usize| org.nodes[i].reports.iter().copied();
+    let staffed =
+        |m: &usize| org.is_first_line(*m) && reports(*m).filter(current).count() >= MIN_SPAN;
+    let started = |i: &usize| people[*i].start_date;
+    let director = (0..org.len())
+        .filter(|&d| org.nodes[d].department != Some(PEOPLE_OPERATIONS))
+        .filter(|&d| reports(d).filter(staffed).count() >= 2)
+        .min_by_key(|&d| (org.nodes[d].level.abs_diff(2), people[d].start_date))
+        .context("no manager of two staffed first-line managers")?;
+    let manager = reports(director).filter(staffed).min_by_key(started);
+    let manager = manager.context("the director has no staffed manager")?;
+    let employee = reports(manager).filter(current).min_by_key(started);
+    let employee = employee.context("the manager has no current report")?;
+    let hr_admin = (0..org.len())
+        .filter(|&i| org.nodes[i].department == Some(PEOPLE_OPERATIONS) && current(&i))
+        .min_by_key(|&i| (org.is_manager(i), people[i].start_date))
+        .context("no People Operations department")?;
+    let external_id = |i: usize| people[i].external_id.clone();
+    Ok(DemoCompany {
+        people: people.len(),
+        hr_admin: external_id(hr_admin),
+        director: external_id(director),
+        manager: external_id(manager),
+        employee: external_id(employee),
+    })
+}
+
+/// Inserts the plan in one transaction: teams level by level (a team's parent id must
+/// exist first), then people, then reporting lines, in batches.
+async fn write(db: &DatabaseConnection, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let txn = db.begin().await?;
+    ensure!(
+        person::Entity::find().one(&txn).await?.is_none()
+            && team::Entity::find().one(&txn).await?.is_none(),
+        "the database already has people or teams: the demo company only goes into an empty one"
+    );
+    let team_ids = insert_teams(&txn, &plan.teams, now).await?;
+    let person_ids = insert_people(&txn, &plan.people, &team_ids, now).await?;
+    let lines = plan.lines.iter().map(|l| reporting_line::ActiveModel {
+        person_id: Set(person_ids[l.person]),
+        manager_id: Set(l.manager.map(|m| person_ids[m])),
+        valid_from: Set(l.valid_from),
+        valid_to: Set(l.valid_to),
+        ..Default::default()
+    });
+    insert_batched(&txn, lines.collect()).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn insert_teams(
+    txn: &DatabaseTransaction,
+    teams: &[TeamPlan],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids: Vec<Option<i64>> = vec![None; teams.len()];
+    let deepest = teams.iter().map(|t| t.depth).max().unwrap_or(0);
+    for depth in 0..=deepest {
+        let level = teams.iter().enumerate().filter(|(_, t)| t.depth == depth);
+        let rows = level.clone().map(|(_, t)| team::ActiveModel {
+            external_id: Set(t.external_id.clone()),
+            name: Set(t.name.clone()),
+            parent_id: Set(t.parent.and_then(|p| ids[p])),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        insert_batched(txn, rows.collect()).await?;
+        let stored = team_ids(txn).await?;
+        for (i, t) in level {
+            ids[i] = stored.get(&t.external_id).copied();
+        }
+    }
+    ids.into_iter()
+        .map(|id| id.context("an inserted team was not read back"))
+        .collect()
+}
+
+async fn insert_people(
+    txn: &DatabaseTransaction,
+    people: &[PersonPlan],
+    team_ids: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let rows = people.iter().map(|p| person::ActiveModel {
+        external_id: Set(p.external_id.clone()),
+        name: Set(p.name.clone()),
+        email: Set(p.email.clone()),
+        title: Set(Some(p.title.clone())),
+        team_id: Set(Some(team_ids[p.team])),
+        timezone: Set(p.timezone.map(str::to_owned)),
+        start_date: Set(Some(p.start_date)),
+        end_date: Set(p.end_date),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    insert_batched(txn, rows.collect()).await?;
+    let stored: HashMap<String, i64> = person::Entity::find()
+        .select_only()
+        .columns([person::Column::ExternalId, person::Column::Id])
+        .into_tuple::<(String, i64)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    people
+        .iter()
+        .map(|p| {
+            stored
+                .get(&p.external_id)
+                .copied()
+                .context("an inserted person was not read back")
+        })
+        .collect()
+}
+
+async fn team_ids(txn: &DatabaseTransaction) -> Result<HashMap<String, i64>, DbErr> {
+    let rows = team::Entity::find()
+        .select_only()
+        .columns([team::Column::ExternalId, team::Column::Id])
+        .into_tuple::<(String, i64)>()
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Multi-row inserts small enough for SQLite's limit on bound parameters.
+async fn insert_batched<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Clone,
+{
+    for batch in rows.chunks(ROWS_PER_INSERT) {
+        A::Entity::insert_many(batch.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 15, 30, 0).unwrap()
+    }
+
+    /// Each person's manager at `at`, `None` when no line covers it; panics on overlaps.
+    fn managers_at(plan: &Plan, at: DateTime<Utc>) -> Vec<Option<Option<usize>>> {
+        let mut managers = vec![None; plan.people.len()];
+        for line in &plan.lines {
+            let covers = line.valid_from <= at && line.valid_to.is_none_or(|to| at < to);
+            if covers {
+                assert!(managers[line.person].is_none(), "two lines cover {at}");
+                managers[line.person] = Some(line.manager);
+            }
+        }
+        managers
+    }
+
+    /// Levels below the top for everyone in the org at `at`; panics on a cycle.
+    fn levels_at(plan: &Plan, at: DateTime<Utc>) -> Vec<Option<usize>> {
+        let managers = managers_at(plan, at);
+        (0..managers.len())
+            .map(|mut i| {
+                let mut level = 0;
+                loop {
+                    match managers[i]? {
+                        None => return Some(level),
+                        Some(m) => {
+                            assert!(managers[m].is_some(), "{m} manages outside the org");
+                            (i, level) = (m, level + 1);
+                            assert!(level <= managers.len(), "cycle");
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+
+    fn reports_at(plan: &Plan, at: DateTime<Utc>) -> Vec<usize> {
+        let mut reports = vec![0; plan.people.len()];
+        for manager in managers_at(plan, at).into_iter().flatten().flatten() {
+            reports[manager] += 1;
+        }
+        reports
+    }
+
+    #[test]
+    fn a_ten_thousand_person_company_is_six_or_seven_levels_deep_with_spans_of_three_to_eight() {
+        for seed in 0..5 {
+            let plan = generate(10_000, seed, now()).unwrap();
+            let deepest = levels_at(&plan, now()).into_iter().flatten().max().unwrap();
+            assert!((5..=6).contains(&deepest), "seed {seed}: depth {deepest}");
+            let spans = reports_at(&plan, now()).into_iter().filter(|&n| n > 0);
+            assert!(
+                spans.into_iter().all(|n| (3..=8).contains(&n)),
+                "seed {seed}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_company_and_another_seed_another() {
+        let plan = generate(2_000, 7, now()).unwrap();
+        assert_eq!(plan, generate(2_000, 7, now()).unwrap());
+        assert_ne!(plan, generate(2_000, 8, now()).unwrap());
+    }
+
+    #[test]
+    fn lines_never_overlap_or_cycle_and_managers_are_in_the_org_first() {
+        let plan = generate(3_000, 1, now()).unwrap();
+        let days = (0..=HISTORY_DAYS).step_by(30).map(Days::new);
+        for at in days.map(|d| start_of(now().date_naive() - d)) {
+            levels_at(&plan, at);
+        }
+        let covers = |l: &LinePlan, at| l.valid_from <= at && l.valid_to.is_none_or(|to| at < to);
+        for line in &plan.lines {
+            assert!(line.valid_to.is_none_or(|to| line.valid_from < to));
+            if let Some(m) = line.manager {
+                let managed = plan.lines.iter().filter(|l| l.person == m);
+                assert!(managed.clone().any(|l| covers(l, line.valid_from)));
+            }
+        }
+        let ceo = plan.lines.iter().filter(|l| l.manager.is_none());
+        assert_eq!(ceo.count(), 1);
+        assert_eq!(plan.people[0].title, "Chief Executive Officer");
+    }
+
+    #[test]
+    fn about_two_percent_of_individuals_left_between_30_and_300_days_ago() {
+        let plan = generate(10_000, 3, now()).unwrap();
+        let today = now().date_naive();
+        let individuals = plan.people.len() - plan.teams.len();
+        let leavers: Vec<&PersonPlan> = plan
+            .people
+            .iter()
+            .filter(|p| p.end_date.is_some())
+            .collect();
+        assert_eq!(leavers.len(), individuals * LEAVERS_PERCENT / 100);
+        for p in leavers {
+            let end = p.end_date.unwrap();
+            assert!((30..=300).contains(&(today - end).num_days()));
+            assert!(p.start_date <= end);
+            let i = plan.people.iter().position(|q| q == p).unwrap();
+            let line = plan.lines.iter().find(|l| l.person == i).unwrap();
+            assert_eq!(line.valid_to, Some(end_instant(end)));
+        }
+    }
+
+    #[test]
+    fn a_reorg_four_months_ago_moved_a_manager_with_their_subtree_to_another_director() {
+        let plan = generate(1_000, 11, now()).unwrap();
+        let reorg = plan.reorg.as_ref().expect("a reorg");
+        let (before, after) = (reorg.at - chrono::Duration::seconds(1), reorg.at);
+        assert_eq!(
+            managers_at(&plan, before)[reorg.person],
+            Some(Some(reorg.from))
+        );
+        assert_eq!(
+            managers_at(&plan, after)[reorg.person],
+            Some(Some(reorg.to))
+        );
+        assert_eq!(
+            levels_at(&plan, before)[reorg.to],
+            levels_at(&plan, after)[reorg.from]
+        );
+        assert!((118..=124).contains(&(now() - reorg.at).num_days()));
+        let team = |i: usize| &plan.teams[plan.people[i].team];
+        assert_eq!(team(reorg.person).parent, Some(plan.people[reorg.to].team));
+    }
+
+    #[test]
+    fn everyone_has_a_team_under_a_department_and_people_are_unique() {
+        let plan = generate(2_000, 5, now()).unwrap();
+        let top: Vec<&str> = plan
+            .teams
+            .iter()
+            .filter(|t| t.parent.is_none())
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(top.len(), 1 + DEPARTMENTS.len(), "{top:?}");
+        for t in &plan.teams {
+            assert_eq!(t.parent.map_or(0, |p| plan.teams[p].depth + 1), t.depth);
+        }
+        let emails: std::collections::HashSet<&str> =
+            plan.people.iter().map(|p| p.email.as_str()).collect();
+        assert_eq!(emails.len(), plan.people.len());
+        assert_eq!(plan.people[41].external_id, "E00042");
+    }
+
+    #[test]
+    fn the_demo_people_fit_their_roles_even_in_the_smallest_company() {
+        for people in [MIN_PEOPLE, 31, 45, 100, 1_000, 10_000] {
+            let plan = generate(people, 2, now()).unwrap();
+            let index = |ext: &str| {
+                plan.people
+                    .iter()
+                    .position(|p| p.external_id == ext)
+                    .unwrap()
+            };
+            let c = &plan.company;
+            let managers = managers_at(&plan, now());
+            let reports = reports_at(&plan, now());
+            let (director, manager, employee) =
+                (index(&c.director), index(&c.manager), index(&c.employee));
+            assert_eq!(managers[employee], Some(Some(manager)), "{people}");
+            assert_eq!(managers[manager], Some(Some(director)), "{people}");
+            assert!(reports[manager] >= 3 && reports[employee] == 0, "{people}");
+            let managers_below =
+                (0..people).filter(|&m| managers[m] == Some(Some(director)) && reports[m] > 0);
+            assert!(managers_below.count() >= 2, "{people}");
+            let hr = &plan.people[index(&c.hr_admin)];
+            assert!(
+                plan.teams[hr.team].name.contains("People") || hr.title.contains("People"),
+                "{hr:?}"
+            );
+        }
+        assert!(generate(MIN_PEOPLE - 1, 2, now()).is_err());
+    }
+
+    #[tokio::test]
+    async fn seeding_writes_the_company_once_and_refuses_a_second_time() {
+        use migration::MigratorTrait;
+        use sea_orm::PaginatorTrait;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        migration::Migrator::up(&db, None).await.unwrap();
+
+        let company = seed(&db, 2_000, 42, now()).await.unwrap();
+
+        assert_eq!(company.people, 2_000);
+        assert_eq!(person::Entity::find().count(&db).await.unwrap(), 2_000);
+        let plan = generate(2_000, 42, now()).unwrap();
+        assert_eq!(
+            reporting_line::Entity::find().count(&db).await.unwrap(),
+            plan.lines.len() as u64
+        );
+        let error = seed(&db, 2_000, 42, now()).await.unwrap_err();
+        assert!(error.to_string().contains("already has people"), "{error}");
+    }
+}
