@@ -36,7 +36,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
 
 /// The SDL `cadence schema` prints and `schema.graphql` holds.
 pub fn schema_sdl() -> String {
-    build_schema(&Default::default()).sdl()
+    build_schema(&Default::default(), None).sdl()
 }
 
 fn mint(args: &TokenArgs) -> anyhow::Result<String> {

@@ -16,6 +16,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{AuthSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
 use crate::http::{self, graphql::AppState};
+use crate::service::events::MeetingEvents;
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
@@ -92,8 +93,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let events = MeetingEvents::start(&db, &settings.database.url).await?;
         let state = web::Data::new(AppState {
-            schema: build_schema(&settings.limits),
+            schema: build_schema(&settings.limits, Some(events.clone())),
+            events,
             db,
             keys,
             limits: settings.limits.clone(),

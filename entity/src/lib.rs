@@ -5,6 +5,7 @@ pub mod action_item;
 pub mod agenda_item;
 pub mod agenda_template;
 pub mod agenda_template_item;
+pub mod cadence_policy;
 pub mod meeting;
 pub mod meeting_feedback;
 pub mod person;

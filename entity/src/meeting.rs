@@ -23,9 +23,17 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::person::Entity", from = "Column::HostId", to = "super::person::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::HostId",
+        to = "super::person::Column::Id"
+    )]
     Host,
-    #[sea_orm(belongs_to = "super::person::Entity", from = "Column::GuestId", to = "super::person::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::GuestId",
+        to = "super::person::Column::Id"
+    )]
     Guest,
 }
 

@@ -9,6 +9,7 @@ mod m20261124_000003_create_reporting_line;
 mod m20261124_000004_create_agenda_template;
 mod m20261124_000005_create_meeting;
 mod m20261124_000006_create_meeting_content;
+mod m20261124_000007_create_cadence_policy;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_agenda_template::Migration),
             Box::new(m20261124_000005_create_meeting::Migration),
             Box::new(m20261124_000006_create_meeting_content::Migration),
+            Box::new(m20261124_000007_create_cadence_policy::Migration),
         ]
     }
 }

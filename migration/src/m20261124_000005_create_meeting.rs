@@ -49,8 +49,14 @@ impl MigrationTrait for Migration {
         // "Meetings of P" (either side), "meetings of the pair (A, B)" and "meetings in a
         // time window" are index scans.
         let indexes: [(&str, &[Meeting]); 4] = [
-            ("idx_meeting_host_time", &[Meeting::HostId, Meeting::ScheduledAt]),
-            ("idx_meeting_guest_time", &[Meeting::GuestId, Meeting::ScheduledAt]),
+            (
+                "idx_meeting_host_time",
+                &[Meeting::HostId, Meeting::ScheduledAt],
+            ),
+            (
+                "idx_meeting_guest_time",
+                &[Meeting::GuestId, Meeting::ScheduledAt],
+            ),
             (
                 "idx_meeting_pair_time",
                 &[Meeting::HostId, Meeting::GuestId, Meeting::ScheduledAt],

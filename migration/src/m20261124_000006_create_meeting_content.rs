@@ -86,8 +86,14 @@ impl MigrationTrait for Migration {
                     .col(integer(MeetingFeedback::Rating))
                     .col(text_null(MeetingFeedback::Comment))
                     .col(timestamp_with_time_zone(MeetingFeedback::UpdatedAt))
-                    .foreign_key(&mut meeting_fk(MeetingFeedback::Table, MeetingFeedback::MeetingId))
-                    .foreign_key(&mut person_fk(MeetingFeedback::Table, MeetingFeedback::RaterId))
+                    .foreign_key(&mut meeting_fk(
+                        MeetingFeedback::Table,
+                        MeetingFeedback::MeetingId,
+                    ))
+                    .foreign_key(&mut person_fk(
+                        MeetingFeedback::Table,
+                        MeetingFeedback::RaterId,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -131,7 +137,9 @@ impl MigrationTrait for Migration {
             ActionItem::Table.into_iden(),
             AgendaItem::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

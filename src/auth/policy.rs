@@ -69,7 +69,9 @@ pub fn meeting_visibility(viewer: &Viewer) -> AppResult<MeetingVisibility> {
 
 /// Agenda, action items, shared notes and carried-over items: the two participants only.
 pub fn can_read_meeting_content(viewer: &Viewer, host: i64, guest: i64) -> bool {
-    viewer.person_id().is_some_and(|me| me == host || me == guest)
+    viewer
+        .person_id()
+        .is_some_and(|me| me == host || me == guest)
 }
 
 /// Logging, scheduling or editing a meeting: a participant, hr_admin, or an integration with
@@ -114,5 +116,72 @@ pub fn ensure_can_manage_template(viewer: &Viewer, owner: Option<i64>) -> AppRes
         _ => Err(AppError::forbidden(
             "org-wide templates are managed by hr_admin, personal ones by their owner",
         )),
+    }
+}
+
+/// Coverage and insight reports about `manager`'s subtree: hr_admin for anyone; a person for
+/// themselves or anyone below them now (`manager_chain`: everyone above `manager`).
+pub fn ensure_can_read_insights(
+    viewer: &Viewer,
+    manager: i64,
+    manager_chain: &[i64],
+) -> AppResult<()> {
+    ensure_manages(
+        viewer,
+        manager,
+        manager_chain,
+        "coverage reports are for a manager's own subtree and hr_admin",
+    )
+}
+
+/// Cadence overrides for `manager`'s subtree: hr_admin, or that manager or anyone above them.
+pub fn ensure_can_set_subtree_cadence(
+    viewer: &Viewer,
+    manager: i64,
+    manager_chain: &[i64],
+) -> AppResult<()> {
+    ensure_manages(
+        viewer,
+        manager,
+        manager_chain,
+        "a manager may set cadences for their own subtree only",
+    )
+}
+
+/// Org-wide cadence policies: hr_admin.
+pub fn ensure_can_set_org_cadence(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        _ => Err(AppError::forbidden(
+            "org-wide cadence policies are set by hr_admin",
+        )),
+    }
+}
+
+/// A pair's own cadence: hr_admin, one of the two, or anyone above either of them.
+pub fn ensure_can_set_pair_cadence(
+    viewer: &Viewer,
+    pair: (i64, i64),
+    chains: (&[i64], &[i64]),
+) -> AppResult<()> {
+    let above_or_in =
+        |me: i64| me == pair.0 || me == pair.1 || chains.0.contains(&me) || chains.1.contains(&me);
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Person { id, .. } if above_or_in(*id) => Ok(()),
+        _ => Err(AppError::forbidden(
+            "a pair's cadence is set by the pair, their managers or hr_admin",
+        )),
+    }
+}
+
+fn ensure_manages(viewer: &Viewer, target: i64, chain: &[i64], why: &str) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Person { id, .. } if *id == target || chain.contains(id) => Ok(()),
+        _ => Err(AppError::forbidden(why)),
     }
 }

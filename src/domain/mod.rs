@@ -1,5 +1,6 @@
 //! Pure value types and rules: no database, no GraphQL.
 
+pub mod cadence;
 pub mod employment;
 pub mod hierarchy;
 pub mod meeting;

@@ -51,7 +51,11 @@ impl AgendaTemplate {
             .load_one(self.0.id)
             .await
             .map_err(loader_error)?;
-        Ok(items.unwrap_or_default().into_iter().map(AgendaTemplateItem).collect())
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(AgendaTemplateItem)
+            .collect())
     }
 }
 
@@ -105,7 +109,12 @@ impl AgendaItem {
     /// The meeting this item belongs to.
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
         let rc = RequestContext::of(ctx);
-        let m = rc.loaders.meeting.load_one(self.0.meeting_id).await.map_err(loader_error)?;
+        let m = rc
+            .loaders
+            .meeting
+            .load_one(self.0.meeting_id)
+            .await
+            .map_err(loader_error)?;
         Ok(m.map(Meeting))
     }
 }
@@ -127,8 +136,14 @@ impl ActionItem {
     /// The participant who does it.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
-        let p = rc.loaders.person.load_one(self.0.owner_id).await.map_err(loader_error)?;
-        p.map(Person).ok_or_else(|| "the owner no longer exists".into())
+        let p = rc
+            .loaders
+            .person
+            .load_one(self.0.owner_id)
+            .await
+            .map_err(loader_error)?;
+        p.map(Person)
+            .ok_or_else(|| "the owner no longer exists".into())
     }
 
     async fn due_on(&self) -> Option<Date> {
@@ -146,7 +161,12 @@ impl ActionItem {
     /// The meeting where it was agreed.
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
         let rc = RequestContext::of(ctx);
-        let m = rc.loaders.meeting.load_one(self.0.meeting_id).await.map_err(loader_error)?;
+        let m = rc
+            .loaders
+            .meeting
+            .load_one(self.0.meeting_id)
+            .await
+            .map_err(loader_error)?;
         Ok(m.map(Meeting))
     }
 }
@@ -166,7 +186,9 @@ impl AgendasQuery {
     ) -> async_graphql::Result<AgendaTemplateConnection> {
         let rc = RequestContext::of(ctx);
         let page = page_args(first, after.as_deref()).extend()?;
-        let found = agendas::list_templates(&rc.db, &rc.viewer, page).await.extend()?;
+        let found = agendas::list_templates(&rc.db, &rc.viewer, page)
+            .await
+            .extend()?;
         Ok(AgendaTemplateConnection::from_page(found, AgendaTemplate))
     }
 }
@@ -203,7 +225,11 @@ impl From<AgendaTemplateInput> for TemplateInput {
             description: i.description,
             kind: i.kind.map(Into::into),
             org_wide: i.org_wide,
-            items: i.items.into_iter().map(AgendaItemInput::into_pair).collect(),
+            items: i
+                .items
+                .into_iter()
+                .map(AgendaItemInput::into_pair)
+                .collect(),
         }
     }
 }
@@ -331,8 +357,12 @@ impl AgendasMutation {
     ) -> async_graphql::Result<DeleteAgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
-        agendas::delete_template(&rc.db, &rc.viewer, id).await.extend()?;
-        Ok(DeleteAgendaTemplatePayload { deleted_id: input.id })
+        agendas::delete_template(&rc.db, &rc.viewer, id)
+            .await
+            .extend()?;
+        Ok(DeleteAgendaTemplatePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Adds a topic at the end of a meeting's agenda (participants only).
@@ -342,7 +372,8 @@ impl AgendasMutation {
         input: AddAgendaItemInput,
     ) -> async_graphql::Result<AgendaItemPayload> {
         let rc = RequestContext::of(ctx);
-        let meeting = ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
+        let meeting =
+            ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
         let item = agendas::add_agenda_item(
             &rc.db,
             &rc.viewer,
@@ -408,7 +439,8 @@ impl AgendasMutation {
         input: ReorderAgendaItemsInput,
     ) -> async_graphql::Result<MeetingContentPayload> {
         let rc = RequestContext::of(ctx);
-        let meeting = ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
+        let meeting =
+            ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
         let order = input
             .item_ids
             .iter()
@@ -434,7 +466,8 @@ impl AgendasMutation {
         input: AddActionItemInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         let rc = RequestContext::of(ctx);
-        let meeting = ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
+        let meeting =
+            ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
         let owner = input
             .owner_id
             .as_ref()

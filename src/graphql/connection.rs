@@ -2,8 +2,9 @@
 
 use async_graphql::SimpleObject;
 
-use super::ids;
 use super::agendas::AgendaTemplate;
+use super::ids;
+use super::insights::OverdueOneOnOne;
 use super::meetings::{Meeting, MeetingPartner};
 use super::people::Person;
 use super::teams::Team;
@@ -79,6 +80,12 @@ connection!(
     MeetingPartnerEdge,
     MeetingPartner,
     "meeting partner"
+);
+connection!(
+    OverdueOneOnOneConnection,
+    OverdueOneOnOneEdge,
+    OverdueOneOnOne,
+    "overdue 1:1"
 );
 connection!(
     AgendaTemplateConnection,

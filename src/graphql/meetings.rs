@@ -28,7 +28,8 @@ impl Meeting {
     async fn person(&self, ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
         let p = rc.loaders.person.load_one(id).await.map_err(loader_error)?;
-        p.map(Person).ok_or_else(|| "the participant no longer exists".into())
+        p.map(Person)
+            .ok_or_else(|| "the participant no longer exists".into())
     }
 }
 
@@ -79,19 +80,32 @@ impl Meeting {
             return Ok(None);
         };
         let rc = RequestContext::of(ctx);
-        let t = rc.loaders.template.load_one(id).await.map_err(loader_error)?;
+        let t = rc
+            .loaders
+            .template
+            .load_one(id)
+            .await
+            .map_err(loader_error)?;
         Ok(t.map(AgendaTemplate))
     }
 
     /// The agenda, in order. Null for anyone but the two participants.
     async fn agenda(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<AgendaItem>>> {
         let rc = RequestContext::of(ctx);
-        let items = rc.loaders.agenda.load_one(self.parties()).await.map_err(loader_error)?;
+        let items = rc
+            .loaders
+            .agenda
+            .load_one(self.parties())
+            .await
+            .map_err(loader_error)?;
         Ok(items.map(|items| items.into_iter().map(AgendaItem).collect()))
     }
 
     /// Action items agreed in this meeting. Null for anyone but the two participants.
-    async fn action_items(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ActionItem>>> {
+    async fn action_items(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<ActionItem>>> {
         let rc = RequestContext::of(ctx);
         let items = rc
             .loaders
@@ -110,13 +124,22 @@ impl Meeting {
     /// The viewer's own private note on this meeting, if any; nobody else's.
     async fn private_note(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         let rc = RequestContext::of(ctx);
-        rc.loaders.private_note.load_one(self.0.id).await.map_err(loader_error)
+        rc.loaders
+            .private_note
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)
     }
 
     /// The viewer's own rating of this meeting, if they gave one.
     async fn my_rating(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
         let rc = RequestContext::of(ctx);
-        let f = rc.loaders.my_feedback.load_one(self.0.id).await.map_err(loader_error)?;
+        let f = rc
+            .loaders
+            .my_feedback
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)?;
         Ok(f.map(|f| f.rating))
     }
 
@@ -124,14 +147,20 @@ impl Meeting {
     /// rating can be worked out); null below that.
     async fn average_rating(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<f64>> {
         let rc = RequestContext::of(ctx);
-        rc.loaders.average_rating.load_one(self.0.id).await.map_err(loader_error)
+        rc.loaders
+            .average_rating
+            .load_one(self.0.id)
+            .await
+            .map_err(loader_error)
     }
 
     /// Open action items and undiscussed agenda items from the pair's earlier meetings.
     /// Null for anyone but the two participants.
     async fn carried_over(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CarriedOver>> {
         let rc = RequestContext::of(ctx);
-        let found = agendas::carried_over(&rc.db, &rc.viewer, &self.0).await.extend()?;
+        let found = agendas::carried_over(&rc.db, &rc.viewer, &self.0)
+            .await
+            .extend()?;
         Ok(found.map(|(actions, agenda)| CarriedOver {
             action_items: actions.into_iter().map(ActionItem).collect(),
             agenda_items: agenda.into_iter().map(AgendaItem).collect(),
@@ -165,8 +194,14 @@ impl MeetingPartner {
     /// The counterpart.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
-        let p = rc.loaders.person.load_one(self.0.person_id).await.map_err(loader_error)?;
-        p.map(Person).ok_or_else(|| "the counterpart no longer exists".into())
+        let p = rc
+            .loaders
+            .person
+            .load_one(self.0.person_id)
+            .await
+            .map_err(loader_error)?;
+        p.map(Person)
+            .ok_or_else(|| "the counterpart no longer exists".into())
     }
 
     /// HELD meetings together in the window.
@@ -211,7 +246,8 @@ pub struct MeetingFilter {
 impl MeetingFilter {
     pub fn into_service(self) -> AppResult<meetings::MeetingFilter> {
         let person = |id: Option<ID>, field: &str| {
-            id.map(|id| ids::expect(&id, NodeKind::Person, field)).transpose()
+            id.map(|id| ids::expect(&id, NodeKind::Person, field))
+                .transpose()
         };
         Ok(meetings::MeetingFilter {
             person_id: person(self.person_id, "filter.personId")?,
@@ -236,7 +272,9 @@ impl MeetingsQuery {
             crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
             return Ok(None);
         };
-        let m = meetings::get(&rc.db, &rc.viewer, id, rc.now).await.extend()?;
+        let m = meetings::get(&rc.db, &rc.viewer, id, rc.now)
+            .await
+            .extend()?;
         Ok(m.map(Meeting))
     }
 
@@ -380,7 +418,9 @@ impl MeetingsMutation {
     ) -> async_graphql::Result<LogMeetingPayload> {
         let rc = RequestContext::of(ctx);
         let input = input.into_service("input").extend()?;
-        let logged = meetings::log(&rc.db, &rc.viewer, input, rc.now).await.extend()?;
+        let logged = meetings::log(&rc.db, &rc.viewer, input, rc.now)
+            .await
+            .extend()?;
         Ok(LogMeetingPayload {
             meeting: Meeting(logged.meeting),
             created: logged.created,
@@ -405,8 +445,12 @@ impl MeetingsMutation {
             status: input.status.map(Into::into),
             shared_notes: input.shared_notes,
         };
-        let m = meetings::update(&rc.db, &rc.viewer, id, changes, rc.now).await.extend()?;
-        Ok(MeetingPayload { meeting: Meeting(m) })
+        let m = meetings::update(&rc.db, &rc.viewer, id, changes, rc.now)
+            .await
+            .extend()?;
+        Ok(MeetingPayload {
+            meeting: Meeting(m),
+        })
     }
 
     /// Cancels a meeting.
@@ -417,8 +461,12 @@ impl MeetingsMutation {
     ) -> async_graphql::Result<MeetingPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::Meeting, "input.id").extend()?;
-        let m = meetings::cancel(&rc.db, &rc.viewer, id, rc.now).await.extend()?;
-        Ok(MeetingPayload { meeting: Meeting(m) })
+        let m = meetings::cancel(&rc.db, &rc.viewer, id, rc.now)
+            .await
+            .extend()?;
+        Ok(MeetingPayload {
+            meeting: Meeting(m),
+        })
     }
 
     /// Logs many meetings at once, all or nothing, idempotent by externalId.
@@ -436,7 +484,9 @@ impl MeetingsMutation {
             .collect::<AppResult<Vec<_>>>()
             .extend()?;
         let (created, updated, unchanged, found) =
-            meetings::import(&rc.db, &rc.viewer, rows, rc.now).await.extend()?;
+            meetings::import(&rc.db, &rc.viewer, rows, rc.now)
+                .await
+                .extend()?;
         Ok(ImportMeetingsPayload {
             created: created as i32,
             updated: updated as i32,
@@ -457,7 +507,9 @@ impl MeetingsMutation {
         let m = feedback::rate(&rc.db, &rc.viewer, id, rating, input.comment, rc.now)
             .await
             .extend()?;
-        Ok(RateMeetingPayload { meeting: Meeting(m) })
+        Ok(RateMeetingPayload {
+            meeting: Meeting(m),
+        })
     }
 
     /// Sets the viewer's private note on a meeting they take part in.
@@ -471,6 +523,8 @@ impl MeetingsMutation {
         let m = feedback::set_private_note(&rc.db, &rc.viewer, id, &input.text, rc.now)
             .await
             .extend()?;
-        Ok(MeetingPayload { meeting: Meeting(m) })
+        Ok(MeetingPayload {
+            meeting: Meeting(m),
+        })
     }
 }

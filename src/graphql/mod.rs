@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod enums;
 pub mod ids;
+pub mod insights;
 pub mod loaders;
 pub mod agendas;
 pub mod meetings;
@@ -12,6 +13,7 @@ pub mod node;
 pub mod people;
 pub mod scalars;
 pub mod schema;
+pub mod subscriptions;
 pub mod teams;
 
 pub use context::RequestContext;

@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, ID, Interface, Object, ResultExt};
 
+use super::agendas::AgendaTemplate;
 use super::context::RequestContext;
 use super::ids::{self, NodeKind};
-use super::agendas::AgendaTemplate;
 use super::meetings::Meeting;
 use super::people::Person;
 use super::teams::Team;

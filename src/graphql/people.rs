@@ -8,18 +8,18 @@ use entity::person;
 use super::connection::{
     MeetingConnection, MeetingPartnerConnection, PersonConnection, connection_cost, page_args,
 };
-use super::enums::MeetingKind;
-use super::meetings::{Meeting, MeetingFilter, MeetingPartner};
-use crate::domain::employment::truncate;
-use crate::domain::paging::PageOf;
-use crate::service::meetings::MeetsWithFilter;
 use super::context::{RequestContext, loader_error};
+use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
 use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf};
+use super::meetings::{Meeting, MeetingFilter, MeetingPartner};
 use super::scalars::Date;
 use super::teams::Team;
 use crate::domain::employment::is_employed;
+use crate::domain::employment::truncate;
+use crate::domain::paging::PageOf;
 use crate::service;
+use crate::service::meetings::MeetsWithFilter;
 use crate::service::org::Relatives;
 
 /// Someone in the organisation, current or former.
@@ -226,7 +226,12 @@ impl Person {
             page: page_args(first, after.as_deref()).extend()?,
         };
         let page = key.page;
-        let found = rc.loaders.meetings_of.load_one(key).await.map_err(loader_error)?;
+        let found = rc
+            .loaders
+            .meetings_of
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
         Ok(MeetingConnection::from_page(
             found.unwrap_or_else(|| PageOf::empty(page)),
             Meeting,
@@ -255,7 +260,12 @@ impl Person {
             },
             page: page_args(first, after.as_deref()).extend()?,
         };
-        let found = rc.loaders.partners.load_one(key).await.map_err(loader_error)?;
+        let found = rc
+            .loaders
+            .partners
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
         Ok(MeetingPartnerConnection::from_page(
             found.unwrap_or_else(|| PageOf::empty(key.page)),
             MeetingPartner,

@@ -1,16 +1,26 @@
 //! Assembles the schema: merged query and mutation roots, limits, introspection switch.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::agendas::{AgendasMutation, AgendasQuery};
+use super::insights::{InsightsMutation, InsightsQuery};
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
+use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use crate::config::LimitSettings;
+use crate::service::events::MeetingEvents;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, PeopleQuery, TeamsQuery, MeetingsQuery, AgendasQuery);
+pub struct Query(
+    NodeQuery,
+    PeopleQuery,
+    TeamsQuery,
+    MeetingsQuery,
+    AgendasQuery,
+    InsightsQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -18,20 +28,31 @@ pub struct Mutation(
     TeamsMutation,
     MeetingsMutation,
     AgendasMutation,
+    InsightsMutation,
 );
 
-pub type CadenceSchema = Schema<Query, Mutation, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(MeetingsSubscription);
+
+pub type CadenceSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema with the configured limits. Per-request data (viewer, loaders) is added to
 /// each request, so one schema serves every request.
-pub fn build_schema(limits: &LimitSettings) -> CadenceSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.max_depth)
-        .limit_recursive_depth(limits.max_depth.max(32))
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.max_directives);
+pub fn build_schema(limits: &LimitSettings, events: Option<MeetingEvents>) -> CadenceSchema {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_depth)
+    .limit_recursive_depth(limits.max_depth.max(32))
+    .limit_complexity(limits.max_complexity)
+    .limit_directives(limits.max_directives);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
+    }
+    if let Some(events) = events {
+        builder = builder.data(events);
     }
     builder.finish()
 }

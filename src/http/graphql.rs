@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{OperationType, Selection, SelectionSet};
 use async_graphql::{Variables, parser::parse_query};
+use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
@@ -22,6 +23,7 @@ use crate::config::LimitSettings;
 use crate::error::AppError;
 use crate::graphql::{CadenceSchema, RequestContext};
 use crate::service;
+use crate::service::events::MeetingEvents;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -32,6 +34,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
     pub limits: LimitSettings,
+    pub events: MeetingEvents,
 }
 
 /// The response media type the client accepts.
@@ -453,15 +456,23 @@ async fn viewer_from(
     state: &AppState,
     now: chrono::DateTime<Utc>,
 ) -> Result<Viewer, AppError> {
-    let Some(token) = req
+    let token = req
         .headers()
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-    else {
+        .and_then(|v| v.to_str().ok());
+    viewer_for_header(token, state, now).await
+}
+
+/// Resolves an `Authorization` value (`Bearer <token>`) to a viewer.
+async fn viewer_for_header(
+    authorization: Option<&str>,
+    state: &AppState,
+    now: chrono::DateTime<Utc>,
+) -> Result<Viewer, AppError> {
+    let Some(token) = authorization.and_then(|v| {
+        v.strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+    }) else {
         return Ok(Viewer::Anonymous);
     };
     let claims = match state.keys.verify(token.trim()) {
@@ -479,4 +490,42 @@ async fn viewer_from(
         }
         Err(err) => Err(err),
     }
+}
+
+/// `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws.
+/// Browsers cannot set headers on a WebSocket, so the token travels in `connection_init`'s
+/// payload as `{"Authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
+pub async fn websocket(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let schema = state.schema.clone();
+    let state = state.into_inner();
+    GraphQLSubscription::new(schema)
+        .on_connection_init(move |init: Value| async move {
+            let header = init
+                .get("Authorization")
+                .or_else(|| init.get("authorization"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    init.get("token")
+                        .and_then(Value::as_str)
+                        .map(|t| format!("Bearer {t}"))
+                });
+            let now = Utc::now();
+            let viewer = viewer_for_header(header.as_deref(), &state, now)
+                .await
+                .map_err(|_| async_graphql::Error::new("internal error"))?;
+            if viewer == Viewer::Anonymous {
+                return Err(async_graphql::Error::new(
+                    "a valid access token is required",
+                ));
+            }
+            let mut data = async_graphql::Data::default();
+            data.insert(RequestContext::new(state.db.clone(), viewer, now));
+            Ok(data)
+        })
+        .start(&req, payload)
 }

@@ -1,9 +1,9 @@
-//! HTTP routes: GraphQL (POST, GET, GraphiQL) and health checks.
+//! HTTP routes: GraphQL (POST, GET, GraphiQL, WebSocket subscriptions) and health checks.
 
 pub mod graphql;
 pub mod health;
 
-use actix_web::web;
+use actix_web::{guard, web};
 
 /// Registers every route on an actix-web app.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -12,6 +12,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/graphql")
                 .route(web::post().to(graphql::post))
+                .route(
+                    web::get()
+                        .guard(guard::Header("upgrade", "websocket"))
+                        .to(graphql::websocket),
+                )
                 .route(web::get().to(graphql::get))
                 .default_service(web::to(graphql::method_not_allowed)),
         );

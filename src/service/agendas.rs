@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
@@ -462,15 +463,27 @@ pub async fn update_agenda_item(
     Ok(model.update(db).await?)
 }
 
+/// Removes an agenda item; the items after it move up, so positions stay zero-based places.
 #[tracing::instrument(skip(db, viewer))]
-pub async fn remove_agenda_item(
-    db: &impl ConnectionTrait,
+pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     viewer: &Viewer,
     item_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let item = participant_agenda_item(db, viewer, item_id, now).await?;
-    agenda_item::Entity::delete_by_id(item.id).exec(db).await?;
+    let txn = db.begin().await?;
+    let item = participant_agenda_item(&txn, viewer, item_id, now).await?;
+    agenda_item::Entity::delete_by_id(item.id).exec(&txn).await?;
+    agenda_item::Entity::update_many()
+        .col_expr(
+            agenda_item::Column::Position,
+            Expr::col(agenda_item::Column::Position).sub(1),
+        )
+        .filter(agenda_item::Column::MeetingId.eq(item.meeting_id))
+        .filter(agenda_item::Column::Position.gt(item.position))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(item.meeting_id)
 }
 

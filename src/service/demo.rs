@@ -1,22 +1,28 @@
 //! The demo company behind `cadence seed-demo` and `cadence serve --demo`: a realistic org
-//! chart (teams, people, effective-dated reporting lines with leavers and one reorg) generated
-//! deterministically from a seed by a pure [`generate`] step, then written by [`write`]
-//! straight to an empty database. It is an operator action, so it makes no policy checks.
+//! chart (teams, people, effective-dated reporting lines with leavers and one reorg) and a
+//! year of 1:1 meetings (with agendas from org-wide templates, action items and ratings on
+//! the recent ones), generated deterministically from a seed by a pure [`generate`] step,
+//! then written by [`write`] straight to an empty database. It is an operator action, so it
+//! makes no policy checks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, ensure};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
 use crate::domain::employment::{end_instant, start_of, truncate};
-use entity::{person, reporting_line, team};
+use crate::domain::meeting::{MeetingKind, MeetingStatus, TopicCategory, classify};
+use entity::{
+    action_item, agenda_item, agenda_template, agenda_template_item, meeting, meeting_feedback,
+    person, reporting_line, team,
+};
 
 /// The smallest company [`seed`] builds: enough people for the director, manager and
 /// employee it names.
@@ -27,6 +33,8 @@ pub const MIN_PEOPLE: usize = 30;
 pub struct DemoCompany {
     /// How many people were written, leavers included.
     pub people: usize,
+    /// How many meetings were written, over the last year and the next two weeks.
+    pub meetings: usize,
     /// Someone in People Operations, to be given the `hr_admin` role.
     pub hr_admin: String,
     /// A manager of managers with at least two first-line managers reporting to them.
@@ -48,10 +56,27 @@ pub async fn seed(
     now: DateTime<Utc>,
 ) -> anyhow::Result<DemoCompany> {
     let plan = generate(people, seed, now)?;
+    let tally = |of: fn(&MeetingPlan) -> &'static str| {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for m in &plan.schedule.meetings {
+            *counts.entry(of(m)).or_default() += 1;
+        }
+        format!("{counts:?}")
+    };
+    tracing::info!(
+        meetings = plan.schedule.meetings.len(),
+        kinds = %tally(|m| m.kind.as_str()),
+        statuses = %tally(|m| m.status.as_str()),
+        agenda_items = plan.schedule.agenda.len(),
+        action_items = plan.schedule.actions.len(),
+        ratings = plan.schedule.ratings.len(),
+        "demo meetings generated"
+    );
     write(db, &plan, truncate(now)).await?;
     tracing::info!(
         teams = plan.teams.len(),
         lines = plan.lines.len(),
+        meetings = plan.schedule.meetings.len(),
         "demo company written"
     );
     Ok(plan.company)
@@ -65,6 +90,8 @@ const HISTORY_DAYS: u64 = 8 * 365;
 const REORG_DAYS_AGO: u64 = 122;
 const LEAVERS_PERCENT: usize = 2;
 const ROWS_PER_INSERT: usize = 500;
+/// Bound parameters per multi-row insert: under SQLite's 32,766 and PostgreSQL's 65,535.
+const PARAMETERS_PER_INSERT: usize = 30_000;
 
 struct Department {
     name: &'static str,
@@ -309,6 +336,7 @@ struct Plan {
     lines: Vec<LinePlan>,
     reorg: Option<Reorg>,
     company: DemoCompany,
+    schedule: Schedule,
 }
 
 #[derive(Debug, PartialEq)]
@@ -369,13 +397,16 @@ fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> anyhow::Result<Plan
     let (teams, team_of) = teams(&org);
     let people = describe_people(&org, &team_of, &starts, &ends, &mut rng);
     let lines = lines(&org, &line_from, &ends, reorg.as_ref());
-    let company = pick_demo_people(&org, &ends, &people)?;
+    let mut company = pick_demo_people(&org, &ends, &people)?;
+    let schedule = schedule(&org, &people, &lines, &company, truncate(now), &mut rng);
+    company.meetings = schedule.meetings.len();
     Ok(Plan {
         teams,
         people,
         lines,
         reorg,
         company,
+        schedule,
     })
 }
 
@@ -815,6 +846,7 @@ fn pick_demo_people(
     let external_id = |i: usize| people[i].external_id.clone();
     Ok(DemoCompany {
         people: people.len(),
+        meetings: 0,
         hr_admin: external_id(hr_admin),
         director: external_id(director),
         manager: external_id(manager),
@@ -822,8 +854,820 @@ fn pick_demo_people(
     })
 }
 
+// ---- Meetings ----
+
+/// Meetings cover the year before `now` and the two weeks after it.
+const MEETING_HISTORY_DAYS: u64 = 365;
+const MEETING_DAYS_AHEAD: u64 = 14;
+/// Meetings this recent, and upcoming ones, get a template's agenda, action items, notes
+/// and ratings; older ones keep only their metadata, which keeps a million meetings quick
+/// to write.
+const CONTENT_DAYS: u64 = 90;
+/// Meetings start on the half hour from 9:00 to 16:00, the host's local time.
+const FIRST_START_HOUR: u32 = 9;
+const START_SLOTS: u32 = 15;
+/// Minutes east of UTC for each of [`TIMEZONES`] (standard time: the demo ignores DST).
+const TIMEZONE_OFFSETS: [i64; TIMEZONES.len()] = [-300, -360, -480, 0, 60, 330, 480, 600];
+
+/// An org-wide agenda template.
+struct TemplateSpec {
+    name: &'static str,
+    description: &'static str,
+    kind: MeetingKind,
+    items: &'static [(&'static str, TopicCategory)],
+}
+
+const WEEKLY: usize = 0;
+const SKIP_LEVEL: usize = 1;
+const PEER: usize = 2;
+const CAREER: usize = 3;
+const MANAGER_OF_MANAGERS: usize = 4;
+
+const TEMPLATES: [TemplateSpec; 5] = [
+    TemplateSpec {
+        name: "Weekly 1:1",
+        description: "The standing 1:1 between a manager and a direct report; the report's topics come first.",
+        kind: MeetingKind::Direct,
+        items: &[
+            ("How are you doing, really?", TopicCategory::Wellbeing),
+            ("Wins and challenges since we last met", TopicCategory::Other),
+            ("Anything blocking you?", TopicCategory::Tactical),
+            ("Feedback, both ways", TopicCategory::Feedback),
+        ],
+    },
+    TemplateSpec {
+        name: "Skip-level 1:1",
+        description: "A conversation with your manager's manager about the team, the work and growth.",
+        kind: MeetingKind::SkipLevel,
+        items: &[
+            ("What is going well on your team?", TopicCategory::Feedback),
+            ("What would you change about how we work?", TopicCategory::Strategic),
+            ("How is your manager supporting your growth?", TopicCategory::Career),
+            ("Questions about where the company is heading", TopicCategory::Strategic),
+        ],
+    },
+    TemplateSpec {
+        name: "Peer 1:1",
+        description: "Two peers comparing notes.",
+        kind: MeetingKind::Peer,
+        items: &[
+            ("Where our work overlaps this month", TopicCategory::Strategic),
+            ("Hand-offs and dependencies", TopicCategory::Tactical),
+            ("One problem each: advice swap", TopicCategory::Feedback),
+        ],
+    },
+    TemplateSpec {
+        name: "Career conversation",
+        description: "A quarterly look beyond the day-to-day: ambitions, skills and next steps.",
+        kind: MeetingKind::Direct,
+        items: &[
+            ("Where do you want to be in two years?", TopicCategory::Career),
+            ("Skills to build next, and how", TopicCategory::Career),
+            ("Stretch opportunities on the team", TopicCategory::Strategic),
+            ("How I can support you", TopicCategory::Feedback),
+            ("How do you feel about your workload?", TopicCategory::Wellbeing),
+        ],
+    },
+    TemplateSpec {
+        name: "Manager-of-managers 1:1",
+        description: "For a manager and their own manager: how the team's 1:1s and people are doing.",
+        kind: MeetingKind::Direct,
+        items: &[
+            ("How are your 1:1s with your team going?", TopicCategory::Feedback),
+            ("Team health and attrition risks", TopicCategory::Wellbeing),
+            ("Growth and hiring on your team", TopicCategory::Career),
+            ("Priorities for next quarter", TopicCategory::Strategic),
+        ],
+    },
+];
+
+/// What tactical-heavy managers add to their 1:1s.
+const TACTICAL_EXTRAS: [&str; 4] = [
+    "Status of current projects",
+    "This week's deadlines",
+    "Ticket queue review",
+    "Sprint progress check",
+];
+
+const GUEST_TOPICS: [(&str, TopicCategory); 6] = [
+    ("Feedback on the last project", TopicCategory::Feedback),
+    ("Thinking about giving a conference talk", TopicCategory::Career),
+    ("Time off next month", TopicCategory::Other),
+    ("Working more closely with another team", TopicCategory::Strategic),
+    ("Feeling stretched lately", TopicCategory::Wellbeing),
+    ("Where the roadmap is heading", TopicCategory::Strategic),
+];
+
+const ACTIONS: [&str; 8] = [
+    "Share the design doc for review",
+    "Draft goals for next quarter",
+    "Set up an intro with the other team",
+    "Write up the incident follow-ups",
+    "Book time for a career conversation",
+    "Send feedback on the proposal",
+    "Look into the training budget",
+    "Update the project plan",
+];
+
+const NOTES: [&str; 4] = [
+    "Agreed on next steps; see the action items.",
+    "Mostly project updates this time.",
+    "Talked through priorities for the quarter.",
+    "Good catch-up, nothing urgent.",
+];
+
+const COMMENTS: [&str; 4] = [
+    "Useful, thanks.",
+    "We ran out of time.",
+    "Mostly status updates.",
+    "Great conversation.",
+];
+
+/// The meetings and their content; every `meeting`, `host`, `owner` and `rater` is an index.
+#[derive(Debug, PartialEq)]
+struct Schedule {
+    /// By time, then host.
+    meetings: Vec<MeetingPlan>,
+    /// Meetings from this instant on (a suffix of `meetings`) have a template and may have
+    /// agenda items, an action item, notes and a rating.
+    content_from: DateTime<Utc>,
+    agenda: Vec<AgendaItemPlan>,
+    actions: Vec<ActionPlan>,
+    ratings: Vec<RatingPlan>,
+}
+
+#[derive(Debug, PartialEq)]
+struct MeetingPlan {
+    host: usize,
+    guest: usize,
+    at: DateTime<Utc>,
+    minutes: i32,
+    status: MeetingStatus,
+    kind: MeetingKind,
+    /// Which of [`TEMPLATES`] its agenda follows, for meetings with content.
+    template: Option<usize>,
+    notes: Option<&'static str>,
+}
+
+#[derive(Debug, PartialEq)]
+struct AgendaItemPlan {
+    meeting: usize,
+    position: i32,
+    text: &'static str,
+    category: TopicCategory,
+    added_by: usize,
+    discussed: bool,
+}
+
+#[derive(Debug, PartialEq)]
+struct ActionPlan {
+    meeting: usize,
+    owner: usize,
+    text: &'static str,
+    due_on: NaiveDate,
+    done_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, PartialEq)]
+struct RatingPlan {
+    meeting: usize,
+    rater: usize,
+    rating: i32,
+    comment: Option<&'static str>,
+    at: DateTime<Utc>,
+}
+
+/// Why two people meet regularly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Tie {
+    /// A manager (host) and a direct report (guest).
+    Direct,
+    /// A manager's manager (host) and a report two levels down (guest).
+    SkipLevel,
+    /// Two managers with the same manager.
+    ManagerPeers,
+    /// Two individual contributors with the same manager.
+    Teammates,
+    /// Two individual contributors on different teams of one department.
+    Partners,
+}
+
+/// Two people who meet regularly from `from` until before `to`.
+struct Relationship {
+    tie: Tie,
+    host: usize,
+    guest: usize,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+/// How often a manager holds 1:1s with a direct report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cadence {
+    Weekly,
+    Biweekly,
+    /// Every four to seven weeks.
+    Lagging,
+    Never,
+}
+
+fn draw_cadence(rng: &mut ChaCha8Rng) -> Cadence {
+    match rng.gen_range(0..100) {
+        0..50 => Cadence::Weekly,
+        50..85 => Cadence::Biweekly,
+        _ => Cadence::Lagging,
+    }
+}
+
+/// A recurring meeting: every `weeks` plus up to `jitter` more, `minutes` long.
+struct Series {
+    weeks: u64,
+    jitter: u64,
+    minutes: i32,
+}
+
+/// A manager's habits.
+struct Habits {
+    cadence: Cadence,
+    tactical: bool,
+    /// The one direct report this manager never meets.
+    neglected: Option<usize>,
+}
+
+/// The year of meetings for the company: each manager's 1:1s with their direct reports
+/// (weekly, biweekly or lagging; a few managers never meet one report), skip-levels about
+/// every 90 days, monthly-ish 1:1s between managers with the same manager, teammates' and
+/// cross-team partners' 1:1s, and leaders' occasional chats with people further down. Kinds
+/// come from the reporting lines at each meeting's time, as the service derives them.
+fn schedule(
+    org: &Org,
+    people: &[PersonPlan],
+    lines: &[LinePlan],
+    company: &DemoCompany,
+    now: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+) -> Schedule {
+    let today = now.date_naive();
+    let window = (
+        start_of(today - Days::new(MEETING_HISTORY_DAYS)),
+        now + Duration::days(MEETING_DAYS_AHEAD as i64),
+    );
+    let content_from = now - Duration::days(CONTENT_DAYS as i64);
+    let timeline = Timeline::new(people.len(), lines);
+    let employee = people.iter().position(|p| p.external_id == company.employee);
+    let habits = habits(org, people, employee, rng);
+    let mut booker = Booker {
+        people,
+        timeline: &timeline,
+        calendar: Calendar::new(people.len(), window.0, window.1),
+        now,
+        content_from,
+        meetings: Vec::new(),
+    };
+    for r in relationships(org, people, lines, window, rng) {
+        let series = match r.tie {
+            Tie::Direct => {
+                let h = &habits[r.host];
+                let cadence = if h.neglected == Some(r.guest) {
+                    Cadence::Never
+                } else if rng.gen_bool(0.25) {
+                    draw_cadence(rng)
+                } else {
+                    h.cadence
+                };
+                let (weeks, jitter) = match cadence {
+                    Cadence::Never => continue,
+                    Cadence::Weekly => (1, 0),
+                    Cadence::Biweekly => (2, 0),
+                    Cadence::Lagging => (4, 3),
+                };
+                let minutes = if org.is_manager(r.guest) {
+                    pick(rng, &[45, 60])
+                } else {
+                    pick(rng, &[30, 30, 30, 30, 45, 45, 60, 25])
+                };
+                Series {
+                    weeks,
+                    jitter,
+                    minutes,
+                }
+            }
+            Tie::SkipLevel => Series {
+                weeks: 12,
+                jitter: 2,
+                minutes: pick(rng, &[30, 45]),
+            },
+            Tie::ManagerPeers => Series {
+                weeks: 4,
+                jitter: 1,
+                minutes: pick(rng, &[30, 30, 45]),
+            },
+            Tie::Teammates => Series {
+                weeks: pick(rng, &[1, 1, 2]),
+                jitter: 0,
+                minutes: pick(rng, &[30, 25, 15]),
+            },
+            Tie::Partners => Series {
+                weeks: 2,
+                jitter: 1,
+                minutes: 30,
+            },
+        };
+        booker.series(org, &r, &series, rng);
+    }
+    leader_chats(org, &mut booker, window, rng);
+    let mut meetings = booker.meetings;
+    meetings.sort_by_key(|m| (m.at, m.host));
+    let (agenda, actions, ratings) = content(&mut meetings, &habits, now, rng);
+    Schedule {
+        meetings,
+        content_from,
+        agenda,
+        actions,
+        ratings,
+    }
+}
+
+/// Each manager's usual cadence (half weekly, a third biweekly, the rest lagging), whether
+/// their 1:1s are tactical-heavy (a fifth), and for one in twenty the report they never
+/// meet (never the demo employee).
+fn habits(
+    org: &Org,
+    people: &[PersonPlan],
+    employee: Option<usize>,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Habits> {
+    (0..org.len())
+        .map(|i| {
+            let cadence = draw_cadence(rng);
+            let tactical = rng.gen_bool(0.2);
+            let neglectable: Vec<usize> = org.nodes[i]
+                .reports
+                .iter()
+                .copied()
+                .filter(|&r| people[r].end_date.is_none() && Some(r) != employee)
+                .collect();
+            let neglected = (neglectable.len() >= 2 && rng.gen_bool(0.05))
+                .then(|| pick(rng, &neglectable));
+            Habits {
+                cadence,
+                tactical,
+                neglected,
+            }
+        })
+        .collect()
+}
+
+/// Everyone's reporting lines, for chains at any instant.
+struct Timeline<'a> {
+    lines: &'a [LinePlan],
+    of: Vec<Vec<usize>>,
+}
+
+impl<'a> Timeline<'a> {
+    fn new(people: usize, lines: &'a [LinePlan]) -> Self {
+        let mut of = vec![Vec::new(); people];
+        for (k, l) in lines.iter().enumerate() {
+            of[l.person].push(k);
+        }
+        Timeline { lines, of }
+    }
+
+    /// `person`'s manager at `at`, `None` when no line covers it.
+    fn manager_at(&self, person: usize, at: DateTime<Utc>) -> Option<Option<usize>> {
+        self.of[person]
+            .iter()
+            .map(|&k| &self.lines[k])
+            .find(|l| l.valid_from <= at && l.valid_to.is_none_or(|to| at < to))
+            .map(|l| l.manager)
+    }
+
+    /// Managers nearest first, as `service::org::chains_at` walks them; `None` outside the org.
+    fn chain_at(&self, person: usize, at: DateTime<Utc>) -> Option<Vec<i64>> {
+        let mut next = self.manager_at(person, at)?;
+        let mut chain = Vec::new();
+        while let Some(m) = next.filter(|_| chain.len() < self.of.len()) {
+            chain.push(m as i64);
+            next = self.manager_at(m, at).flatten();
+        }
+        Some(chain)
+    }
+
+    fn kind_at(&self, host: usize, guest: usize, at: DateTime<Utc>) -> MeetingKind {
+        classify(
+            host as i64,
+            guest as i64,
+            self.chain_at(host, at).as_deref(),
+            self.chain_at(guest, at).as_deref(),
+        )
+    }
+}
+
+/// Collects relationships, clipped to the meeting window, joining a pair's spans that
+/// meet end to start (a manager moved under a new manager still meets the same skip-level).
+struct Relationships {
+    window: (DateTime<Utc>, DateTime<Utc>),
+    all: Vec<Relationship>,
+    index: HashMap<(Tie, usize, usize), usize>,
+}
+
+impl Relationships {
+    fn add(&mut self, tie: Tie, host: usize, guest: usize, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let (from, to) = (from.max(self.window.0), to.min(self.window.1));
+        if host == guest || from >= to {
+            return;
+        }
+        if let Some(&i) = self.index.get(&(tie, host, guest))
+            && self.all[i].to == from
+        {
+            self.all[i].to = to;
+            return;
+        }
+        self.index.insert((tie, host, guest), self.all.len());
+        self.all.push(Relationship {
+            tie,
+            host,
+            guest,
+            from,
+            to,
+        });
+    }
+}
+
+/// Who meets whom regularly, and when, from the reporting lines: direct 1:1s first, so
+/// that they get the first pick of times.
+fn relationships(
+    org: &Org,
+    people: &[PersonPlan],
+    lines: &[LinePlan],
+    window: (DateTime<Utc>, DateTime<Utc>),
+    rng: &mut ChaCha8Rng,
+) -> Vec<Relationship> {
+    let mut rels = Relationships {
+        window,
+        all: Vec::new(),
+        index: HashMap::new(),
+    };
+    let span = |l: &LinePlan| (l.valid_from, l.valid_to.unwrap_or(window.1));
+    let mut lines_of = vec![Vec::new(); people.len()];
+    let mut managers_under = vec![Vec::new(); people.len()];
+    for l in lines {
+        lines_of[l.person].push(l);
+        if let Some(m) = l.manager {
+            rels.add(Tie::Direct, m, l.person, l.valid_from, span(l).1);
+            if org.is_manager(l.person) {
+                managers_under[m].push(l);
+            }
+        }
+    }
+    for l in lines {
+        let Some(m) = l.manager else { continue };
+        for above in &lines_of[m] {
+            if let Some(g) = above.manager {
+                let (from, to) = (span(l).0.max(span(above).0), span(l).1.min(span(above).1));
+                rels.add(Tie::SkipLevel, g, l.person, from, to);
+            }
+        }
+    }
+    for group in &managers_under {
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                let (from, to) = (span(a).0.max(span(b).0), span(a).1.min(span(b).1));
+                rels.add(Tie::ManagerPeers, a.person, b.person, from, to);
+            }
+        }
+    }
+    let employed = |i: usize| {
+        let p = &people[i];
+        (start_of(p.start_date), p.end_date.map_or(window.1, end_instant))
+    };
+    let both = |a: usize, b: usize| (employed(a).0.max(employed(b).0), employed(a).1.min(employed(b).1));
+    // Teammates meet around a ring: everyone with the two beside them.
+    let mut department_ics: Vec<Vec<usize>> = vec![Vec::new(); DEPARTMENTS.len()];
+    for node in &org.nodes {
+        let ics: Vec<usize> = node.reports.iter().copied().filter(|&r| !org.is_manager(r)).collect();
+        let pairs = match ics.len() {
+            0 | 1 => 0,
+            2 => 1,
+            n => n,
+        };
+        for k in 0..pairs {
+            let (a, b) = (ics[k], ics[(k + 1) % ics.len()]);
+            let (from, to) = both(a, b);
+            rels.add(Tie::Teammates, a, b, from, to);
+        }
+        for &i in &ics {
+            if let Some(d) = org.nodes[i].department {
+                department_ics[d].push(i);
+            }
+        }
+    }
+    // Individual contributors look for two partners on other teams; most find them.
+    let mut partnered = HashSet::new();
+    for ics in department_ics.iter().flat_map(|ics| [ics, ics]) {
+        for &a in ics {
+            if ics.len() < 2 || !rng.gen_bool(0.8) {
+                continue;
+            }
+            let b = pick(rng, ics);
+            let pair = (a.min(b), a.max(b));
+            if org.nodes[a].parent == org.nodes[b].parent || !partnered.insert(pair) {
+                continue;
+            }
+            let (from, to) = both(a, b);
+            rels.add(Tie::Partners, a, b, from, to);
+        }
+    }
+    rels.all
+}
+
+/// Leaders (the CEO and the managers of managers in the top three levels) chat with someone
+/// three or more levels below them every few weeks: the org's OTHER meetings.
+fn leader_chats(
+    org: &Org,
+    booker: &mut Booker,
+    window: (DateTime<Utc>, DateTime<Utc>),
+    rng: &mut ChaCha8Rng,
+) {
+    for leader in 0..org.len() {
+        if org.nodes[leader].level > 2 || !org.manages_managers(leader) {
+            continue;
+        }
+        let mut far_below = Vec::new();
+        let mut stack: Vec<(usize, usize)> = org.nodes[leader].reports.iter().map(|&r| (r, 1)).collect();
+        while let Some((i, depth)) = stack.pop() {
+            if depth >= 3 {
+                far_below.push(i);
+            }
+            stack.extend(org.nodes[i].reports.iter().map(|&r| (r, depth + 1)));
+        }
+        if far_below.is_empty() {
+            continue;
+        }
+        let mut day = window.0.date_naive() + Days::new(rng.gen_range(0..21));
+        while start_of(day) < window.1 {
+            let guest = pick(rng, &far_below);
+            let weekday = rng.gen_range(0..5);
+            let slot = rng.gen_range(0..START_SLOTS);
+            let on = day + Days::new((7 + weekday - u64::from(day.weekday().num_days_from_monday())) % 7);
+            booker.book(leader, guest, window, on, slot, 30, None, rng);
+            day = day + Days::new(7 * rng.gen_range(2..=4));
+        }
+    }
+}
+
+/// Who is busy when: one bit per person per half hour of the meeting window.
+struct Calendar {
+    origin: DateTime<Utc>,
+    slots: usize,
+    busy: Vec<u64>,
+}
+
+impl Calendar {
+    fn new(people: usize, from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
+        let slots = ((to - from).num_minutes() / 30 + 4) as usize;
+        Calendar {
+            origin: from,
+            slots,
+            busy: vec![0; people * slots.div_ceil(64)],
+        }
+    }
+
+    fn half_hours(&self, at: DateTime<Utc>, minutes: i32) -> Option<std::ops::Range<usize>> {
+        let start = (at - self.origin).num_minutes();
+        let end = start + i64::from(minutes);
+        (start >= 0 && (end as usize).div_ceil(30) <= self.slots)
+            .then(|| start as usize / 30..(end as usize).div_ceil(30))
+    }
+
+    fn bit(&self, person: usize, slot: usize) -> (usize, u64) {
+        (person * self.slots.div_ceil(64) + slot / 64, 1 << (slot % 64))
+    }
+
+    fn is_free(&self, person: usize, slots: &std::ops::Range<usize>) -> bool {
+        slots.clone().all(|s| {
+            let (word, mask) = self.bit(person, s);
+            self.busy[word] & mask == 0
+        })
+    }
+
+    fn take(&mut self, person: usize, slots: &std::ops::Range<usize>) {
+        for s in slots.clone() {
+            let (word, mask) = self.bit(person, s);
+            self.busy[word] |= mask;
+        }
+    }
+}
+
+/// Books meetings where both people are free and employed.
+struct Booker<'a> {
+    people: &'a [PersonPlan],
+    timeline: &'a Timeline<'a>,
+    calendar: Calendar,
+    now: DateTime<Utc>,
+    content_from: DateTime<Utc>,
+    meetings: Vec<MeetingPlan>,
+}
+
+impl Booker<'_> {
+    /// The meetings of one relationship: on one weekday and time, every `series.weeks`
+    /// (plus jitter), the first within one period of the relationship's start. Peers take
+    /// turns hosting.
+    fn series(&mut self, org: &Org, r: &Relationship, series: &Series, rng: &mut ChaCha8Rng) {
+        let weekday = rng.gen_range(0..5);
+        let slot = rng.gen_range(0..START_SLOTS);
+        let offset = Duration::minutes(utc_offset(self.people[r.host].timezone));
+        let mut day = (r.from + offset).date_naive() + Days::new(rng.gen_range(0..7 * series.weeks));
+        day = day + Days::new((7 + weekday - u64::from(day.weekday().num_days_from_monday())) % 7);
+        let mut turn = false;
+        loop {
+            let at = local_time(day, slot, utc_offset(self.people[r.host].timezone));
+            if at >= r.to {
+                break;
+            }
+            let (host, guest) = if turn { (r.guest, r.host) } else { (r.host, r.guest) };
+            let template = match r.tie {
+                Tie::Direct if org.is_manager(r.guest) => MANAGER_OF_MANAGERS,
+                Tie::Direct if rng.gen_bool(0.07) => CAREER,
+                Tie::Direct => WEEKLY,
+                Tie::SkipLevel => SKIP_LEVEL,
+                Tie::ManagerPeers | Tie::Teammates | Tie::Partners => PEER,
+            };
+            let minutes = if template == CAREER { 60 } else { series.minutes };
+            let span = (r.from, r.to);
+            if at >= r.from && self.book(host, guest, span, day, slot, minutes, Some(template), rng) {
+                turn = !turn && r.tie != Tie::Direct && r.tie != Tie::SkipLevel;
+            }
+            day = day + Days::new(7 * (series.weeks + rng.gen_range(0..=series.jitter)));
+        }
+    }
+
+    /// Books `host` and `guest` on `day` (the host's local date) at start slot `slot`, or at
+    /// one of a few other times that day when either is busy; a meeting is booked only
+    /// within `span` and where both are employed. Returns whether it was.
+    #[allow(clippy::too_many_arguments)]
+    fn book(
+        &mut self,
+        host: usize,
+        guest: usize,
+        span: (DateTime<Utc>, DateTime<Utc>),
+        day: NaiveDate,
+        slot: u32,
+        minutes: i32,
+        template: Option<usize>,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
+        if host == guest {
+            return false;
+        }
+        let offset = utc_offset(self.people[host].timezone);
+        let tries = std::iter::once(slot).chain((0..3).map(|_| rng.gen_range(0..START_SLOTS)));
+        for slot in tries.collect::<Vec<_>>() {
+            let at = local_time(day, slot, offset);
+            if at < span.0 || at >= span.1 {
+                continue;
+            }
+            let Some(half_hours) = self.calendar.half_hours(at, minutes) else {
+                continue;
+            };
+            if !self.calendar.is_free(host, &half_hours) || !self.calendar.is_free(guest, &half_hours) {
+                continue;
+            }
+            if self.timeline.manager_at(host, at).is_none() || self.timeline.manager_at(guest, at).is_none() {
+                return false;
+            }
+            self.calendar.take(host, &half_hours);
+            self.calendar.take(guest, &half_hours);
+            let status = if at > self.now {
+                MeetingStatus::Scheduled
+            } else {
+                match rng.gen_range(0..100) {
+                    0..8 => MeetingStatus::Cancelled,
+                    8..11 => MeetingStatus::NoShow,
+                    _ => MeetingStatus::Held,
+                }
+            };
+            self.meetings.push(MeetingPlan {
+                host,
+                guest,
+                at,
+                minutes,
+                status,
+                kind: self.timeline.kind_at(host, guest, at),
+                template: template.filter(|_| at >= self.content_from),
+                notes: None,
+            });
+            return true;
+        }
+        false
+    }
+}
+
+fn utc_offset(timezone: Option<&str>) -> i64 {
+    TIMEZONES
+        .iter()
+        .position(|&t| Some(t) == timezone)
+        .map_or(0, |i| TIMEZONE_OFFSETS[i])
+}
+
+/// The instant of start slot `slot` on `day` in a timezone `offset` minutes east of UTC.
+fn local_time(day: NaiveDate, slot: u32, offset: i64) -> DateTime<Utc> {
+    let minutes = i64::from(FIRST_START_HOUR * 60 + slot * 30) - offset;
+    start_of(day) + Duration::minutes(minutes)
+}
+
+/// Agendas, notes, action items and ratings for the meetings that have a template (the
+/// recent and upcoming ones): the template's items, extra TACTICAL ones from tactical-heavy
+/// hosts of direct 1:1s, sometimes a topic from the guest; one action item on three in ten
+/// HELD meetings, mostly done when over two weeks old; a rating by the guest on four in ten
+/// HELD meetings, mostly 4.
+fn content(
+    meetings: &mut [MeetingPlan],
+    habits: &[Habits],
+    now: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<AgendaItemPlan>, Vec<ActionPlan>, Vec<RatingPlan>) {
+    let (mut agenda, mut actions, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, m) in meetings.iter_mut().enumerate() {
+        let Some(template) = m.template else { continue };
+        let held = m.status == MeetingStatus::Held;
+        let mut items: Vec<(&'static str, TopicCategory, usize)> = TEMPLATES[template]
+            .items
+            .iter()
+            .map(|&(text, category)| (text, category, m.host))
+            .collect();
+        let tactical = habits[m.host].tactical && m.kind == MeetingKind::Direct && template != CAREER;
+        if tactical {
+            let extras = rng.gen_range(2..=3);
+            let start = rng.gen_range(0..TACTICAL_EXTRAS.len());
+            for k in 0..extras {
+                let text = TACTICAL_EXTRAS[(start + k) % TACTICAL_EXTRAS.len()];
+                items.push((text, TopicCategory::Tactical, m.host));
+            }
+        }
+        if rng.gen_bool(0.25) {
+            let (text, category) = pick(rng, &GUEST_TOPICS);
+            items.push((text, category, m.guest));
+        }
+        for (position, (text, category, added_by)) in items.into_iter().enumerate() {
+            agenda.push(AgendaItemPlan {
+                meeting: i,
+                position: position as i32,
+                text,
+                category,
+                added_by,
+                discussed: held && rng.gen_bool(0.9),
+            });
+        }
+        if !held {
+            continue;
+        }
+        let end = m.at + Duration::minutes(i64::from(m.minutes));
+        if rng.gen_bool(0.3) {
+            m.notes = Some(pick(rng, &NOTES));
+        }
+        if rng.gen_bool(0.3) {
+            let owner = if rng.gen_bool(0.7) { m.guest } else { m.host };
+            let done = now - m.at > Duration::days(14) && rng.gen_bool(0.8);
+            let done_at = done.then(|| (end + Duration::hours(rng.gen_range(2..=240))).min(now));
+            actions.push(ActionPlan {
+                meeting: i,
+                owner,
+                text: pick(rng, &ACTIONS),
+                due_on: m.at.date_naive() + Days::new(rng.gen_range(7..=14)),
+                done_at,
+                created_at: end.min(now),
+            });
+        }
+        if rng.gen_bool(0.4) {
+            // Tactical-heavy 1:1s rate a little lower.
+            let weights: &[u32] = if tactical { &[5, 12, 33, 38, 12] } else { &[2, 5, 18, 48, 27] };
+            let mut roll = rng.gen_range(0..weights.iter().sum::<u32>());
+            let rating = weights
+                .iter()
+                .position(|&w| {
+                    let hit = roll < w;
+                    roll = roll.saturating_sub(w);
+                    hit
+                })
+                .unwrap_or(3) as i32
+                + 1;
+            ratings.push(RatingPlan {
+                meeting: i,
+                rater: m.guest,
+                rating,
+                comment: rng.gen_bool(0.25).then(|| pick(rng, &COMMENTS)),
+                at: (end + Duration::minutes(rng.gen_range(5..=600))).min(now),
+            });
+        }
+    }
+    (agenda, actions, ratings)
+}
+
 /// Inserts the plan in one transaction: teams level by level (a team's parent id must
-/// exist first), then people, then reporting lines, in batches.
+/// exist first), then people, then reporting lines, then the org-wide agenda templates,
+/// meetings and their content, in batches.
 async fn write(db: &DatabaseConnection, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     ensure!(
@@ -841,7 +1685,147 @@ async fn write(db: &DatabaseConnection, plan: &Plan, now: DateTime<Utc>) -> anyh
         ..Default::default()
     });
     insert_batched(&txn, lines.collect()).await?;
+    let template_ids = insert_templates(&txn, now).await?;
+    insert_schedule(&txn, &plan.schedule, &person_ids, &template_ids, now).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+async fn insert_templates(txn: &DatabaseTransaction, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(TEMPLATES.len());
+    let mut items = Vec::new();
+    for t in &TEMPLATES {
+        let stored = agenda_template::ActiveModel {
+            name: Set(t.name.to_owned()),
+            description: Set(Some(t.description.to_owned())),
+            owner_id: Set(None),
+            kind: Set(Some(t.kind.as_str().to_owned())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        ids.push(stored.id);
+        items.extend(t.items.iter().enumerate().map(|(position, (text, category))| {
+            agenda_template_item::ActiveModel {
+                template_id: Set(stored.id),
+                position: Set(position as i32),
+                text: Set((*text).to_owned()),
+                category: Set(category.as_str().to_owned()),
+                ..Default::default()
+            }
+        }));
+    }
+    insert_batched(txn, items).await?;
+    Ok(ids)
+}
+
+/// Meetings in time order, then, for the recent ones (read back by host and time, which
+/// the calendar keeps unique), their agenda items, action items and ratings.
+async fn insert_schedule(
+    txn: &DatabaseTransaction,
+    schedule: &Schedule,
+    person_ids: &[i64],
+    template_ids: &[i64],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    insert_chunked(txn, &schedule.meetings, 11, |m| {
+        let created_at = (m.at - Duration::days(7)).min(now);
+        let ended = m.at + Duration::minutes(i64::from(m.minutes));
+        let updated_at = match m.status {
+            MeetingStatus::Scheduled => created_at,
+            _ => ended.min(now).max(created_at),
+        };
+        meeting::ActiveModel {
+            external_id: Set(None),
+            host_id: Set(person_ids[m.host]),
+            guest_id: Set(person_ids[m.guest]),
+            scheduled_at: Set(m.at),
+            duration_minutes: Set(m.minutes),
+            status: Set(m.status.as_str().to_owned()),
+            kind: Set(m.kind.as_str().to_owned()),
+            template_id: Set(m.template.map(|t| template_ids[t])),
+            shared_notes: Set(m.notes.map(str::to_owned)),
+            created_at: Set(created_at),
+            updated_at: Set(updated_at),
+            ..Default::default()
+        }
+    })
+    .await?;
+
+    let first = schedule
+        .meetings
+        .partition_point(|m| m.at < schedule.content_from);
+    let stored: HashMap<(i64, DateTime<Utc>), i64> = meeting::Entity::find()
+        .select_only()
+        .columns([meeting::Column::HostId, meeting::Column::ScheduledAt, meeting::Column::Id])
+        .filter(meeting::Column::ScheduledAt.gte(schedule.content_from))
+        .into_tuple::<(i64, DateTime<Utc>, i64)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|(host, at, id)| ((host, at), id))
+        .collect();
+    let recent: Vec<i64> = schedule.meetings[first..]
+        .iter()
+        .map(|m| {
+            stored
+                .get(&(person_ids[m.host], m.at))
+                .copied()
+                .context("an inserted meeting was not read back")
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let meeting_id = |i: usize| recent[i - first];
+
+    insert_chunked(txn, &schedule.agenda, 6, |a| agenda_item::ActiveModel {
+        meeting_id: Set(meeting_id(a.meeting)),
+        position: Set(a.position),
+        text: Set(a.text.to_owned()),
+        category: Set(a.category.as_str().to_owned()),
+        added_by: Set(Some(person_ids[a.added_by])),
+        discussed: Set(a.discussed),
+        ..Default::default()
+    })
+    .await?;
+    insert_chunked(txn, &schedule.actions, 6, |a| action_item::ActiveModel {
+        meeting_id: Set(meeting_id(a.meeting)),
+        owner_id: Set(person_ids[a.owner]),
+        text: Set(a.text.to_owned()),
+        due_on: Set(Some(a.due_on)),
+        done_at: Set(a.done_at),
+        created_at: Set(a.created_at),
+        ..Default::default()
+    })
+    .await?;
+    insert_chunked(txn, &schedule.ratings, 5, |r| meeting_feedback::ActiveModel {
+        meeting_id: Set(meeting_id(r.meeting)),
+        rater_id: Set(person_ids[r.rater]),
+        rating: Set(r.rating),
+        comment: Set(r.comment.map(str::to_owned)),
+        updated_at: Set(r.at),
+        ..Default::default()
+    })
+    .await?;
+    Ok(())
+}
+
+/// Inserts `rows` as `A`s of `columns` values each, as many per statement as
+/// [`PARAMETERS_PER_INSERT`] allows, building each statement's models only when it is due.
+async fn insert_chunked<T, A>(
+    txn: &DatabaseTransaction,
+    rows: &[T],
+    columns: usize,
+    model: impl Fn(&T) -> A,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait,
+{
+    for chunk in rows.chunks(PARAMETERS_PER_INSERT / columns) {
+        A::Entity::insert_many(chunk.iter().map(&model))
+            .exec_without_returning(txn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -1116,6 +2100,23 @@ mod tests {
             );
         }
         assert!(generate(MIN_PEOPLE - 1, 2, now()).is_err());
+    }
+
+    #[test]
+    fn zz_stats() {
+        for people in [1_000, 10_000] {
+            let t = std::time::Instant::now();
+            let plan = generate(people, 42, now()).unwrap();
+            let s = &plan.schedule;
+            let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+            let mut statuses: std::collections::BTreeMap<&str, usize> = Default::default();
+            for m in &s.meetings {
+                *kinds.entry(m.kind.as_str()).or_default() += 1;
+                *statuses.entry(m.status.as_str()).or_default() += 1;
+            }
+            let recent = s.meetings.iter().filter(|m| m.template.is_some()).count();
+            println!("{people}: {:?} meetings {} {kinds:?} {statuses:?} recent {recent} agenda {} actions {} ratings {}", t.elapsed(), s.meetings.len(), s.agenda.len(), s.actions.len(), s.ratings.len());
+        }
     }
 
     #[tokio::test]

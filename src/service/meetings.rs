@@ -875,3 +875,8 @@ where
     .await
 }
 
+
+/// Watching meeting changes needs the right to read meetings at all.
+pub fn ensure_can_watch(viewer: &Viewer) -> AppResult<()> {
+    policy::meeting_visibility(viewer).map(|_| ())
+}

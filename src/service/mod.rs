@@ -3,10 +3,13 @@
 
 pub mod agendas;
 pub mod demo;
+pub mod events;
 pub mod feedback;
+pub mod insights;
 pub mod meetings;
 pub mod org;
 pub mod people;
+pub mod policies;
 pub mod teams;
 
 mod sql;

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{PERSON_COLUMNS, Sql, employed, line_covers, person_from_row};
+use super::sql::{PERSON_COLUMNS, Sql, begin_org_write, employed, line_covers, person_from_row};
 use crate::auth::viewer::Scope;
 use crate::auth::{Viewer, jwt::Claims, policy};
 use crate::domain::employment::{end_instant, is_employed, start_of, truncate};
@@ -217,7 +217,7 @@ where
     if rows.is_empty() {
         return Ok(UpsertOutcome::default());
     }
-    let txn = db.begin().await?;
+    let txn = begin_org_write(db).await?;
     let mut problems = Vec::new();
 
     let ext_ids: Vec<String> = rows.iter().map(|r| r.external_id.clone()).collect();

@@ -1,7 +1,10 @@
 //! A small builder for hand-written SQL that runs unchanged on SQLite and PostgreSQL:
 //! `$n` placeholders (both drivers accept them), values bound in order.
 
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, QueryResult, Statement, Value};
+use sea_orm::{
+    ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait, Value,
+};
 
 use entity::person;
 
@@ -61,4 +64,36 @@ pub(crate) fn line_covers(alias: &str, at: &str) -> String {
 
 pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_orm::DbErr> {
     person::Model::from_query_result(row, "")
+}
+
+/// Advisory lock key that serialises org chart writes on PostgreSQL ("Cadence" + 1).
+const ORG_WRITE_LOCK: i64 = 0x4361_6465_6e63_6501;
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that read first fails outright
+/// (SQLITE_BUSY_SNAPSHOT) when another writer committed in between, whereas this one waits
+/// its turn (busy_timeout).
+pub(crate) async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Begins a write to the org chart (people, teams, reporting lines). Such writes run one at
+/// a time: each checks rules over the whole chart (no reporting cycle, unique emails) that
+/// two concurrent writes could each pass and break together. SQLite has one writer anyway;
+/// PostgreSQL takes a lock held until the transaction ends.
+pub(crate) async fn begin_org_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [ORG_WRITE_LOCK.into()],
+        ))
+        .await?;
+    }
+    Ok(txn)
 }

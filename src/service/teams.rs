@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
+use super::sql::begin_org_write;
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
 use crate::domain::paging::{Page, PageOf};
@@ -136,7 +137,7 @@ where
         return Err(AppError::BadInput(problems));
     }
 
-    let txn = db.begin().await?;
+    let txn = begin_org_write(db).await?;
     // Teams are few: the whole tree fits in memory, which makes the cycle check simple.
     let all = team::Entity::find().all(&txn).await?;
     let mut by_ext: HashMap<String, team::Model> = all

@@ -3,9 +3,12 @@
 
 mod helpers;
 
+mod agendas;
 mod auth;
 mod http;
+mod meetings;
 mod org;
 mod people;
+mod privacy;
 mod schema;
 mod teams;

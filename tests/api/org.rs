@@ -397,7 +397,11 @@ async fn page_arguments_out_of_range_are_bad_input(backend: Backend) {
     let app = spawn_app(backend).await;
     app.upsert_people(small_org()).await;
     let token = app.person_token("dev1");
-    let not_a_cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("person:3");
+    let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let not_a_cursor = encode("person:3");
+    // Well-formed, but beyond any list: no overflow, no crash.
+    let last_u64 = encode(&format!("cursor:{}", u64::MAX));
+    let last_i64 = encode(&format!("cursor:{}", i64::MAX));
 
     let mut answers = Vec::new();
     for query in [
@@ -406,6 +410,11 @@ async fn page_arguments_out_of_range_are_bad_input(backend: Backend) {
         "{ people(first: -1) { totalCount } }".to_string(),
         r#"{ people(after: "%%%") { totalCount } }"#.to_string(),
         format!(r#"{{ people(after: "{not_a_cursor}") {{ totalCount }} }}"#),
+        format!(r#"{{ people(after: "{last_u64}") {{ totalCount }} }}"#),
+        format!(r#"{{ people(after: "{last_i64}") {{ totalCount }} }}"#),
+        format!(
+            r#"{{ personByExternalId(externalId: "cto") {{ directReports(after: "{last_u64}") {{ totalCount }} }} }}"#
+        ),
         r#"{ personByExternalId(externalId: "cto") { directReports(first: 101) { totalCount } } }"#
             .to_string(),
         r#"{ personByExternalId(externalId: "cto") { directReports(first: 0) { totalCount } } }"#

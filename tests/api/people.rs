@@ -764,3 +764,43 @@ async fn a_later_end_date_extends_the_reporting_line(backend: Backend) {
     );
     assert_eq!(reports_at(&app, "lead", None).await.0, vec!["back"]);
 }
+
+db_test!(concurrent_upserts_take_turns);
+async fn concurrent_upserts_take_turns(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pairs = 20;
+    let everyone: Vec<Value> = (0..pairs)
+        .flat_map(|i| {
+            [
+                person(&format!("a{i}"), "Ann", None),
+                person(&format!("b{i}"), "Bob", None),
+            ]
+        })
+        .collect();
+    app.upsert_people(Value::Array(everyone)).await;
+
+    // Each pair at once: a reports to b, and b reports to a. Either may win; never both.
+    let token = app.admin_integration();
+    let requests = (0..pairs).flat_map(|i| {
+        let (a, b) = (format!("a{i}"), format!("b{i}"));
+        [
+            json!([person(&a, "Ann", Some(&b))]),
+            json!([person(&b, "Bob", Some(&a))]),
+        ]
+    });
+    let answers = futures_util::future::join_all(
+        requests.map(|rows| app.gql(Some(&token), UPSERT_PEOPLE, json!({ "people": rows }))),
+    )
+    .await;
+
+    for (i, pair) in answers.chunks(2).enumerate() {
+        let applied = pair
+            .iter()
+            .filter(|a| a.body.get("errors").is_none())
+            .count();
+        for answer in pair.iter().filter(|a| a.body.get("errors").is_some()) {
+            assert_rejected(answer, &["input.people[0].managerExternalId"]);
+        }
+        assert_eq!(applied, 1, "pair {i}: {} / {}", pair[0].body, pair[1].body);
+    }
+}

@@ -305,3 +305,43 @@ async fn a_person_belongs_to_a_team(backend: Backend) {
         .ok();
     assert_eq!(dan.data("/personByExternalId"), &Value::Null);
 }
+
+db_test!(concurrent_team_upserts_take_turns);
+async fn concurrent_team_upserts_take_turns(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pairs = 20;
+    let all: Vec<Value> = (0..pairs)
+        .flat_map(|i| {
+            [
+                team(&format!("a{i}"), "A", None),
+                team(&format!("b{i}"), "B", None),
+            ]
+        })
+        .collect();
+    upsert_teams(&app, Value::Array(all)).await;
+
+    // Each pair at once: a under b, and b under a. Either may win; never both.
+    let answers = futures_util::future::join_all(
+        (0..pairs)
+            .flat_map(|i| {
+                let (a, b) = (format!("a{i}"), format!("b{i}"));
+                [
+                    json!([team(&a, "A", Some(&b))]),
+                    json!([team(&b, "B", Some(&a))]),
+                ]
+            })
+            .map(|rows| try_upsert_teams(&app, rows)),
+    )
+    .await;
+
+    for (i, pair) in answers.chunks(2).enumerate() {
+        let applied = pair
+            .iter()
+            .filter(|a| a.body.get("errors").is_none())
+            .count();
+        for answer in pair.iter().filter(|a| a.body.get("errors").is_some()) {
+            answer.assert_error_code("BAD_USER_INPUT");
+        }
+        assert_eq!(applied, 1, "pair {i}: {} / {}", pair[0].body, pair[1].body);
+    }
+}

@@ -41,7 +41,8 @@ impl Loader<MeetingsOf> for MeetingsOfLoader {
         for ((filter, page), keys) in group_by(keys, |k| (k.filter.clone(), k.page)) {
             let people: Vec<i64> = keys.iter().map(|k| k.person).collect();
             let found =
-                meetings::of_people(&self.0.db, &self.0.viewer, &people, &filter, page, self.1).await?;
+                meetings::of_people(&self.0.db, &self.0.viewer, &people, &filter, page, self.1)
+                    .await?;
             out.extend(found.into_iter().map(|(person, p)| {
                 (
                     MeetingsOf {
@@ -76,12 +77,18 @@ impl Loader<PartnersOf> for PartnersLoader {
         for ((filter, page), keys) in group_by(keys, |k| (k.filter, k.page)) {
             let people: Vec<i64> = keys.iter().map(|k| k.person).collect();
             let found =
-                meetings::meets_with(&self.0.db, &self.0.viewer, &people, filter, page, self.1).await?;
-            out.extend(
-                found
-                    .into_iter()
-                    .map(|(person, p)| (PartnersOf { person, filter, page }, p)),
-            );
+                meetings::meets_with(&self.0.db, &self.0.viewer, &people, filter, page, self.1)
+                    .await?;
+            out.extend(found.into_iter().map(|(person, p)| {
+                (
+                    PartnersOf {
+                        person,
+                        filter,
+                        page,
+                    },
+                    p,
+                )
+            }));
         }
         Ok(out)
     }
