@@ -185,3 +185,9 @@ fn ensure_manages(viewer: &Viewer, target: i64, chain: &[i64], why: &str) -> App
         _ => Err(AppError::forbidden(why)),
     }
 }
+
+/// The people who take part in meetings the viewer may see: whoever may read the org
+/// chart, and integrations with a meetings scope (whose metadata names the participants).
+pub fn ensure_can_read_participants(viewer: &Viewer) -> AppResult<()> {
+    ensure_can_read_org(viewer).or_else(|err| meeting_visibility(viewer).map(|_| ()).map_err(|_| err))
+}

@@ -138,7 +138,7 @@ impl ActionItem {
         let rc = RequestContext::of(ctx);
         let p = rc
             .loaders
-            .person
+            .participant
             .load_one(self.0.owner_id)
             .await
             .map_err(loader_error)?;

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use super::loaders::{
     ActionItemsLoader, AgendaLoader, AverageRatingLoader, ManagementChainLoader, ManagerOfLoader,
-    MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, PartnersLoader, PersonLoader,
+    MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader,
     PrivateNoteLoader, RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
 use crate::auth::Viewer;
@@ -25,6 +25,7 @@ pub struct LoaderEnv {
 
 pub struct Loaders {
     pub person: DataLoader<PersonLoader>,
+    pub participant: DataLoader<ParticipantLoader>,
     pub team: DataLoader<TeamLoader>,
     pub manager_of: DataLoader<ManagerOfLoader>,
     pub management_chain: DataLoader<ManagementChainLoader>,
@@ -48,6 +49,7 @@ impl Loaders {
         };
         Self {
             person: DataLoader::new(PersonLoader(env.clone()), spawn),
+            participant: DataLoader::new(ParticipantLoader(env.clone()), spawn),
             team: DataLoader::new(TeamLoader(env.clone()), spawn),
             manager_of: DataLoader::new(ManagerOfLoader(env.clone()), spawn),
             management_chain: DataLoader::new(ManagementChainLoader(env.clone()), spawn),

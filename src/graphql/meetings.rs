@@ -27,7 +27,7 @@ impl Meeting {
 
     async fn person(&self, ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
-        let p = rc.loaders.person.load_one(id).await.map_err(loader_error)?;
+        let p = rc.loaders.participant.load_one(id).await.map_err(loader_error)?;
         p.map(Person)
             .ok_or_else(|| "the participant no longer exists".into())
     }
@@ -196,7 +196,7 @@ impl MeetingPartner {
         let rc = RequestContext::of(ctx);
         let p = rc
             .loaders
-            .person
+            .participant
             .load_one(self.0.person_id)
             .await
             .map_err(loader_error)?;

@@ -79,6 +79,25 @@ pub async fn by_ids(
     ids: &[i64],
 ) -> AppResult<HashMap<i64, person::Model>> {
     policy::ensure_can_read_org(viewer)?;
+    load_by_ids(db, ids).await
+}
+
+/// People by id as meeting participants: also for integrations that may read meetings but
+/// not browse the org chart.
+#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+pub async fn participants_by_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, person::Model>> {
+    policy::ensure_can_read_participants(viewer)?;
+    load_by_ids(db, ids).await
+}
+
+async fn load_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<HashMap<i64, person::Model>> {
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
         let found = person::Entity::find()

@@ -16,7 +16,7 @@ pub use meeting_content::{
     TemplateItemsLoader, TemplateLoader,
 };
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
-pub use person::PersonLoader;
+pub use person::{ParticipantLoader, PersonLoader};
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use team::TeamLoader;
 
