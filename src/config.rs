@@ -95,13 +95,37 @@ pub struct LimitSettings {
     /// Largest accepted request body in bytes (413 above).
     #[arg(long, env = "CADENCE_BODY_LIMIT", default_value_t = 4 * 1024 * 1024)]
     pub body_limit: usize,
-    /// Deepest selection nesting a query may have.
+    /// Largest query document in bytes (the `query` string itself).
+    #[arg(long, env = "CADENCE_MAX_DOCUMENT_BYTES", default_value_t = 128 * 1024)]
+    pub max_document_bytes: usize,
+    /// Most tokens (names, numbers, strings, punctuators) in a query document; counted
+    /// before the document is parsed.
+    #[arg(long, env = "CADENCE_MAX_TOKENS", default_value_t = 10_000)]
+    pub max_tokens: usize,
+    /// Deepest selection nesting a query may have (a root field is level 1).
     #[arg(long, env = "CADENCE_MAX_DEPTH", default_value_t = 15)]
     pub max_depth: usize,
-    /// Highest query cost: a connection costs 2 + `first` × its children's cost.
-    #[arg(long, env = "CADENCE_MAX_COMPLEXITY", default_value_t = 50_000)]
+    /// Highest query cost, priced as Shopify and GitHub do: a scalar 0, an object 1, a
+    /// connection 2 + `first` × its children's cost, a root mutation field 10. Also what a
+    /// request is charged against the rate limit.
+    #[arg(long, env = "CADENCE_MAX_COST", default_value_t = 50_000)]
+    pub max_cost: usize,
+    /// Most nodes a query may request: the product of `first` down each path, summed over
+    /// every connection (GitHub's node limit).
+    #[arg(long, env = "CADENCE_MAX_NODES", default_value_t = 500_000)]
+    pub max_nodes: usize,
+    /// Backstop on resolved fields, counted as async-graphql counts complexity: every field 1
+    /// (scalars too), a connection 2 + `first` × its children. Looser than `--max-cost`,
+    /// which prices the same query first.
+    #[arg(long, env = "CADENCE_MAX_COMPLEXITY", default_value_t = 1_000_000)]
     pub max_complexity: usize,
-    /// Most directives on one field.
+    /// Most aliased fields in a query (fragments counted at each spread).
+    #[arg(long, env = "CADENCE_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most fields selected at the root of an operation (fragments counted at each spread).
+    #[arg(long, env = "CADENCE_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+    /// Most directives on one field (or fragment spread, inline fragment, operation).
     #[arg(long, env = "CADENCE_MAX_DIRECTIVES", default_value_t = 5)]
     pub max_directives: usize,
     /// Most operations in a batched (JSON array) request; 0 turns batching off.
@@ -113,18 +137,34 @@ pub struct LimitSettings {
     /// Serve introspection and GraphiQL (`--introspection false` turns both off).
     #[arg(long, env = "CADENCE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
+    /// Cost budget per client (a token's `sub`, else the client's IP address), in cost
+    /// points; each request is charged its cost up front (at least 1). 0 turns rate
+    /// limiting off. Budgets are kept in each instance's memory.
+    #[arg(long, env = "CADENCE_RATE_LIMIT_CAPACITY", default_value_t = 100_000)]
+    pub rate_limit_capacity: u64,
+    /// Cost points a client's budget regains per second, up to its capacity.
+    #[arg(long, env = "CADENCE_RATE_LIMIT_REFILL_PER_SECOND", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rate_limit_refill_per_second: u64,
 }
 
 impl Default for LimitSettings {
     fn default() -> Self {
         Self {
             body_limit: 4 * 1024 * 1024,
+            max_document_bytes: 128 * 1024,
+            max_tokens: 10_000,
             max_depth: 15,
-            max_complexity: 50_000,
+            max_cost: 50_000,
+            max_nodes: 500_000,
+            max_complexity: 1_000_000,
+            max_aliases: 30,
+            max_root_fields: 20,
             max_directives: 5,
             max_batch: 0,
             execution_timeout: Duration::from_secs(10),
             introspection: true,
+            rate_limit_capacity: 100_000,
+            rate_limit_refill_per_second: 1_000,
         }
     }
 }

@@ -15,6 +15,8 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{AuthSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
+use crate::graphql::limits::SchemaShape;
+use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, graphql::AppState};
 use crate::service::events::MeetingEvents;
 
@@ -94,8 +96,14 @@ impl Application {
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let events = MeetingEvents::start(&db, &settings.database.url).await?;
+        let schema = build_schema(&settings.limits, Some(events.clone()));
         let state = web::Data::new(AppState {
-            schema: build_schema(&settings.limits, Some(events.clone())),
+            shape: SchemaShape::from_sdl(&schema.sdl()),
+            rate_limit: RateLimiter::new(
+                settings.limits.rate_limit_capacity,
+                settings.limits.rate_limit_refill_per_second,
+            ),
+            schema,
             events,
             db,
             keys,

@@ -107,11 +107,11 @@ pub fn ensure_person(viewer: &Viewer) -> AppResult<i64> {
     }
 }
 
-/// Org-wide agenda templates are managed by hr_admin; personal ones by their owner.
+/// Org-wide agenda templates are managed by hr_admin; personal ones by their owner alone.
 pub fn ensure_can_manage_template(viewer: &Viewer, owner: Option<i64>) -> AppResult<()> {
     match (viewer, owner) {
         (Viewer::Anonymous, _) => Err(AppError::unauthenticated()),
-        (Viewer::Person { hr_admin: true, .. }, _) => Ok(()),
+        (Viewer::Person { hr_admin: true, .. }, None) => Ok(()),
         (Viewer::Person { id, .. }, Some(owner)) if *id == owner => Ok(()),
         _ => Err(AppError::forbidden(
             "org-wide templates are managed by hr_admin, personal ones by their owner",
@@ -190,4 +190,17 @@ fn ensure_manages(viewer: &Viewer, target: i64, chain: &[i64], why: &str) -> App
 /// chart, and integrations with a meetings scope (whose metadata names the participants).
 pub fn ensure_can_read_participants(viewer: &Viewer) -> AppResult<()> {
     ensure_can_read_org(viewer).or_else(|err| meeting_visibility(viewer).map(|_| ()).map_err(|_| err))
+}
+
+/// Agenda templates a viewer may see and use: org-wide ones and their own.
+pub fn can_use_template(viewer: &Viewer, owner: Option<i64>) -> bool {
+    owner.is_none() || owner == viewer.person_id()
+}
+
+/// A template may start a meeting's agenda when it is org-wide, the viewer's own, or — for
+/// someone logging on the pair's behalf (hr_admin, an integration) — one of the pair's.
+pub fn can_apply_template(viewer: &Viewer, owner: Option<i64>, host: i64, guest: i64) -> bool {
+    let acting_for_pair = viewer.person_id().is_none_or(|me| me != host && me != guest);
+    can_use_template(viewer, owner)
+        || (acting_for_pair && owner.is_some_and(|o| o == host || o == guest))
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ActionItemsLoader, AgendaLoader, AverageRatingLoader, ManagementChainLoader, ManagerOfLoader,
+    ActionItemsLoader, AgendaLoader, CarriedOverLoader, AverageRatingLoader, ManagementChainLoader, ManagerOfLoader,
     MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader,
     PrivateNoteLoader, RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
@@ -40,6 +40,7 @@ pub struct Loaders {
     pub average_rating: DataLoader<AverageRatingLoader>,
     pub template: DataLoader<TemplateLoader>,
     pub template_items: DataLoader<TemplateItemsLoader>,
+    pub carried_over: DataLoader<CarriedOverLoader>,
 }
 
 impl Loaders {
@@ -64,6 +65,7 @@ impl Loaders {
             average_rating: DataLoader::new(AverageRatingLoader(env.clone()), spawn),
             template: DataLoader::new(TemplateLoader(env.clone()), spawn),
             template_items: DataLoader::new(TemplateItemsLoader(env.clone()), spawn),
+            carried_over: DataLoader::new(CarriedOverLoader(env.clone()), spawn),
         }
     }
 }

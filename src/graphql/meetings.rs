@@ -10,6 +10,7 @@ use super::connection::{MeetingConnection, connection_cost, page_args};
 use super::context::{RequestContext, loader_error};
 use super::enums::{MeetingKind, MeetingStatus};
 use super::ids::{self, NodeKind};
+use super::loaders::CarriedOverOf;
 use super::people::Person;
 use crate::domain::meeting::{Duration, Rating};
 use crate::error::AppResult;
@@ -158,9 +159,11 @@ impl Meeting {
     /// Null for anyone but the two participants.
     async fn carried_over(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CarriedOver>> {
         let rc = RequestContext::of(ctx);
-        let found = agendas::carried_over(&rc.db, &rc.viewer, &self.0)
-            .await
-            .extend()?;
+        let key = CarriedOverOf {
+            parties: self.parties(),
+            at: self.0.scheduled_at,
+        };
+        let found = rc.loaders.carried_over.load_one(key).await.map_err(loader_error)?;
         Ok(found.map(|(actions, agenda)| CarriedOver {
             action_items: actions.into_iter().map(ActionItem).collect(),
             agenda_items: agenda.into_iter().map(AgendaItem).collect(),

@@ -3,13 +3,26 @@
 //! `application/graphql-response+json` (4xx for requests that fail before execution) and
 //! `application/json` (200 with errors); 415 for non-JSON posts (no form posts, no CSRF);
 //! 413 above the body limit; batches only when configured, with a cap.
+//!
+//! Before a request runs it is checked against the request limits (`graphql::limits`:
+//! document size and tokens, depth, cost, nodes, aliases, root fields, directives) and
+//! charged its cost against its client's rate-limit budget (`http::rate_limit`). A request
+//! over a limit fails like any other request error (400 for graphql-response+json, 200 for
+//! application/json, no `data`) with `extensions.code` `QUERY_TOO_COMPLEX` and
+//! `extensions.limit` naming the limit; a client out of budget gets 429 (whatever the media
+//! type) with `extensions.code` `RATE_LIMITED`, `retryAfter` seconds and a `Retry-After`
+//! header. Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and
+//! `RateLimit-Reset` headers while rate limiting is on, and a request sent with
+//! `GraphQL-Cost: report` gets `extensions.cost { requested maximum nodes maximumNodes depth }`
+//! and `extensions.rateLimit { cost limit remaining resetAt }` in its response.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::{OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Variables, parser::parse_query};
 use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
@@ -17,16 +30,22 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use tracing_actix_web::RequestId;
 
+use super::rate_limit::{Charge, RateKey, RateLimiter};
 use crate::auth::Viewer;
-use crate::auth::jwt::JwtKeys;
+use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::LimitSettings;
 use crate::error::AppError;
+use crate::graphql::limits::{self, Limit, QueryCost, Refusal, SchemaShape};
+use crate::graphql::rate_limit::RateLimitStatus;
 use crate::graphql::{CadenceSchema, RequestContext};
 use crate::service;
 use crate::service::events::MeetingEvents;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+/// Request header asking for `extensions.cost` and `extensions.rateLimit` in the response
+/// (value `report`), as Hot Chocolate's `GraphQL-Cost` header does.
+const COST_HEADER: &str = "graphql-cost";
 
 /// What every request handler shares.
 pub struct AppState {
@@ -35,6 +54,10 @@ pub struct AppState {
     pub keys: JwtKeys,
     pub limits: LimitSettings,
     pub events: MeetingEvents,
+    /// The schema's fields and connections, to price queries before they run.
+    pub shape: SchemaShape,
+    /// Per-client cost budgets, kept in this process's memory.
+    pub rate_limit: RateLimiter,
 }
 
 /// The response media type the client accepts.
@@ -166,46 +189,96 @@ pub async fn post(
         }
     };
     match parsed {
-        Value::Array(items) => {
-            let max = state.limits.max_batch;
-            if max == 0 {
-                return respond(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    &error_body("batched requests are not enabled"),
-                );
-            }
-            if items.is_empty() || items.len() > max {
-                return respond(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    &error_body(format!(
-                        "a batch holds 1 to {max} operations, got {}",
-                        items.len()
-                    )),
-                );
-            }
-            let mut requests = Vec::with_capacity(items.len());
-            for item in items {
-                match request_from_json(item) {
-                    Ok(r) => requests.push(r),
-                    Err(msg) => return respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
-                }
-            }
-            let mut results = Vec::with_capacity(requests.len());
-            for request in requests {
-                results.push(execute(&req, &state, request, &request_id).await.1);
-            }
-            respond(StatusCode::OK, media, &Value::Array(results))
-        }
+        Value::Array(items) => batch(&req, &state, media, items, &request_id).await,
         other => match request_from_json(other) {
-            Ok(request) => {
-                let (outcome, body) = execute(&req, &state, request, &request_id).await;
-                respond(outcome.status(media), media, &body)
-            }
+            Ok(request) => send(media, single(&req, &state, request, None, &request_id).await),
             Err(msg) => respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
         },
     }
+}
+
+/// A batched request: each operation is checked, the batch is charged its total cost at
+/// once (nothing runs when the budget does not cover all of it), then each runs in turn.
+async fn batch(
+    req: &HttpRequest,
+    state: &AppState,
+    media: MediaType,
+    items: Vec<Value>,
+    request_id: &RequestId,
+) -> HttpResponse {
+    let max = state.limits.max_batch;
+    let refused = |message: String| {
+        json!({ "errors": [{
+            "message": message,
+            "extensions": { "code": "QUERY_TOO_COMPLEX", "limit": Limit::Batch.name(), "maximum": max }
+        }] })
+    };
+    if max == 0 {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &refused("batched requests are not enabled".into()),
+        );
+    }
+    if items.is_empty() || items.len() > max {
+        return respond(
+            StatusCode::BAD_REQUEST,
+            media,
+            &refused(format!(
+                "a batch holds 1 to {max} operations, got {}",
+                items.len()
+            )),
+        );
+    }
+    let mut requests = Vec::with_capacity(items.len());
+    for item in items {
+        match request_from_json(item) {
+            Ok(r) => requests.push(r),
+            Err(msg) => return respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
+        }
+    }
+    let mut checked = Vec::with_capacity(requests.len());
+    let mut total: u64 = 0;
+    for mut request in requests {
+        let result = check(state, &mut request, None).map(|cost| (request, cost));
+        if let Ok((_, cost)) = &result {
+            total = total.saturating_add(cost.cost.max(1));
+        }
+        checked.push(result);
+    }
+    let claims = claims_from(req, state);
+    let rate = if total > 0 {
+        match charge(req, state, claims.as_ref(), total) {
+            Ok(rate) => rate,
+            Err(limited) => return send(media, limited),
+        }
+    } else {
+        None
+    };
+    let report = wants_cost_report(req);
+    let mut results = Vec::with_capacity(checked.len());
+    for item in checked {
+        match item {
+            Ok((request, cost)) => {
+                let (_, mut body) =
+                    run(state, request, claims.as_ref(), rate, request_id).await;
+                if report {
+                    add_cost_report(&mut body, &cost, rate.as_ref(), &state.limits);
+                }
+                results.push(body);
+            }
+            Err(body) => results.push(body),
+        }
+    }
+    send(
+        media,
+        Reply {
+            outcome: Outcome::Executed,
+            body: Value::Array(results),
+            rate,
+            retry_after: None,
+        },
+    )
 }
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
@@ -249,8 +322,17 @@ pub async fn get(
         Ok(r) => r,
         Err(msg) => return respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
     };
+    // Bound the document before parsing it to see whether it only reads.
+    if let Err(refusal) = limits::check_document(&request.query, &state.limits) {
+        return respond(
+            media.request_error_status(),
+            media,
+            &json!({ "errors": [refusal.to_error()] }),
+        );
+    }
     // GET may only read: mutations (and subscriptions) need POST.
-    if let Ok(doc) = parse_query(&request.query) {
+    let parsed = parse_query(&request.query).ok();
+    if let Some(doc) = &parsed {
         let selected = doc.operations.iter().find(|(name, _)| {
             request
                 .operation_name
@@ -266,8 +348,7 @@ pub async fn get(
                 .body(error_body("only queries may be sent with GET; use POST").to_string());
         }
     }
-    let (outcome, body) = execute(&req, &state, request, &request_id).await;
-    respond(outcome.status(media), media, &body)
+    send(media, single(&req, &state, request, parsed, &request_id).await)
 }
 
 /// Reads a GraphQL-over-HTTP request object; `Err` explains why it is not one.
@@ -302,8 +383,10 @@ fn request_from_json(value: Value) -> Result<async_graphql::Request, String> {
 enum Outcome {
     /// Executed (possibly with field errors).
     Executed,
-    /// Failed before execution: parse, validation or variable coercion.
+    /// Failed before execution: parse, validation, variable coercion or a request limit.
     RequestError,
+    /// The client's rate-limit budget does not cover the request.
+    RateLimited,
     TimedOut,
     Internal,
 }
@@ -313,23 +396,214 @@ impl Outcome {
         match self {
             Outcome::Executed => StatusCode::OK,
             Outcome::RequestError => media.request_error_status(),
+            Outcome::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Outcome::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             Outcome::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
 
-async fn execute(
+/// An answer with what its headers need.
+struct Reply {
+    outcome: Outcome,
+    body: Value,
+    rate: Option<RateLimitStatus>,
+    retry_after: Option<Duration>,
+}
+
+impl Reply {
+    fn request_error(body: Value) -> Self {
+        Reply {
+            outcome: Outcome::RequestError,
+            body,
+            rate: None,
+            retry_after: None,
+        }
+    }
+}
+
+fn send(media: MediaType, reply: Reply) -> HttpResponse {
+    let mut response = HttpResponse::build(reply.outcome.status(media));
+    response.content_type(media.content_type());
+    if let Some(rate) = &reply.rate {
+        rate_limit_headers(&mut response, rate);
+    }
+    if let Some(retry_after) = reply.retry_after {
+        response.insert_header((header::RETRY_AFTER, retry_after.as_secs().to_string()));
+    }
+    response.body(reply.body.to_string())
+}
+
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the budget
+/// is full again), after the IETF draft on rate-limit headers.
+fn rate_limit_headers(response: &mut HttpResponseBuilder, rate: &RateLimitStatus) {
+    let reset = (rate.reset_at - Utc::now()).num_seconds().max(0);
+    response
+        .insert_header(("RateLimit-Limit", rate.limit.to_string()))
+        .insert_header(("RateLimit-Remaining", rate.remaining.to_string()))
+        .insert_header(("RateLimit-Reset", reset.to_string()));
+}
+
+fn wants_cost_report(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(COST_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("report"))
+}
+
+/// Adds `extensions.cost` and `extensions.rateLimit` to a response body.
+fn add_cost_report(
+    body: &mut Value,
+    cost: &QueryCost,
+    rate: Option<&RateLimitStatus>,
+    limits: &LimitSettings,
+) {
+    let Some(object) = body.as_object_mut() else {
+        return;
+    };
+    let extensions = object
+        .entry("extensions")
+        .or_insert_with(|| json!({}));
+    if let Some(extensions) = extensions.as_object_mut() {
+        extensions.insert("cost".into(), cost.to_extension(limits));
+        if let Some(rate) = rate {
+            extensions.insert("rateLimit".into(), rate.to_extension());
+        }
+    }
+}
+
+/// One request: checked against the limits, charged to its client, executed.
+async fn single(
     req: &HttpRequest,
     state: &AppState,
+    mut request: async_graphql::Request,
+    parsed: Option<ExecutableDocument>,
+    request_id: &RequestId,
+) -> Reply {
+    let cost = match check(state, &mut request, parsed) {
+        Ok(cost) => cost,
+        Err(body) => return Reply::request_error(body),
+    };
+    let claims = claims_from(req, state);
+    let rate = match charge(req, state, claims.as_ref(), cost.cost) {
+        Ok(rate) => rate,
+        Err(limited) => return limited,
+    };
+    let (outcome, mut body) = run(state, request, claims.as_ref(), rate, request_id).await;
+    if wants_cost_report(req) {
+        add_cost_report(&mut body, &cost, rate.as_ref(), &state.limits);
+    }
+    Reply {
+        outcome,
+        body,
+        rate,
+        retry_after: None,
+    }
+}
+
+/// Everything checked before a request runs: the document's size and tokens, the request
+/// limits on the selected operation, the introspection switch and required variables.
+/// `Ok` gives the request's price; the parsed document is handed on to the executor.
+/// A document that does not parse costs nothing here: the executor reports it.
+fn check(
+    state: &AppState,
+    request: &mut async_graphql::Request,
+    parsed: Option<ExecutableDocument>,
+) -> Result<QueryCost, Value> {
+    let refused = |refusal: Refusal| json!({ "errors": [refusal.to_error()] });
+    let doc = match parsed {
+        Some(doc) => doc,
+        None => {
+            limits::check_document(&request.query, &state.limits).map_err(refused)?;
+            match parse_query(&request.query) {
+                Ok(doc) => doc,
+                Err(_) => return Ok(QueryCost::default()),
+            }
+        }
+    };
+    let cost = limits::analyse(
+        &doc,
+        request.operation_name.as_deref(),
+        &request.variables,
+        &state.shape,
+        &state.limits,
+    )
+    .map_err(refused)?;
+    check_before_execution(&doc, request, state.limits.introspection).map_err(error_body)?;
+    request.set_parsed_query(doc);
+    Ok(cost)
+}
+
+/// Charges `cost` to the client's budget: the token's `sub`, else the peer's IP address.
+/// `Ok(None)`: rate limiting is off. `Err`: the 429 answer.
+fn charge(
+    req: &HttpRequest,
+    state: &AppState,
+    claims: Option<&Claims>,
+    cost: u64,
+) -> Result<Option<RateLimitStatus>, Reply> {
+    let key = match claims {
+        Some(claims) => RateKey::Subject(claims.sub.clone()),
+        None => req
+            .peer_addr()
+            .map_or(RateKey::Unknown, |addr| RateKey::Address(addr.ip())),
+    };
+    match state
+        .rate_limit
+        .charge(&key, cost, Instant::now(), Utc::now())
+    {
+        None => Ok(None),
+        Some(Charge::Allowed(status)) => Ok(Some(status)),
+        Some(Charge::Limited {
+            status,
+            retry_after,
+        }) => {
+            let message = match retry_after {
+                Some(after) => format!(
+                    "rate limit exceeded: this request costs {} points and {} of {} remain; \
+                     retry in {} s",
+                    status.cost,
+                    status.remaining,
+                    status.limit,
+                    after.as_secs()
+                ),
+                None => format!(
+                    "this request costs {} points, more than the whole rate-limit budget of {}",
+                    status.cost, status.limit
+                ),
+            };
+            let mut extensions = json!({
+                "code": "RATE_LIMITED",
+                "cost": status.cost,
+                "remaining": status.remaining,
+                "resetAt": status.to_extension()["resetAt"],
+            });
+            if let Some(after) = retry_after {
+                extensions["retryAfter"] = json!(after.as_secs());
+            }
+            Err(Reply {
+                outcome: Outcome::RateLimited,
+                body: json!({
+                    "errors": [{ "message": message, "extensions": extensions }],
+                    "extensions": { "rateLimit": status.to_extension() },
+                }),
+                rate: Some(status),
+                retry_after,
+            })
+        }
+    }
+}
+
+/// Executes a checked, charged request as `claims`' viewer.
+async fn run(
+    state: &AppState,
     request: async_graphql::Request,
+    claims: Option<&Claims>,
+    rate: Option<RateLimitStatus>,
     request_id: &RequestId,
 ) -> (Outcome, Value) {
-    if let Err(msg) = check_before_execution(&request, state.limits.introspection) {
-        return (Outcome::RequestError, error_body(msg));
-    }
     let now = Utc::now();
-    let viewer = match viewer_from(req, state, now).await {
+    let viewer = match viewer_for_claims(claims, state, now).await {
         Ok(v) => v,
         Err(err) => {
             tracing::error!(error = %err, "resolving the viewer failed");
@@ -342,7 +616,10 @@ async fn execute(
             );
         }
     };
-    let request = request.data(RequestContext::new(state.db.clone(), viewer, now));
+    let mut request = request.data(RequestContext::new(state.db.clone(), viewer, now));
+    if let Some(rate) = rate {
+        request = request.data(rate);
+    }
     let response = match tokio::time::timeout(
         state.limits.execution_timeout,
         state.schema.execute(request),
@@ -374,6 +651,9 @@ async fn execute(
             {
                 ext.insert("requestId".into(), Value::String(request_id.to_string()));
             }
+            if request_error {
+                label_engine_limit(error, &state.limits);
+            }
         }
     }
     if request_error {
@@ -386,17 +666,41 @@ async fn execute(
     }
 }
 
+/// Gives async-graphql's own limit errors (our analysis runs first, so these are the
+/// backstops) the same `extensions` as ours.
+fn label_engine_limit(error: &mut Value, limits: &LimitSettings) {
+    if error.pointer("/extensions/code").is_some() {
+        return;
+    }
+    let message = error.get("message").and_then(Value::as_str).unwrap_or_default();
+    let (limit, maximum) = if message == "Query is too complex." {
+        (Limit::Complexity, limits.max_complexity)
+    } else if message == "Query is nested too deep." {
+        (Limit::Depth, limits.max_depth)
+    } else if message.starts_with("The recursion depth of the query") {
+        (Limit::Nesting, limits.max_depth.max(32))
+    } else if message.starts_with("The number of directives on the field") {
+        (Limit::Directives, limits.max_directives)
+    } else {
+        return;
+    };
+    if let Some(object) = error.as_object_mut() {
+        object.insert(
+            "extensions".into(),
+            json!({ "code": limit.code(), "limit": limit.name(), "maximum": maximum }),
+        );
+    }
+}
+
 /// Request errors async-graphql does not report before execution: a required variable
 /// that was not provided (it would surface as a field error with a path, i.e. as 200 with
 /// `data`), and introspection when it is switched off (it would answer `__schema: null`
-/// without an error). A document that does not parse is left to the executor to report.
+/// without an error).
 fn check_before_execution(
+    doc: &ExecutableDocument,
     request: &async_graphql::Request,
     introspection: bool,
 ) -> Result<(), String> {
-    let Ok(doc) = parse_query(&request.query) else {
-        return Ok(());
-    };
     if !introspection {
         let mut sets: Vec<&SelectionSet> = doc
             .operations
@@ -448,41 +752,43 @@ fn check_before_execution(
     Ok(())
 }
 
-/// The viewer behind the `Authorization: Bearer` token. A missing or invalid token gives an
-/// anonymous viewer (every data field then answers UNAUTHENTICATED); only a database
-/// failure is an error.
-async fn viewer_from(
-    req: &HttpRequest,
-    state: &AppState,
-    now: chrono::DateTime<Utc>,
-) -> Result<Viewer, AppError> {
-    let token = req
+/// The verified claims of the `Authorization: Bearer` token; `None` when there is no token
+/// or it is invalid (the request is then anonymous).
+fn claims_from(req: &HttpRequest, state: &AppState) -> Option<Claims> {
+    let authorization = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    viewer_for_header(token, state, now).await
+    claims_for_header(authorization, state)
 }
 
-/// Resolves an `Authorization` value (`Bearer <token>`) to a viewer.
-async fn viewer_for_header(
-    authorization: Option<&str>,
+/// Verifies an `Authorization` value (`Bearer <token>`).
+fn claims_for_header(authorization: Option<&str>, state: &AppState) -> Option<Claims> {
+    let token = authorization.and_then(|v| {
+        v.strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+    })?;
+    match state.keys.verify(token.trim()) {
+        Ok(claims) => Some(claims),
+        Err(err) => {
+            tracing::info!(reason = %err, "rejected access token");
+            None
+        }
+    }
+}
+
+/// The viewer behind verified claims. No claims give an anonymous viewer (every data field
+/// then answers UNAUTHENTICATED), as does a `sub` that is no employed person; only a
+/// database failure is an error.
+async fn viewer_for_claims(
+    claims: Option<&Claims>,
     state: &AppState,
     now: chrono::DateTime<Utc>,
 ) -> Result<Viewer, AppError> {
-    let Some(token) = authorization.and_then(|v| {
-        v.strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
-    }) else {
+    let Some(claims) = claims else {
         return Ok(Viewer::Anonymous);
     };
-    let claims = match state.keys.verify(token.trim()) {
-        Ok(c) => c,
-        Err(err) => {
-            tracing::info!(reason = %err, "rejected access token");
-            return Ok(Viewer::Anonymous);
-        }
-    };
-    match service::people::viewer_for(&state.db, &claims, now).await {
+    match service::people::viewer_for(&state.db, claims, now).await {
         Ok(viewer) => Ok(viewer),
         Err(AppError::Unauthenticated(_)) => {
             tracing::info!(sub = %claims.sub, "token subject is not an employed person");
@@ -515,7 +821,8 @@ pub async fn websocket(
                         .map(|t| format!("Bearer {t}"))
                 });
             let now = Utc::now();
-            let viewer = viewer_for_header(header.as_deref(), &state, now)
+            let claims = claims_for_header(header.as_deref(), &state);
+            let viewer = viewer_for_claims(claims.as_ref(), &state, now)
                 .await
                 .map_err(|_| async_graphql::Error::new("internal error"))?;
             if viewer == Viewer::Anonymous {

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, FromQueryResult, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
+use super::sql::{Sql, begin_write};
 use super::meetings;
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
@@ -90,7 +91,7 @@ pub async fn templates_by_ids(
         out.extend(
             found
                 .into_iter()
-                .filter(|t| t.owner_id.is_none() || t.owner_id == viewer.person_id() || viewer.is_hr_admin())
+                .filter(|t| policy::can_use_template(viewer, t.owner_id))
                 .map(|t| (t.id, t)),
         );
     }
@@ -183,7 +184,7 @@ pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     policy::ensure_can_manage_template(viewer, owner)?;
     let (name, items) = check_template(&input)?;
     let now = truncate(now);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let template = agenda_template::ActiveModel {
         name: Set(name),
         description: Set(input.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())),
@@ -222,7 +223,7 @@ pub async fn update_template<C: ConnectionTrait + TransactionTrait>(
     input: TemplateInput,
     now: DateTime<Utc>,
 ) -> AppResult<agenda_template::Model> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     managed_template(&txn, viewer, id).await?;
     let (name, items) = check_template(&input)?;
     let template = agenda_template::ActiveModel {
@@ -247,7 +248,7 @@ pub async fn delete_template<C: ConnectionTrait + TransactionTrait>(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     managed_template(&txn, viewer, id).await?;
     agenda_template::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
@@ -335,59 +336,70 @@ pub fn shared_notes<'a>(viewer: &Viewer, m: &'a meeting::Model) -> Option<&'a st
         .flatten()
 }
 
-/// What a pair left open before a meeting: undone action items and undiscussed agenda items
-/// from their earlier meetings. Participants only; `None` for anyone else.
+/// What a pair left open before each meeting: undone action items and undiscussed agenda
+/// items from their earlier meetings. Only meetings the viewer takes part in get an entry.
+/// Two statements for any number of meetings.
 pub async fn carried_over(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    m: &meeting::Model,
-) -> AppResult<Option<(Vec<action_item::Model>, Vec<agenda_item::Model>)>> {
-    if !policy::can_read_meeting_content(viewer, m.host_id, m.guest_id) {
-        return Ok(None);
-    }
-    let pair = sea_orm::Condition::any()
-        .add(
-            sea_orm::Condition::all()
-                .add(meeting::Column::HostId.eq(m.host_id))
-                .add(meeting::Column::GuestId.eq(m.guest_id)),
-        )
-        .add(
-            sea_orm::Condition::all()
-                .add(meeting::Column::HostId.eq(m.guest_id))
-                .add(meeting::Column::GuestId.eq(m.host_id)),
+    meetings: &[(Parties, DateTime<Utc>)],
+) -> AppResult<HashMap<i64, (Vec<action_item::Model>, Vec<agenda_item::Model>)>> {
+    let readable: Vec<&(Parties, DateTime<Utc>)> = meetings
+        .iter()
+        .filter(|(p, _)| policy::can_read_meeting_content(viewer, p.host, p.guest))
+        .collect();
+    let mut out: HashMap<i64, (Vec<action_item::Model>, Vec<agenda_item::Model>)> = readable
+        .iter()
+        .map(|(p, _)| (p.meeting, Default::default()))
+        .collect();
+    for chunk in readable.chunks(IN_CHUNK / 4) {
+        // `earlier(target, id)`: each asked meeting and the pair's meetings before it.
+        let earlier = |q: &mut Sql| -> String {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|(p, at)| {
+                    format!(
+                        "({}, {}, {}, {})",
+                        q.bind(p.meeting),
+                        q.bind(p.host),
+                        q.bind(p.guest),
+                        q.bind(*at)
+                    )
+                })
+                .collect();
+            format!(
+                "WITH ask(target, a, b, at) AS (VALUES {}), \
+                 earlier AS (SELECT ask.target, m.id FROM ask JOIN meeting m \
+                   ON ((m.host_id = ask.a AND m.guest_id = ask.b) OR (m.host_id = ask.b AND m.guest_id = ask.a)) \
+                   AND m.scheduled_at < ask.at) ",
+                values.join(", ")
+            )
+        };
+        let mut q = Sql::new();
+        let with = earlier(&mut q);
+        let sql = format!(
+            "{with}SELECT earlier.target, ai.* FROM earlier JOIN action_item ai ON ai.meeting_id = earlier.id \
+             WHERE ai.done_at IS NULL ORDER BY earlier.target, ai.id"
         );
-    let earlier = meeting::Entity::find()
-        .select_only()
-        .column(meeting::Column::Id)
-        .filter(pair)
-        .filter(meeting::Column::ScheduledAt.lt(m.scheduled_at))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    if earlier.is_empty() {
-        return Ok(Some((Vec::new(), Vec::new())));
-    }
-    let mut actions = Vec::new();
-    let mut agenda = Vec::new();
-    for chunk in earlier.chunks(IN_CHUNK) {
-        actions.extend(
-            action_item::Entity::find()
-                .filter(action_item::Column::MeetingId.is_in(chunk.iter().copied()))
-                .filter(action_item::Column::DoneAt.is_null())
-                .order_by_asc(action_item::Column::Id)
-                .all(db)
-                .await?,
+        for row in q.all(db, sql).await? {
+            let target: i64 = row.try_get("", "target")?;
+            let item = action_item::Model::from_query_result(&row, "")?;
+            out.entry(target).or_default().0.push(item);
+        }
+        let mut q = Sql::new();
+        let with = earlier(&mut q);
+        let sql = format!(
+            "{with}SELECT earlier.target, ag.* FROM earlier JOIN agenda_item ag ON ag.meeting_id = earlier.id \
+             WHERE ag.discussed = {no} ORDER BY earlier.target, ag.id",
+            no = q.bind(false)
         );
-        agenda.extend(
-            agenda_item::Entity::find()
-                .filter(agenda_item::Column::MeetingId.is_in(chunk.iter().copied()))
-                .filter(agenda_item::Column::Discussed.eq(false))
-                .order_by_asc(agenda_item::Column::Id)
-                .all(db)
-                .await?,
-        );
+        for row in q.all(db, sql).await? {
+            let target: i64 = row.try_get("", "target")?;
+            let item = agenda_item::Model::from_query_result(&row, "")?;
+            out.entry(target).or_default().1.push(item);
+        }
     }
-    Ok(Some((actions, agenda)))
+    Ok(out)
 }
 
 #[tracing::instrument(skip(db, viewer, text))]
@@ -471,7 +483,7 @@ pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let item = participant_agenda_item(&txn, viewer, item_id, now).await?;
     agenda_item::Entity::delete_by_id(item.id).exec(&txn).await?;
     agenda_item::Entity::update_many()
@@ -496,7 +508,7 @@ pub async fn reorder_agenda<C: ConnectionTrait + TransactionTrait>(
     order: &[i64],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let (m, _) = participant_meeting(&txn, viewer, meeting_id, now).await?;
     let items = agenda_item::Entity::find()
         .filter(agenda_item::Column::MeetingId.eq(m.id))

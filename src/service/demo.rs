@@ -1687,7 +1687,9 @@ async fn write(db: &DatabaseConnection, plan: &Plan, now: DateTime<Utc>) -> anyh
     insert_batched(&txn, lines.collect()).await?;
     let template_ids = insert_templates(&txn, now).await?;
     insert_schedule(&txn, &plan.schedule, &person_ids, &template_ids, now).await?;
+    let t1 = std::time::Instant::now();
     txn.commit().await?;
+    eprintln!("commit {:?}", t1.elapsed());
     Ok(())
 }
 
@@ -1730,6 +1732,7 @@ async fn insert_schedule(
     template_ids: &[i64],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    let t0 = std::time::Instant::now();
     insert_chunked(txn, &schedule.meetings, 11, |m| {
         let created_at = (m.at - Duration::days(7)).min(now);
         let ended = m.at + Duration::minutes(i64::from(m.minutes));
@@ -1754,6 +1757,7 @@ async fn insert_schedule(
     })
     .await?;
 
+    eprintln!("meetings {:?}", t0.elapsed());
     let first = schedule
         .meetings
         .partition_point(|m| m.at < schedule.content_from);
@@ -1777,6 +1781,7 @@ async fn insert_schedule(
         })
         .collect::<anyhow::Result<_>>()?;
     let meeting_id = |i: usize| recent[i - first];
+    eprintln!("readback {:?}", t0.elapsed());
 
     insert_chunked(txn, &schedule.agenda, 6, |a| agenda_item::ActiveModel {
         meeting_id: Set(meeting_id(a.meeting)),
@@ -1788,6 +1793,7 @@ async fn insert_schedule(
         ..Default::default()
     })
     .await?;
+    eprintln!("agenda {:?}", t0.elapsed());
     insert_chunked(txn, &schedule.actions, 6, |a| action_item::ActiveModel {
         meeting_id: Set(meeting_id(a.meeting)),
         owner_id: Set(person_ids[a.owner]),

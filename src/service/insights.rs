@@ -295,6 +295,16 @@ fn assess_pairs(
         .collect()
 }
 
+/// NOT_FOUND for a manager who is no person at all. Someone with a reporting line now
+/// (`in_org_now`) exists, so the common case costs no statement.
+async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool) -> AppResult<()> {
+    if in_org_now || policies::people_exist(db, &[manager]).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("no such person".into()))
+    }
+}
+
 /// Checks access and loads what every insight needs: the pairs of `manager`'s subtree.
 async fn assessed_pairs(
     db: &impl ConnectionTrait,
@@ -306,6 +316,7 @@ async fn assessed_pairs(
     let chains = org::chains_at(db, &[(manager, now), (manager, as_of)]).await?;
     let current_chain = chains[0].clone().unwrap_or_default();
     policy::ensure_can_read_insights(viewer, manager, &current_chain)?;
+    ensure_exists(db, manager, chains[0].is_some()).await?;
     let rows = pair_rows(db, manager, as_of).await?;
     let policies = policies::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
@@ -429,11 +440,9 @@ pub async fn coverage_trend(
                 .ok_or_else(|| AppError::bad_input("to", "out of range"))?,
         };
     }
-    let chain = org::chains_at(db, &[(manager, now)])
-        .await?
-        .remove(0)
-        .unwrap_or_default();
-    policy::ensure_can_read_insights(viewer, manager, &chain)?;
+    let chain = org::chains_at(db, &[(manager, now)]).await?.remove(0);
+    policy::ensure_can_read_insights(viewer, manager, chain.as_deref().unwrap_or_default())?;
+    ensure_exists(db, manager, chain.is_some()).await?;
     let policies = policies::load_all(db).await?;
     let mut out = Vec::with_capacity(points.len());
     for at in points {

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{Sql, line_covers};
+use super::sql::{begin_write, Sql, line_covers};
 use crate::auth::policy::{self, MeetingVisibility};
 use crate::auth::Viewer;
 use crate::domain::employment::{is_employed, truncate};
@@ -409,7 +409,7 @@ pub async fn log<C>(db: &C, viewer: &Viewer, input: LogMeeting, now: DateTime<Ut
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let kinds = classify_many(&txn, &[(input.host_id, input.guest_id, truncate(input.scheduled_at))]).await?;
     let logged = write_one(&txn, viewer, input, kinds[0], now, "input").await?;
     txn.commit().await?;
@@ -454,7 +454,7 @@ where
     if !problems.is_empty() {
         return Err(AppError::BadInput(problems));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let triples: Vec<(i64, i64, DateTime<Utc>)> = rows
         .iter()
         .map(|r| (r.host_id, r.guest_id, truncate(r.scheduled_at)))
@@ -493,6 +493,8 @@ async fn write_one(
     now: DateTime<Utc>,
     prefix: &str,
 ) -> AppResult<Logged> {
+    // Who may write comes first, so that outsiders learn nothing from validation messages.
+    policy::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
     let field = |name: &str| format!("{prefix}.{name}");
     let at = truncate(input.scheduled_at);
     let people = person::Entity::find()
@@ -528,7 +530,11 @@ async fn write_one(
         Some(id) => {
             let t = agenda_template::Entity::find_by_id(id).one(txn).await?;
             match t {
-                Some(t) if t.owner_id.is_none_or(|o| o == input.host_id || o == input.guest_id) => Some(t),
+                Some(t)
+                    if policy::can_apply_template(viewer, t.owner_id, input.host_id, input.guest_id) =>
+                {
+                    Some(t)
+                }
                 _ => {
                     problems.push(InputProblem {
                         field: field("templateId"),
@@ -543,7 +549,6 @@ async fn write_one(
     if !problems.is_empty() {
         return Err(AppError::BadInput(problems));
     }
-    policy::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
 
     let existing = match &input.external_id {
         Some(ext) => {
@@ -705,7 +710,7 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let current = get(&txn, viewer, id, now)
         .await?
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TryIntoModel,
+    QueryOrder, QuerySelect, TryIntoModel,
 };
 
 use super::org;
@@ -13,7 +13,7 @@ use crate::domain::cadence::{Policies, Policy, PolicyScope, pair_key};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::MeetingKind;
 use crate::error::{AppError, AppResult};
-use entity::cadence_policy;
+use entity::{cadence_policy, person};
 
 fn to_policy(row: &cadence_policy::Model) -> Option<Policy> {
     let kind = MeetingKind::parse(&row.kind)?;
@@ -29,6 +29,18 @@ fn to_policy(row: &cadence_policy::Model) -> Option<Policy> {
         required: row.required,
         scope,
     })
+}
+
+/// Whether every one of `ids` is a person (employed or not).
+pub(crate) async fn people_exist(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<bool> {
+    let found: Vec<i64> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.iter().all(|id| found.contains(id)))
 }
 
 /// Every stored policy; there are few (one per override), so one read serves a whole report.
@@ -134,7 +146,16 @@ pub async fn set(
         ));
     }
     check_scope(db, viewer, policy_in.scope, now).await?;
+    // Checked after who may: outsiders learn nothing. Without it, the foreign key fails.
     let (manager, low, high) = scope_columns(policy_in.scope);
+    let named: Vec<i64> = [manager, low, high].into_iter().flatten().collect();
+    if !people_exist(db, &named).await? {
+        let field = match policy_in.scope {
+            PolicyScope::Pair(..) => "input.pair",
+            _ => "input.managerId",
+        };
+        return Err(AppError::bad_input(field, "no such person"));
+    }
     let mut model = match find(db, policy_in.kind, policy_in.scope).await? {
         Some(existing) => existing.into(),
         None => cadence_policy::ActiveModel {
@@ -187,8 +208,11 @@ pub async fn effective(
     now: DateTime<Utc>,
 ) -> AppResult<Policy> {
     policy::ensure_can_read_org(viewer)?;
-    let policies = load_all(db).await?;
     let other = with.unwrap_or(person);
+    if !people_exist(db, &[person, other]).await? {
+        return Err(AppError::NotFound("no such person".into()));
+    }
+    let policies = load_all(db).await?;
     // The pair's manager is whichever of the two is above the other; for two people in
     // different chains, the subtree of the first one's manager applies.
     let chain_p = chain_now(db, person, now).await?;

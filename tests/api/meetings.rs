@@ -1103,3 +1103,36 @@ async fn team_meeting_reads_run_a_fixed_number_of_statements(backend: Backend) {
         "statements grow with the rows: {small} for 2 reports, {large} for 6"
     );
 }
+
+db_test!(carried_over_items_load_in_a_fixed_number_of_statements);
+async fn carried_over_items_load_in_a_fixed_number_of_statements(backend: Backend) {
+    let org = Org::spawn(backend).await;
+    let query = "query($me: ID!) { meetings(first: 50, filter: { personId: $me }) {
+        nodes { carriedOver { agendaItems { text } actionItems { text } } } } }";
+    let statements_for = |count: usize| {
+        let org = &org;
+        async move {
+            for day in 10..10 + count {
+                let mut input = org.input("em1", "dev1", &at(&format!("2024-05-{day}")), "HELD");
+                input["agenda"] = json!([{ "text": format!("Topic {day}"), "category": "CAREER" }]);
+                org.log(input).await;
+            }
+            let before = org.app.statements();
+            let answer = org.gql("em1", query, json!({ "me": org.id("em1") })).await.ok();
+            (org.app.statements() - before, answer)
+        }
+    };
+
+    let (few, few_answer) = statements_for(2).await;
+    let (many, many_answer) = statements_for(4).await;
+
+    let carried = |answer: &Answer| {
+        answer.data("/meetings/nodes").as_array().unwrap()[0]["carriedOver"]["agendaItems"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(carried(&few_answer), 1, "the later meeting carries the earlier topic");
+    assert_eq!(carried(&many_answer), 5, "the latest of six carries five topics");
+    assert_eq!(few, many, "statements grow with the meetings: {few} vs {many}");
+}

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::helpers::{Backend, person};
-use crate::meetings::{LOG_MEETING, Org, at};
+use crate::meetings::{LOG_MEETING, Org, at, instants};
 
 /// The meetings every test here starts from, all HELD in March 2024:
 /// `a` em1–dev1 (with an agenda, shared notes, an action item for dev1, em1's private note
@@ -404,6 +404,18 @@ async fn private_notes_and_ratings_show_only_to_their_authors(backend: Backend) 
     for m in cto_after.data("/meetings/nodes").as_array().unwrap() {
         assert_eq!(m, &json!({ "privateNote": null, "myRating": null }));
     }
+    // An empty note removes the author's own note, and only theirs.
+    let cleared = f
+        .org
+        .gql("em1", SET_NOTE, json!({ "id": f.a, "text": "" }))
+        .await
+        .ok();
+    let dev1_last = f.org.gql("dev1", query, json!({ "id": f.a })).await.ok();
+    assert_eq!(
+        cleared.data("/setPrivateNote/meeting/privateNote"),
+        &Value::Null
+    );
+    assert_eq!(dev1_last.data("/meeting/privateNote"), "Nervous.");
 }
 
 /// `logMeeting` asking only for what a meetings-only integration may read back.
@@ -481,7 +493,7 @@ async fn an_external_id_does_not_let_others_take_over_a_meeting(backend: Backend
         .await
         .ok();
     assert_eq!(
-        crate::meetings::instants(stored.data("/meetings/nodes")),
+        instants(stored.data("/meetings/nodes")),
         json!([{
             "externalId": "cal-em1-dev1",
             "guest": { "externalId": "dev1" },

@@ -104,3 +104,26 @@ impl Loader<i64> for TemplateItemsLoader {
         Ok(found)
     }
 }
+
+/// "What the pair left open before this meeting".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CarriedOverOf {
+    pub parties: Parties,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+pub struct CarriedOverLoader(pub LoaderEnv);
+
+impl Loader<CarriedOverOf> for CarriedOverLoader {
+    type Value = (Vec<action_item::Model>, Vec<agenda_item::Model>);
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[CarriedOverOf]) -> LoadResult<CarriedOverOf, Self::Value> {
+        let asks: Vec<_> = keys.iter().map(|k| (k.parties, k.at)).collect();
+        let mut found = agendas::carried_over(&self.0.db, &self.0.viewer, &asks).await?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| found.remove(&k.parties.meeting).map(|v| (*k, v)))
+            .collect())
+    }
+}

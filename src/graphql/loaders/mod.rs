@@ -12,7 +12,7 @@ mod team;
 pub use management_chain::{ChainOf, ManagementChainLoader};
 pub use manager_of::{ManagerOf, ManagerOfLoader};
 pub use meeting_content::{
-    ActionItemsLoader, AgendaLoader, AverageRatingLoader, MyFeedbackLoader, PrivateNoteLoader,
+    ActionItemsLoader, CarriedOverLoader, CarriedOverOf, AgendaLoader, AverageRatingLoader, MyFeedbackLoader, PrivateNoteLoader,
     TemplateItemsLoader, TemplateLoader,
 };
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};

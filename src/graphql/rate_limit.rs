@@ -1,0 +1,102 @@
+//! The viewer's rate-limit budget in GraphQL: `rateLimit { cost limit remaining resetAt }`,
+//! as GitHub's API offers it. The HTTP layer charges each request and hands the outcome to
+//! the resolvers as request data ([`RateLimitStatus`]).
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+/// A request's charge against its client's budget, as the HTTP layer computed it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitStatus {
+    /// Points this request was charged (its cost, at least 1).
+    pub cost: u64,
+    /// The budget's capacity.
+    pub limit: u64,
+    /// Points left after this request.
+    pub remaining: u64,
+    /// When the budget is full again at the current refill rate.
+    pub reset_at: DateTime<Utc>,
+}
+
+impl RateLimitStatus {
+    /// The `extensions.rateLimit` object of a response.
+    pub fn to_extension(&self) -> Value {
+        json!({
+            "cost": self.cost,
+            "limit": self.limit,
+            "remaining": self.remaining,
+            "resetAt": self.reset_at.to_rfc3339(),
+        })
+    }
+}
+
+/// The caller's rate-limit budget, charged in cost points (a scalar 0, an object 1, a
+/// connection 2 + `first` × its children; at least 1 per request).
+#[derive(Debug, Clone, SimpleObject)]
+pub struct RateLimit {
+    /// Points this request was charged.
+    pub cost: i64,
+    /// Points the budget holds when full.
+    pub limit: i64,
+    /// Points left after this request.
+    pub remaining: i64,
+    /// When the budget is full again.
+    pub reset_at: DateTime<Utc>,
+}
+
+impl From<RateLimitStatus> for RateLimit {
+    fn from(status: RateLimitStatus) -> Self {
+        let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        RateLimit {
+            cost: int(status.cost),
+            limit: int(status.limit),
+            remaining: int(status.remaining),
+            reset_at: status.reset_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct RateLimitQuery;
+
+#[Object]
+impl RateLimitQuery {
+    /// The caller's rate-limit budget after this request; null when rate limiting is off.
+    async fn rate_limit(&self, ctx: &Context<'_>) -> Option<RateLimit> {
+        ctx.data_opt::<RateLimitStatus>()
+            .copied()
+            .map(RateLimit::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptyMutation, EmptySubscription, Request, Schema};
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn rate_limit_answers_from_the_request_data() {
+        let schema = Schema::new(RateLimitQuery, EmptyMutation, EmptySubscription);
+        let status = RateLimitStatus {
+            cost: 3,
+            limit: 100,
+            remaining: 97,
+            reset_at: Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap(),
+        };
+        let query = "{ rateLimit { cost limit remaining resetAt } }";
+
+        let charged = schema.execute(Request::new(query).data(status)).await;
+        let off = schema.execute(Request::new(query)).await;
+
+        assert_eq!(
+            charged.data.into_json().unwrap(),
+            json!({ "rateLimit": {
+                "cost": 3, "limit": 100, "remaining": 97, "resetAt": "2030-01-02T03:04:05+00:00"
+            } })
+        );
+        assert_eq!(off.data.into_json().unwrap(), json!({ "rateLimit": null }));
+    }
+}

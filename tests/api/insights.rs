@@ -1,0 +1,1216 @@
+//! Insights for managers of managers: `coverageReport` over a hand-built org whose every
+//! expected figure is worked out below by hand, before and after a reorg; who may read a
+//! report; what a report never reveals; ratings below and at three; `overdueOneOnOnes`
+//! paging; `coverageTrend`; and a whole-org report whose statement count does not grow with
+//! the org.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::db_test;
+use crate::helpers::{Answer, Backend, TestApp, person, spawn_app};
+
+/// A running app, the global IDs of the people hired into it and the meetings logged.
+pub struct Company {
+    pub app: TestApp,
+    ids: HashMap<String, String>,
+    meetings: HashMap<String, String>,
+}
+
+impl Company {
+    /// A fresh app holding `rows` (upsert rows, see [`row`]).
+    pub async fn spawn(backend: Backend, rows: Value) -> Company {
+        let mut company = Company {
+            app: spawn_app(backend).await,
+            ids: HashMap::new(),
+            meetings: HashMap::new(),
+        };
+        company.hire(rows).await;
+        company
+    }
+
+    /// Upserts people rows and remembers their IDs.
+    pub async fn hire(&mut self, rows: Value) {
+        let out = self.app.upsert_people(rows).await;
+        for p in out["people"].as_array().expect("people") {
+            self.ids.insert(
+                p["externalId"].as_str().expect("externalId").into(),
+                p["id"].as_str().expect("id").into(),
+            );
+        }
+    }
+
+    /// The global ID of a person.
+    pub fn id(&self, external_id: &str) -> String {
+        self.ids
+            .get(external_id)
+            .unwrap_or_else(|| panic!("no person {external_id}"))
+            .clone()
+    }
+
+    /// A person's token; `hr` gets the hr_admin role.
+    pub fn token(&self, external_id: &str) -> String {
+        if external_id == "hr" {
+            self.app.hr_admin_token("hr")
+        } else {
+            self.app.person_token(external_id)
+        }
+    }
+
+    /// Sends a request as a person (see [`Company::token`]).
+    pub async fn gql(&self, who: &str, query: &str, variables: Value) -> Answer {
+        self.app.gql(Some(&self.token(who)), query, variables).await
+    }
+
+    /// Logs a 30-minute meeting at 10:00 UTC on `day` through a full-scope integration,
+    /// with agenda items `(category, text)`; returns its global ID, also remembered under
+    /// `host-guest-day`.
+    pub async fn meet(
+        &mut self,
+        host: &str,
+        guest: &str,
+        day: &str,
+        status: &str,
+        agenda: &[(&str, &str)],
+    ) -> String {
+        let agenda: Vec<Value> = agenda
+            .iter()
+            .map(|(category, text)| json!({ "text": text, "category": category }))
+            .collect();
+        let input = json!({
+            "hostId": self.id(host),
+            "guestId": self.id(guest),
+            "scheduledAt": at(day),
+            "durationMinutes": 30,
+            "status": status,
+            "agenda": agenda,
+        });
+        let answer = self
+            .app
+            .gql(
+                Some(&self.app.admin_integration()),
+                "mutation($input: LogMeetingInput!) { logMeeting(input: $input) { meeting { id } } }",
+                json!({ "input": input }),
+            )
+            .await
+            .ok();
+        let id: String = answer
+            .data("/logMeeting/meeting/id")
+            .as_str()
+            .expect("id")
+            .into();
+        self.meetings
+            .insert(format!("{host}-{guest}-{day}"), id.clone());
+        id
+    }
+
+    /// The meeting logged as `host-guest-day`.
+    pub fn meeting(&self, key: &str) -> String {
+        self.meetings
+            .get(key)
+            .unwrap_or_else(|| panic!("no meeting {key}"))
+            .clone()
+    }
+
+    /// `who` rates the meeting logged as `key`.
+    pub async fn rate(&self, who: &str, key: &str, rating: i32) {
+        self.gql(
+            who,
+            "mutation($id: ID!, $rating: Int!) {
+              rateMeeting(input: { meetingId: $id, rating: $rating, comment: \"Felt heard\" }) {
+                meeting { id }
+              }
+            }",
+            json!({ "id": self.meeting(key), "rating": rating }),
+        )
+        .await
+        .ok();
+    }
+}
+
+/// 10:00 UTC on a day (`YYYY-MM-DD`).
+pub fn at(day: &str) -> String {
+    format!("{day}T10:00:00Z")
+}
+
+/// An upsert row for someone employed from `start` (`YYYY-MM-DD`).
+pub fn row(external_id: &str, name: &str, manager: Option<&str>, start: &str) -> Value {
+    let mut row = person(external_id, name, manager);
+    row["startDate"] = json!(start);
+    row
+}
+
+/// `value` made easy to compare with figures written by hand: floats rounded to 4 decimals,
+/// instants written `…Z`, and a person `{ externalId }` replaced by the externalId itself.
+pub fn normalized(value: &Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().expect("f64");
+            json!((x * 10_000.0).round() / 10_000.0)
+        }
+        Value::String(s) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) => json!(
+                t.with_timezone(&Utc)
+                    .to_rfc3339_opts(SecondsFormat::Secs, true)
+            ),
+            Err(_) => value.clone(),
+        },
+        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
+        Value::Object(fields) if fields.len() == 1 && fields.contains_key("externalId") => {
+            fields["externalId"].clone()
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), normalized(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        _ => value.clone(),
+    }
+}
+
+const REPORT: &str = "query($id: ID!, $at: DateTime) {
+  coverageReport(managerId: $id, asOf: $at) {
+    asOf
+    ...figures
+    managers { ...figures managers { manager { externalId } } }
+  }
+}
+fragment figures on CoverageReport {
+  manager { externalId }
+  directReportCount
+  directCoverage
+  overdue { manager { externalId } report { externalId } lastHeldAt daysOverdue }
+  skipLevelReportCount
+  skipLevelCoverage
+  peerMeetingCount
+  tacticalShare
+  averageRating
+}";
+
+/// Before the reorg: June 30th 2026, noon.
+const BEFORE: &str = "2026-06-30T12:00:00Z";
+/// After the reorg, the leaver's last day and the new joiner's first: September 1st, noon.
+const AFTER: &str = "2026-09-01T12:00:00Z";
+
+/// The fixture org, everyone employed since 2025-01-01 unless noted:
+/// ```text
+/// ceo ─┬─ dira ─┬─ m1 ─── r1 r2 r3 r4        (m1–r3: a pair override, DIRECT every 30 days)
+///      │        └─ m2 ─── r5 r6 r7           (m2 moves to dirb on 2026-07-15)
+///      └─ dirb ─┬─ m3 ─── r8 r9 r10          (r10 leaves on 2026-08-14)
+///               └─ m4 ─── r11 r12            (r12 joins on 2026-08-25)
+/// hr (hr_admin, outside the tree)
+/// ```
+/// Meetings are HELD at 10:00 UTC unless noted; DIRECT unless noted.
+async fn fixture(backend: Backend) -> Company {
+    let mut rows = vec![
+        row("ceo", "Cleo Chief", None, "2025-01-01"),
+        row("hr", "Hana HR", None, "2025-01-01"),
+        row("dira", "Ada Director", Some("ceo"), "2025-01-01"),
+        row("dirb", "Ben Director", Some("ceo"), "2025-01-01"),
+        row("m1", "Mia Manager", Some("dira"), "2025-01-01"),
+        row("m2", "Max Manager", Some("dira"), "2025-01-01"),
+        row("m3", "Mo Manager", Some("dirb"), "2025-01-01"),
+        row("m4", "Meg Manager", Some("dirb"), "2025-01-01"),
+    ];
+    for (report, manager) in [
+        ("r1", "m1"),
+        ("r2", "m1"),
+        ("r3", "m1"),
+        ("r4", "m1"),
+        ("r5", "m2"),
+        ("r6", "m2"),
+        ("r7", "m2"),
+        ("r8", "m3"),
+        ("r9", "m3"),
+        ("r10", "m3"),
+        ("r11", "m4"),
+    ] {
+        let mut report_row = row(
+            report,
+            &format!("Report {report}"),
+            Some(manager),
+            "2025-01-01",
+        );
+        if report == "r10" {
+            report_row["endDate"] = json!("2026-08-14");
+        }
+        rows.push(report_row);
+    }
+    rows.push(row("r12", "Report r12", Some("m4"), "2026-08-25"));
+    let mut company = Company::spawn(backend, Value::Array(rows)).await;
+    let mut reorg = row("m2", "Max Manager", Some("dirb"), "2025-01-01");
+    reorg["effectiveFrom"] = json!("2026-07-15T00:00:00Z");
+    company.hire(json!([reorg])).await;
+
+    const T: &str = "TACTICAL";
+    let c = &mut company;
+    // m1's team.
+    c.meet(
+        "m1",
+        "r1",
+        "2026-06-20",
+        "HELD",
+        &[(T, "Sprint status"), ("CAREER", "Promotion path")],
+    )
+    .await;
+    c.meet("m1", "r2", "2026-06-10", "HELD", &[(T, "Release blockers")])
+        .await;
+    c.meet(
+        "m1",
+        "r3",
+        "2026-06-05",
+        "HELD",
+        &[("WELLBEING", "Workload")],
+    )
+    .await;
+    c.meet("m1", "r4", "2026-06-25", "HELD", &[]).await;
+    c.meet("m1", "r2", "2026-07-20", "HELD", &[(T, "Incident review")])
+        .await;
+    c.meet(
+        "m1",
+        "r3",
+        "2026-08-01",
+        "HELD",
+        &[("CAREER", "Conference talk")],
+    )
+    .await;
+    c.meet("m1", "r1", "2026-08-20", "HELD", &[(T, "Sprint planning")])
+        .await;
+    // m2's team.
+    c.meet("m2", "r5", "2026-06-25", "HELD", &[]).await;
+    c.meet("m2", "r6", "2026-06-12", "HELD", &[]).await;
+    c.meet("m2", "r7", "2026-06-16", "HELD", &[]).await;
+    c.meet("r5", "m2", "2026-08-25", "HELD", &[]).await;
+    c.meet("m2", "r6", "2026-08-30", "HELD", &[]).await;
+    c.meet("m2", "r7", "2026-08-28", "SCHEDULED", &[]).await; // never held
+    // m3's team, the leaver r10 included.
+    c.meet(
+        "m3",
+        "r8",
+        "2026-06-28",
+        "HELD",
+        &[("STRATEGIC", "Quarter goals")],
+    )
+    .await;
+    c.meet("m3", "r9", "2026-06-22", "HELD", &[(T, "On-call")])
+        .await;
+    c.meet(
+        "m3",
+        "r10",
+        "2026-05-30",
+        "HELD",
+        &[("FEEDBACK", "360 review")],
+    )
+    .await;
+    c.meet("m3", "r8", "2026-08-28", "HELD", &[(T, "Oncall rota")])
+        .await;
+    c.meet("m3", "r10", "2026-08-10", "HELD", &[(T, "Handover")])
+        .await;
+    c.meet("m3", "r9", "2026-08-25", "CANCELLED", &[]).await;
+    // m4's team; the new joiner r12 has had no 1:1 yet.
+    c.meet("m4", "r11", "2026-06-29", "HELD", &[]).await;
+    c.meet("m4", "r11", "2026-08-31", "HELD", &[]).await;
+    // dira: DIRECT with m1 and m2 (m2 before the move), SKIP_LEVEL with r1, r5, r6, r2.
+    c.meet(
+        "dira",
+        "m1",
+        "2026-06-24",
+        "HELD",
+        &[("CAREER", "Growth plan")],
+    )
+    .await;
+    c.meet("dira", "m2", "2026-06-01", "HELD", &[]).await;
+    c.meet("dira", "r1", "2026-05-10", "HELD", &[]).await;
+    c.meet("dira", "r5", "2026-04-15", "HELD", &[]).await;
+    c.meet("dira", "r6", "2026-03-01", "HELD", &[]).await;
+    c.meet("dira", "r2", "2026-07-01", "HELD", &[]).await;
+    // dirb: DIRECT with m3 and (after the move) m2, SKIP_LEVEL with r8.
+    c.meet("dirb", "m3", "2026-05-20", "HELD", &[]).await;
+    c.meet("r8", "dirb", "2026-06-01", "HELD", &[]).await;
+    c.meet("dirb", "m2", "2026-08-20", "HELD", &[]).await;
+    c.meet("dirb", "m3", "2026-08-29", "NO_SHOW", &[]).await;
+    // PEER 1:1s: the directors; dirb and m2 before the move; m1 and m2.
+    c.meet("dira", "dirb", "2026-06-05", "HELD", &[]).await;
+    c.meet("dira", "dirb", "2026-08-01", "CANCELLED", &[]).await;
+    c.meet("dirb", "m2", "2026-06-08", "HELD", &[]).await;
+    c.meet("m1", "m2", "2026-05-20", "HELD", &[]).await;
+    // ceo: DIRECT with the directors, SKIP_LEVEL with m3 and m4.
+    c.meet(
+        "ceo",
+        "dira",
+        "2026-06-29",
+        "HELD",
+        &[("STRATEGIC", "Strategy offsite"), (T, "Budget")],
+    )
+    .await;
+    c.meet("ceo", "dirb", "2026-06-02", "HELD", &[]).await;
+    c.meet("ceo", "m3", "2026-05-05", "HELD", &[]).await;
+    c.meet("ceo", "dira", "2026-08-27", "HELD", &[(T, "Hiring plan")])
+        .await;
+    c.meet("ceo", "dirb", "2026-08-21", "HELD", &[]).await;
+    c.meet("ceo", "m4", "2026-07-10", "HELD", &[]).await;
+
+    // Ratings: only a report's rating of a DIRECT 1:1 counts for their manager.
+    for (who, key, rating) in [
+        ("r1", "m1-r1-2026-06-20", 5),
+        ("m1", "m1-r1-2026-06-20", 1), // the manager's own: not counted
+        ("r2", "m1-r2-2026-06-10", 4),
+        ("r3", "m1-r3-2026-06-05", 3),
+        ("r4", "m1-r4-2026-06-25", 2),
+        ("r1", "m1-r1-2026-08-20", 5),
+        ("r5", "m2-r5-2026-06-25", 2),
+        ("r6", "m2-r6-2026-06-12", 4),
+        ("r5", "r5-m2-2026-08-25", 5),
+        ("r1", "dira-r1-2026-05-10", 1), // SKIP_LEVEL: not counted
+        ("dira", "ceo-dira-2026-06-29", 5),
+        ("dirb", "ceo-dirb-2026-06-02", 3),
+        ("dira", "ceo-dira-2026-08-27", 4),
+        ("dirb", "ceo-dirb-2026-08-21", 3),
+    ] {
+        company.rate(who, key, rating).await;
+    }
+    // The pair override, set by the manager: m1 and r3 meet every 30 days.
+    company
+        .gql(
+            "m1",
+            "mutation($m: ID!, $r: ID!) {
+              setCadencePolicy(input: { kind: DIRECT, everyDays: 30, pair: [$m, $r] }) {
+                policy { scope everyDays }
+              }
+            }",
+            json!({ "m": company.id("m1"), "r": company.id("r3") }),
+        )
+        .await
+        .ok();
+    company
+}
+
+/// The figures of a report (without `asOf` and `managers`), normalized.
+fn figures(report: &Value) -> Value {
+    let mut out = normalized(report);
+    let fields = out.as_object_mut().expect("report");
+    fields.remove("asOf");
+    fields.remove("managers");
+    out
+}
+
+/// The CEO's report at `as_of`, read by hr: its own figures and those of every manager.
+async fn ceo_report(company: &Company, as_of: &str) -> (Value, Vec<Value>) {
+    let answer = company
+        .gql(
+            "hr",
+            REPORT,
+            json!({ "id": company.id("ceo"), "at": as_of }),
+        )
+        .await
+        .ok();
+    let report = answer.data("/coverageReport");
+    assert_eq!(normalized(&report["asOf"]), json!(as_of));
+    let managers = report["managers"].as_array().expect("managers");
+    for m in managers {
+        assert_eq!(m["managers"], json!([]), "nested lists stay empty");
+    }
+    (figures(report), managers.iter().map(figures).collect())
+}
+
+db_test!(coverage_of_the_fixture_org_before_the_reorg);
+async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
+    let company = fixture(backend).await;
+
+    let (ceo, managers) = ceo_report(&company, BEFORE).await;
+
+    // June 30th, noon. DIRECT 1:1s cover a pair when held after June 16th, noon (14 days;
+    // m1–r3: 30 days, after May 31st); SKIP_LEVEL ones after April 1st, noon (90 days), the
+    // window of the peer, tactical and rating figures too. A pair met last on day D at
+    // 10:00 is overdue by (June 30th − D − 14) whole days; never met, since its line began
+    // on 2025-01-01: due 2025-01-15, 531 days ago. r12 has not joined yet; r10 has not left.
+    assert_eq!(
+        ceo,
+        json!({
+            "manager": "ceo",
+            // dira met June 29th; dirb June 2nd: due June 16th, 14 days ago.
+            "directReportCount": 2,
+            "directCoverage": 0.5,
+            "overdue": [
+                { "manager": "ceo", "report": "dirb", "lastHeldAt": "2026-06-02T10:00:00Z", "daysOverdue": 14 },
+            ],
+            // m1..m4; only m3 (May 5th).
+            "skipLevelReportCount": 4,
+            "skipLevelCoverage": 0.25,
+            "peerMeetingCount": 0,
+            // June 29th: Strategy offsite, Budget (TACTICAL); June 2nd: no agenda.
+            "tacticalShare": 0.5,
+            // dira 5, dirb 3: two ratings.
+            "averageRating": null,
+        })
+    );
+    assert_eq!(
+        managers,
+        [
+            json!({
+                "manager": "dirb",
+                // m3 met May 20th (due June 3rd, 27 days); m4 never (531 days).
+                "directReportCount": 2,
+                "directCoverage": 0.0,
+                "overdue": [
+                    { "manager": "dirb", "report": "m4", "lastHeldAt": null, "daysOverdue": 531 },
+                    { "manager": "dirb", "report": "m3", "lastHeldAt": "2026-05-20T10:00:00Z", "daysOverdue": 27 },
+                ],
+                // r8 r9 r10 r11; r8 met June 1st (hosted by r8).
+                "skipLevelReportCount": 4,
+                "skipLevelCoverage": 0.25,
+                // dira June 5th, m2 June 8th (m2 was not below dirb then).
+                "peerMeetingCount": 2,
+                "tacticalShare": null,
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m2",
+                // r5 June 25th; r6 June 12th (due 26th: 4 days); r7 June 16th at 10:00,
+                // two hours too early (due June 30th 10:00: 0 whole days).
+                "directReportCount": 3,
+                "directCoverage": 0.3333,
+                "overdue": [
+                    { "manager": "m2", "report": "r6", "lastHeldAt": "2026-06-12T10:00:00Z", "daysOverdue": 4 },
+                    { "manager": "m2", "report": "r7", "lastHeldAt": "2026-06-16T10:00:00Z", "daysOverdue": 0 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                // dirb June 8th, m1 May 20th.
+                "peerMeetingCount": 2,
+                "tacticalShare": null,
+                // r5 2, r6 4: two ratings.
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "dira",
+                // m1 June 24th; m2 June 1st (due 15th: 15 days).
+                "directReportCount": 2,
+                "directCoverage": 0.5,
+                "overdue": [
+                    { "manager": "dira", "report": "m2", "lastHeldAt": "2026-06-01T10:00:00Z", "daysOverdue": 15 },
+                ],
+                // r1..r7; r1 (May 10th) and r5 (April 15th); r6's March 1st is too old.
+                // SKIP_LEVEL is not required: no overdue entries.
+                "skipLevelReportCount": 7,
+                "skipLevelCoverage": 0.2857,
+                // dirb June 5th (the August 1st one was cancelled).
+                "peerMeetingCount": 1,
+                // m1 June 24th: Growth plan (CAREER).
+                "tacticalShare": 0.0,
+                // r1 rated a SKIP_LEVEL 1:1.
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m3",
+                // r8 June 28th, r9 June 22nd; r10 May 30th (due June 13th: 17 days).
+                "directReportCount": 3,
+                "directCoverage": 0.6667,
+                "overdue": [
+                    { "manager": "m3", "report": "r10", "lastHeldAt": "2026-05-30T10:00:00Z", "daysOverdue": 17 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                "peerMeetingCount": 0,
+                // Quarter goals (STRATEGIC), On-call (TACTICAL), 360 review (FEEDBACK).
+                "tacticalShare": 0.3333,
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m1",
+                // r1 June 20th, r4 June 25th, r3 June 5th (within its 30 days); r2 June
+                // 10th (due 24th: 6 days).
+                "directReportCount": 4,
+                "directCoverage": 0.75,
+                "overdue": [
+                    { "manager": "m1", "report": "r2", "lastHeldAt": "2026-06-10T10:00:00Z", "daysOverdue": 6 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                // m2 May 20th.
+                "peerMeetingCount": 1,
+                // Sprint status, Promotion path, Release blockers, Workload: 2 of 4.
+                "tacticalShare": 0.5,
+                // r1 5, r2 4, r3 3, r4 2 (m1's own 1 does not count).
+                "averageRating": 3.5,
+            }),
+            json!({
+                "manager": "m4",
+                // r11 June 29th.
+                "directReportCount": 1,
+                "directCoverage": 1.0,
+                "overdue": [],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                "peerMeetingCount": 0,
+                "tacticalShare": null,
+                "averageRating": null,
+            }),
+        ]
+    );
+}
+
+db_test!(coverage_of_the_fixture_org_after_the_reorg);
+async fn coverage_of_the_fixture_org_after_the_reorg(backend: Backend) {
+    let company = fixture(backend).await;
+
+    let (ceo, managers) = ceo_report(&company, AFTER).await;
+
+    // September 1st, noon. DIRECT 1:1s cover a pair when held after August 18th, noon
+    // (m1–r3: after August 2nd); SKIP_LEVEL ones, and the 90-day figures, after June 3rd,
+    // noon. m2 reports to dirb since July 15th: dirb–m2 counts from then, and so do the
+    // skip-level pairs through m2 (dirb–r5..r7, ceo–m2), not yet due. r10 left on August
+    // 14th; r12 joined on August 25th, 7 days ago: not yet due. Never met since 2025-01-01:
+    // due 2025-01-15, 594 days ago.
+    assert_eq!(
+        ceo,
+        json!({
+            "manager": "ceo",
+            // dira August 27th, dirb August 21st.
+            "directReportCount": 2,
+            "directCoverage": 1.0,
+            "overdue": [],
+            // m1 (never), m2 (not yet due), m3 (May 5th: too old), m4 (July 10th).
+            "skipLevelReportCount": 4,
+            "skipLevelCoverage": 0.5,
+            "peerMeetingCount": 0,
+            // June 29th: Strategy offsite, Budget; August 27th: Hiring plan (TACTICAL).
+            "tacticalShare": 0.6667,
+            // dira 5 (June 29th) and 4, dirb 3 (August 21st); June 2nd is outside.
+            "averageRating": 4.0,
+        })
+    );
+    assert_eq!(
+        managers,
+        [
+            json!({
+                "manager": "dira",
+                // m1 June 24th (due July 8th: 55 days).
+                "directReportCount": 1,
+                "directCoverage": 0.0,
+                "overdue": [
+                    { "manager": "dira", "report": "m1", "lastHeldAt": "2026-06-24T10:00:00Z", "daysOverdue": 55 },
+                ],
+                // r1..r4; r2 (July 1st); r1's May 10th is too old.
+                "skipLevelReportCount": 4,
+                "skipLevelCoverage": 0.25,
+                // dirb June 5th.
+                "peerMeetingCount": 1,
+                "tacticalShare": 0.0,
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m1",
+                // r1 August 20th; r4 June 25th (due July 9th: 54 days), r2 July 20th (due
+                // August 3rd: 29 days), r3 August 1st (30 days: due August 31st, 1 day).
+                "directReportCount": 4,
+                "directCoverage": 0.25,
+                "overdue": [
+                    { "manager": "m1", "report": "r4", "lastHeldAt": "2026-06-25T10:00:00Z", "daysOverdue": 54 },
+                    { "manager": "m1", "report": "r2", "lastHeldAt": "2026-07-20T10:00:00Z", "daysOverdue": 29 },
+                    { "manager": "m1", "report": "r3", "lastHeldAt": "2026-08-01T10:00:00Z", "daysOverdue": 1 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                // m2 on May 20th is outside the window.
+                "peerMeetingCount": 0,
+                // Workload, Release blockers, Sprint status, Promotion path, Incident review,
+                // Conference talk, Sprint planning: 4 TACTICAL of 7.
+                "tacticalShare": 0.5714,
+                // 5, 4, 3, 2 and r1's 5 of August 20th.
+                "averageRating": 3.8,
+            }),
+            json!({
+                "manager": "dirb",
+                // m2 August 20th; m3 May 20th (due June 3rd: 90 days; the August 29th
+                // no-show does not count); m4 never (594 days).
+                "directReportCount": 3,
+                "directCoverage": 0.3333,
+                "overdue": [
+                    { "manager": "dirb", "report": "m4", "lastHeldAt": null, "daysOverdue": 594 },
+                    { "manager": "dirb", "report": "m3", "lastHeldAt": "2026-05-20T10:00:00Z", "daysOverdue": 90 },
+                ],
+                // r5 r6 r7 (not yet due), r8 (June 1st: too old), r9, r11, r12 (not yet due).
+                "skipLevelReportCount": 7,
+                "skipLevelCoverage": 0.5714,
+                // dira June 5th, m2 June 8th (PEER when held).
+                "peerMeetingCount": 2,
+                "tacticalShare": null,
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m3",
+                // r8 August 28th; r9 June 22nd (due July 6th: 57 days; August 25th was
+                // cancelled); r10 has left.
+                "directReportCount": 2,
+                "directCoverage": 0.5,
+                "overdue": [
+                    { "manager": "m3", "report": "r9", "lastHeldAt": "2026-06-22T10:00:00Z", "daysOverdue": 57 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                "peerMeetingCount": 0,
+                // Quarter goals, On-call, Oncall rota; r10's Handover no longer counts.
+                "tacticalShare": 0.6667,
+                "averageRating": null,
+            }),
+            json!({
+                "manager": "m2",
+                // r5 August 25th (hosted by r5), r6 August 30th; r7 June 16th (due June
+                // 30th: 63 days; August 28th was only scheduled).
+                "directReportCount": 3,
+                "directCoverage": 0.6667,
+                "overdue": [
+                    { "manager": "m2", "report": "r7", "lastHeldAt": "2026-06-16T10:00:00Z", "daysOverdue": 63 },
+                ],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                // dirb June 8th; m1 on May 20th is outside the window.
+                "peerMeetingCount": 1,
+                "tacticalShare": null,
+                // r5 2, r6 4, r5 5.
+                "averageRating": 3.6667,
+            }),
+            json!({
+                "manager": "m4",
+                // r11 August 31st; r12 joined 7 days ago.
+                "directReportCount": 2,
+                "directCoverage": 1.0,
+                "overdue": [],
+                "skipLevelReportCount": 0,
+                "skipLevelCoverage": 1.0,
+                "peerMeetingCount": 0,
+                "tacticalShare": null,
+                "averageRating": null,
+            }),
+        ]
+    );
+
+    // A manager's own report matches their entry in the CEO's.
+    let dirb = company
+        .gql(
+            "dirb",
+            REPORT,
+            json!({ "id": company.id("dirb"), "at": AFTER }),
+        )
+        .await
+        .ok();
+    assert_eq!(figures(dirb.data("/coverageReport")), managers[2]);
+    let below_dirb: Vec<Value> = dirb
+        .data("/coverageReport/managers")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(figures)
+        .collect();
+    assert_eq!(
+        below_dirb,
+        [
+            managers[3].clone(),
+            managers[4].clone(),
+            managers[5].clone()
+        ]
+    );
+}
+
+const OVERDUE: &str = "query($id: ID!, $at: DateTime, $first: Int, $after: String) {
+  overdueOneOnOnes(managerId: $id, asOf: $at, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { manager { externalId } report { externalId } daysOverdue lastHeldAt }
+  }
+}";
+
+/// `manager→report days` for each node of an overdue page.
+fn overdue_pairs(answer: &Answer) -> Vec<String> {
+    answer
+        .data("/overdueOneOnOnes/nodes")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{}→{} {}",
+                n["manager"]["externalId"].as_str().unwrap(),
+                n["report"]["externalId"].as_str().unwrap(),
+                n["daysOverdue"]
+            )
+        })
+        .collect()
+}
+
+db_test!(overdue_one_on_ones_page_through_the_whole_subtree);
+async fn overdue_one_on_ones_page_through_the_whole_subtree(backend: Backend) {
+    let company = fixture(backend).await;
+    let page = |first: i64, after: Option<String>| {
+        let company = &company;
+        async move {
+            company
+                .gql(
+                    "hr",
+                    OVERDUE,
+                    json!({ "id": company.id("ceo"), "at": BEFORE, "first": first, "after": after }),
+                )
+                .await
+                .ok()
+        }
+    };
+
+    let one = page(3, None).await;
+    let cursor = one
+        .data("/overdueOneOnOnes/pageInfo/endCursor")
+        .as_str()
+        .map(String::from);
+    let two = page(3, cursor).await;
+    let cursor = two
+        .data("/overdueOneOnOnes/pageInfo/endCursor")
+        .as_str()
+        .map(String::from);
+    let three = page(3, cursor).await;
+
+    // Every required pair overdue before the reorg (see the report test), most overdue first.
+    assert_eq!(one.data("/overdueOneOnOnes/totalCount"), 8);
+    assert_eq!(
+        overdue_pairs(&one),
+        ["dirb→m4 531", "dirb→m3 27", "m3→r10 17"]
+    );
+    assert_eq!(one.data("/overdueOneOnOnes/pageInfo/hasNextPage"), true);
+    assert_eq!(
+        overdue_pairs(&two),
+        ["dira→m2 15", "ceo→dirb 14", "m1→r2 6"]
+    );
+    assert_eq!(two.data("/overdueOneOnOnes/pageInfo/hasNextPage"), true);
+    assert_eq!(overdue_pairs(&three), ["m2→r6 4", "m2→r7 0"]);
+    assert_eq!(three.data("/overdueOneOnOnes/pageInfo/hasNextPage"), false);
+    assert_eq!(three.data("/overdueOneOnOnes/totalCount"), 8);
+    assert_eq!(
+        normalized(one.data("/overdueOneOnOnes/nodes/0/lastHeldAt")),
+        Value::Null
+    );
+    assert_eq!(
+        normalized(one.data("/overdueOneOnOnes/nodes/1/lastHeldAt")),
+        json!("2026-05-20T10:00:00Z")
+    );
+
+    // m1's own subtree after the reorg, read by m1; too large a page is refused.
+    let mine = company
+        .gql(
+            "m1",
+            OVERDUE,
+            json!({ "id": company.id("m1"), "at": AFTER }),
+        )
+        .await
+        .ok();
+    assert_eq!(overdue_pairs(&mine), ["m1→r4 54", "m1→r2 29", "m1→r3 1"]);
+    assert_eq!(mine.data("/overdueOneOnOnes/totalCount"), 3);
+    company
+        .gql(
+            "m1",
+            OVERDUE,
+            json!({ "id": company.id("m1"), "at": AFTER, "first": 101 }),
+        )
+        .await
+        .assert_error_code("BAD_USER_INPUT");
+}
+
+const TREND: &str = "query($id: ID!, $from: DateTime!, $to: DateTime!, $interval: TrendInterval!) {
+  coverageTrend(managerId: $id, from: $from, to: $to, interval: $interval) {
+    at directCoverage skipLevelCoverage
+  }
+}";
+
+db_test!(coverage_trend_gives_one_point_per_week_or_month);
+async fn coverage_trend_gives_one_point_per_week_or_month(backend: Backend) {
+    let company = fixture(backend).await;
+    let trend = |from: &str, to: &str, interval: &str| {
+        let company = &company;
+        let vars = json!({ "id": company.id("ceo"), "from": from, "to": to, "interval": interval });
+        async move { company.gql("hr", TREND, vars).await }
+    };
+
+    let weeks = trend(BEFORE, "2026-07-28T12:00:00Z", "WEEK").await.ok();
+    let months = trend("2026-07-01T12:00:00Z", AFTER, "MONTH").await.ok();
+    let too_many = trend("2024-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "WEEK").await;
+    let backwards = trend(AFTER, BEFORE, "MONTH").await;
+
+    let weeks = normalized(weeks.data("/coverageTrend"));
+    let at: Vec<&str> = weeks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["at"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            BEFORE,
+            "2026-07-07T12:00:00Z",
+            "2026-07-14T12:00:00Z",
+            "2026-07-21T12:00:00Z",
+            "2026-07-28T12:00:00Z"
+        ]
+    );
+    // Over every pair of the subtree before the reorg: DIRECT 9 of 17 (ceo 1/2, dira 1/2,
+    // dirb 0/2, m1 3/4, m2 1/3, m3 2/3, m4 1/1), SKIP_LEVEL 4 of 15 (ceo 1/4, dira 2/7,
+    // dirb 1/4).
+    assert_eq!(
+        weeks[0],
+        json!({ "at": BEFORE, "directCoverage": 0.5294, "skipLevelCoverage": 0.2667 })
+    );
+    let months = normalized(months.data("/coverageTrend"));
+    assert_eq!(months.as_array().unwrap().len(), 3);
+    assert_eq!(months[1]["at"], json!("2026-08-01T12:00:00Z"));
+    // After it: DIRECT 9 of 17 (ceo 2/2, dira 0/1, dirb 1/3, m1 1/4, m2 2/3, m3 1/2, m4
+    // 2/2), SKIP_LEVEL 7 of 15 (ceo 2/4, dira 1/4, dirb 4/7).
+    assert_eq!(
+        months[2],
+        json!({ "at": AFTER, "directCoverage": 0.5294, "skipLevelCoverage": 0.4667 })
+    );
+    too_many.assert_error_code("BAD_USER_INPUT");
+    backwards.assert_error_code("BAD_USER_INPUT");
+}
+
+db_test!(reports_are_for_the_managers_own_subtree_and_hr_admin);
+async fn reports_are_for_the_managers_own_subtree_and_hr_admin(backend: Backend) {
+    let company = fixture(backend).await;
+    let ask = |token: Option<String>, manager: &str| {
+        let company = &company;
+        let vars = json!({ "id": company.id(manager), "at": AFTER });
+        async move {
+            company
+                .app
+                .gql(
+                    token.as_deref(),
+                    "query($id: ID!, $at: DateTime) { coverageReport(managerId: $id, asOf: $at) { directReportCount } }",
+                    vars,
+                )
+                .await
+        }
+    };
+    let as_person = |who: &str| Some(company.token(who));
+
+    let own = ask(as_person("m1"), "m1").await;
+    let director_below = ask(as_person("dirb"), "m2").await;
+    let ceo_anyone = ask(as_person("ceo"), "m4").await;
+    let hr_anyone = ask(as_person("hr"), "m3").await;
+    let peers_subtree = ask(as_person("m1"), "m3").await;
+    let own_manager = ask(as_person("m1"), "dira").await;
+    let other_director = ask(as_person("dira"), "m4").await;
+    // dira managed m2 before the reorg; reports follow the chain as it is now.
+    let former_manager = ask(as_person("dira"), "m2").await;
+    let report = ask(as_person("r1"), "m1").await;
+    let integration = ask(Some(company.app.admin_integration()), "m1").await;
+    let anonymous = ask(None, "m1").await;
+
+    assert_eq!(own.ok().data("/coverageReport/directReportCount"), 4);
+    assert_eq!(
+        director_below
+            .ok()
+            .data("/coverageReport/directReportCount"),
+        3
+    );
+    assert_eq!(ceo_anyone.ok().data("/coverageReport/directReportCount"), 2);
+    assert_eq!(hr_anyone.ok().data("/coverageReport/directReportCount"), 2);
+    for forbidden in [
+        peers_subtree,
+        own_manager,
+        other_director,
+        former_manager,
+        report,
+        integration,
+    ] {
+        forbidden.assert_error_code("FORBIDDEN");
+        assert_eq!(forbidden.body["data"], Value::Null, "{}", forbidden.body);
+    }
+    anonymous.assert_error_code("UNAUTHENTICATED");
+
+    // A manager who is no one: NOT_FOUND for hr, FORBIDDEN for anyone else.
+    let no_one = json!({ "id": crate::policies::NO_ONE, "at": AFTER });
+    for query in [REPORT, OVERDUE] {
+        company
+            .gql("hr", query, no_one.clone())
+            .await
+            .assert_error_code("NOT_FOUND");
+        company
+            .gql("ceo", query, no_one.clone())
+            .await
+            .assert_error_code("FORBIDDEN");
+    }
+    company
+        .gql(
+            "hr",
+            TREND,
+            json!({ "id": crate::policies::NO_ONE, "from": BEFORE, "to": AFTER, "interval": "MONTH" }),
+        )
+        .await
+        .assert_error_code("NOT_FOUND");
+
+    // The other insight fields follow the same rule.
+    let trend_vars = json!({
+        "id": company.id("m3"), "from": BEFORE, "to": AFTER, "interval": "MONTH"
+    });
+    company
+        .gql("m1", TREND, trend_vars.clone())
+        .await
+        .assert_error_code("FORBIDDEN");
+    company.gql("dirb", TREND, trend_vars).await.ok();
+    company
+        .gql("m1", OVERDUE, json!({ "id": company.id("m3") }))
+        .await
+        .assert_error_code("FORBIDDEN");
+    company
+        .app
+        .gql(None, OVERDUE, json!({ "id": company.id("m3") }))
+        .await
+        .assert_error_code("UNAUTHENTICATED");
+}
+
+db_test!(a_report_never_reveals_agendas_notes_or_ratings);
+async fn a_report_never_reveals_agendas_notes_or_ratings(backend: Backend) {
+    let mut company = fixture(backend).await;
+    let secret = company
+        .meet(
+            "m1",
+            "r2",
+            "2026-08-31",
+            "HELD",
+            &[("WELLBEING", "Burnout worries")],
+        )
+        .await;
+    company
+        .gql(
+            "m1",
+            "mutation($id: ID!) {
+              updateMeeting(input: { id: $id, sharedNotes: \"Salary band talk\" }) { meeting { id } }
+            }",
+            json!({ "id": secret }),
+        )
+        .await
+        .ok();
+    company
+        .gql(
+            "m1",
+            "mutation($id: ID!) { setPrivateNote(input: { meetingId: $id, text: \"Flight risk\" }) { meeting { id } } }",
+            json!({ "id": secret }),
+        )
+        .await
+        .ok();
+    company.rate("r2", "m1-r2-2026-08-31", 1).await;
+
+    let mut answers = Vec::new();
+    for (who, manager) in [("hr", "ceo"), ("dira", "dira"), ("m1", "m1")] {
+        for as_of in [BEFORE, AFTER] {
+            let report = company
+                .gql(
+                    who,
+                    REPORT,
+                    json!({ "id": company.id(manager), "at": as_of }),
+                )
+                .await
+                .ok();
+            let overdue = company
+                .gql(
+                    who,
+                    OVERDUE,
+                    json!({ "id": company.id(manager), "at": as_of }),
+                )
+                .await
+                .ok();
+            answers.push(report.body.to_string());
+            answers.push(overdue.body.to_string());
+        }
+    }
+
+    for text in [
+        "Sprint status",
+        "Promotion path",
+        "Release blockers",
+        "Workload",
+        "Incident review",
+        "Conference talk",
+        "Sprint planning",
+        "Quarter goals",
+        "On-call",
+        "Oncall rota",
+        "Handover",
+        "360 review",
+        "Growth plan",
+        "Strategy offsite",
+        "Budget",
+        "Hiring plan",
+        "Burnout worries",
+        "Salary band talk",
+        "Flight risk",
+        "Felt heard",
+    ] {
+        for answer in &answers {
+            assert!(!answer.contains(text), "{text:?} leaked: {answer}");
+        }
+    }
+    // m1 has ratings 5, 4, 3, 2, 5 and r2's 1 since: the average moved, no single rating
+    // shows.
+    let m1 = company
+        .gql("m1", REPORT, json!({ "id": company.id("m1"), "at": AFTER }))
+        .await
+        .ok();
+    assert_eq!(
+        normalized(m1.data("/coverageReport/averageRating")),
+        json!(3.3333)
+    );
+}
+
+db_test!(an_average_rating_needs_three_ratings_by_reports);
+async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
+    let mut company = Company::spawn(
+        backend,
+        json!([
+            row("hr", "Hana HR", None, "2025-01-01"),
+            row("boss", "Bo Boss", None, "2025-01-01"),
+            row("em", "Em Manager", Some("boss"), "2025-01-01"),
+            row("d1", "Dee One", Some("em"), "2025-01-01"),
+            row("d2", "Dee Two", Some("em"), "2025-01-01"),
+            // Joined three days before the report: not overdue yet.
+            row("d3", "Dee Three", Some("em"), "2026-06-27"),
+        ]),
+    )
+    .await;
+    company.meet("em", "d1", "2026-06-10", "HELD", &[]).await;
+    company.meet("d2", "em", "2026-06-20", "HELD", &[]).await;
+    company.meet("em", "d1", "2026-06-25", "HELD", &[]).await;
+    company.meet("boss", "em", "2026-06-26", "HELD", &[]).await;
+    let report = || async {
+        let answer = company
+            .gql(
+                "em",
+                REPORT,
+                json!({ "id": company.id("em"), "at": BEFORE }),
+            )
+            .await
+            .ok();
+        figures(answer.data("/coverageReport"))
+    };
+
+    company.rate("d1", "em-d1-2026-06-10", 4).await;
+    company.rate("d2", "d2-em-2026-06-20", 2).await;
+    // The manager's own rating and their manager's rating of another 1:1 do not count.
+    company.rate("em", "em-d1-2026-06-25", 5).await;
+    company.rate("em", "boss-em-2026-06-26", 5).await;
+    let two = report().await;
+    company.rate("d1", "em-d1-2026-06-25", 3).await;
+    let three = report().await;
+
+    assert_eq!(two["averageRating"], Value::Null);
+    assert_eq!(three["averageRating"], json!(3.0));
+    // d1 met June 25th, d2 June 20th, d3 joined June 27th: everyone is covered.
+    assert_eq!(three["directReportCount"], 3);
+    assert_eq!(three["directCoverage"], json!(1.0));
+    assert_eq!(three["overdue"], json!([]));
+}
+
+const WHOLE_ORG: &str = "query($ceo: ID!) {
+  coverageReport(managerId: $ceo) {
+    directCoverage
+    overdue { manager { name } report { name } daysOverdue }
+    managers { manager { name } directCoverage overdue { report { name } } }
+  }
+}";
+
+/// An org under `ceo`: `directors` directors with `managers` managers each with `reports`
+/// reports; every manager met their first report last week, nobody else ever.
+async fn grow_org(
+    company: &mut Company,
+    ceo: &str,
+    directors: usize,
+    managers: usize,
+    reports: usize,
+) {
+    let mut rows = vec![row(ceo, &format!("Chief {ceo}"), None, "2025-01-01")];
+    let mut first_reports = Vec::new();
+    for d in 0..directors {
+        let director = format!("{ceo}-d{d}");
+        rows.push(row(
+            &director,
+            &format!("Director {director}"),
+            Some(ceo),
+            "2025-01-01",
+        ));
+        for m in 0..managers {
+            let manager = format!("{director}-m{m}");
+            rows.push(row(
+                &manager,
+                &format!("Manager {manager}"),
+                Some(&director),
+                "2025-01-01",
+            ));
+            for r in 0..reports {
+                let report = format!("{manager}-r{r}");
+                rows.push(row(
+                    &report,
+                    &format!("Report {report}"),
+                    Some(&manager),
+                    "2025-01-01",
+                ));
+                if r == 0 {
+                    first_reports.push((manager.clone(), report));
+                }
+            }
+        }
+    }
+    company.hire(Value::Array(rows)).await;
+    let last_week = (Utc::now() - chrono::Duration::days(7))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (manager, report) in first_reports {
+        company
+            .meet(
+                &manager,
+                &report,
+                &last_week,
+                "HELD",
+                &[("TACTICAL", "Status")],
+            )
+            .await;
+    }
+}
+
+db_test!(a_whole_org_report_runs_a_fixed_number_of_statements);
+async fn a_whole_org_report_runs_a_fixed_number_of_statements(backend: Backend) {
+    let mut company =
+        Company::spawn(backend, json!([row("hr", "Hana HR", None, "2025-01-01")])).await;
+    grow_org(&mut company, "small", 1, 1, 2).await;
+    grow_org(&mut company, "large", 3, 3, 4).await;
+    let run = |ceo: &str| {
+        let company = &company;
+        let vars = json!({ "ceo": company.id(ceo) });
+        async move {
+            let before = company.app.statements();
+            let answer = company.gql("hr", WHOLE_ORG, vars).await.ok();
+            (company.app.statements() - before, answer)
+        }
+    };
+
+    let (small, small_answer) = run("small").await;
+    let (large, large_answer) = run("large").await;
+
+    let managers = |a: &Answer| a.data("/coverageReport/managers").as_array().unwrap().len();
+    assert_eq!(managers(&small_answer), 2);
+    assert_eq!(managers(&large_answer), 12);
+    // 1 director + 9 managers overdue below the large CEO, each shown with names.
+    let overdue_below = |a: &Answer| -> usize {
+        a.data("/coverageReport/managers")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["overdue"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(overdue_below(&small_answer), 2);
+    assert_eq!(overdue_below(&large_answer), 3 * 3 + 9 * 3);
+    assert_eq!(
+        small, large,
+        "statements grow with the org: {small} for 5 people, {large} for 49"
+    );
+}
