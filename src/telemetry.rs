@@ -1,4 +1,7 @@
-//! Logging: `RUST_LOG`-style filtering (default `info`), human-readable lines on stderr.
+//! Logging: `RUST_LOG`-style filtering (default `info`), human-readable lines on stderr,
+//! coloured only on a terminal.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -7,5 +10,6 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

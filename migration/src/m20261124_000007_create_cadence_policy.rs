@@ -33,18 +33,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // One policy per kind and scope. NULLs never collide in a unique index, so the
+        // index is on the scope columns with NULL read as 0 (ids start at 1); both databases
+        // support such expression indexes.
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_cadence_policy_scope")
-                    .table(CadencePolicy::Table)
-                    .col(CadencePolicy::Kind)
-                    .col(CadencePolicy::ManagerId)
-                    .col(CadencePolicy::PairLow)
-                    .col(CadencePolicy::PairHigh)
-                    .to_owned(),
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX idx_cadence_policy_scope ON cadence_policy \
+                 (kind, COALESCE(manager_id, 0), COALESCE(pair_low, 0), COALESCE(pair_high, 0))",
             )
             .await
+            .map(|_| ())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

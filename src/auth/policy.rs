@@ -159,20 +159,16 @@ pub fn ensure_can_set_org_cadence(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
-/// A pair's own cadence: hr_admin, one of the two, or anyone above either of them.
-pub fn ensure_can_set_pair_cadence(
-    viewer: &Viewer,
-    pair: (i64, i64),
-    chains: (&[i64], &[i64]),
-) -> AppResult<()> {
-    let above_or_in =
-        |me: i64| me == pair.0 || me == pair.1 || chains.0.contains(&me) || chains.1.contains(&me);
+/// A pair's own cadence: hr_admin, or anyone above either of them (so a manager may agree
+/// a cadence with their report, but a report cannot relax their manager's obligation).
+pub fn ensure_can_set_pair_cadence(viewer: &Viewer, chains: (&[i64], &[i64])) -> AppResult<()> {
+    let above = |me: i64| chains.0.contains(&me) || chains.1.contains(&me);
     match viewer {
         Viewer::Anonymous => Err(AppError::unauthenticated()),
         Viewer::Person { hr_admin: true, .. } => Ok(()),
-        Viewer::Person { id, .. } if above_or_in(*id) => Ok(()),
+        Viewer::Person { id, .. } if above(*id) => Ok(()),
         _ => Err(AppError::forbidden(
-            "a pair's cadence is set by the pair, their managers or hr_admin",
+            "a pair's cadence is set by their managers or hr_admin",
         )),
     }
 }
@@ -203,4 +199,16 @@ pub fn can_apply_template(viewer: &Viewer, owner: Option<i64>, host: i64, guest:
     let acting_for_pair = viewer.person_id().is_none_or(|me| me != host && me != guest);
     can_use_template(viewer, owner)
         || (acting_for_pair && owner.is_some_and(|o| o == host || o == guest))
+}
+
+/// Direct 1:1s are non-negotiable: only hr_admin may make the DIRECT cadence optional or
+/// remove it; managers may only change how often.
+pub fn ensure_can_relax_direct_cadence(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        _ => Err(AppError::forbidden(
+            "direct 1:1s are required: only hr_admin may make them optional",
+        )),
+    }
 }

@@ -18,7 +18,8 @@ async fn person(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
     let rc = RequestContext::of(ctx);
     let p = rc.loaders.person.load_one(id).await.map_err(loader_error)?;
     p.map(Person)
-        .ok_or_else(|| "the person no longer exists".into())
+        .ok_or_else(|| AppError::NotFound("the person no longer exists".into()))
+        .extend()
 }
 
 /// How one manager's 1:1 practice stands at `asOf`, over the org as it was then.
@@ -258,8 +259,8 @@ impl InsightsQuery {
         ))
     }
 
-    /// Direct and skip-level coverage of `managerId`'s whole subtree at the end of each
-    /// period from `from` to `to` (at most 60 points), for charts.
+    /// Direct and skip-level coverage of `managerId`'s whole subtree (as it was at each
+    /// point) at `from` and then every week or month up to `to` (at most 60 points).
     async fn coverage_trend(
         &self,
         ctx: &Context<'_>,

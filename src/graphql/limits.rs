@@ -22,8 +22,8 @@ use std::collections::HashMap;
 
 use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet,
-    TypeKind, TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet, TypeKind,
+    TypeSystemDefinition,
 };
 use async_graphql::{Name, Value as GqlValue, Variables};
 use serde_json::{Value, json};
@@ -279,8 +279,10 @@ impl<'a> Lexer<'a> {
             }
             b'_' | b'a'..=b'z' | b'A'..=b'Z' => {
                 self.at += 1;
-                while matches!(self.peek(0), Some(b'_' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z'))
-                {
+                while matches!(
+                    self.peek(0),
+                    Some(b'_' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+                ) {
                     self.at += 1;
                 }
                 Token::Other
@@ -426,10 +428,8 @@ impl SchemaShape {
                             let BaseType::Named(named) = base else {
                                 unreachable!("lists were unwrapped")
                             };
-                            let connection = field
-                                .arguments
-                                .iter()
-                                .any(|a| a.node.name.node == "first");
+                            let connection =
+                                field.arguments.iter().any(|a| a.node.name.node == "first");
                             (
                                 field.name.node.to_string(),
                                 FieldShape {
@@ -442,7 +442,7 @@ impl SchemaShape {
                     shape
                         .types
                         .entry(ty.name.node.to_string())
-                        .or_insert_with(HashMap::new)
+                        .or_default()
                         .extend(fields);
                 }
                 TypeSystemDefinition::Directive(_) => {}
@@ -519,7 +519,10 @@ pub fn analyse(
     for (_, operation) in doc.operations.iter() {
         let operation = &operation.node;
         walker.check_directives(operation.directives.len(), "the operation")?;
-        walker.selection_set(&operation.selection_set.node, Some(shape.root(operation.ty)))?;
+        walker.selection_set(
+            &operation.selection_set.node,
+            Some(shape.root(operation.ty)),
+        )?;
     }
     for name in doc.fragments.keys() {
         walker.fragment(name.as_str())?;
@@ -530,10 +533,34 @@ pub fn analyse(
 
 fn check_totals(cost: &QueryCost, limits: &LimitSettings) -> Result<(), Refusal> {
     let checks = [
-        (Limit::Depth, cost.depth as u64, limits.max_depth, "nests fields", "levels deep"),
-        (Limit::RootFields, cost.root_fields, limits.max_root_fields, "selects", "root fields"),
-        (Limit::Aliases, cost.aliases, limits.max_aliases, "uses", "aliases"),
-        (Limit::Nodes, cost.nodes, limits.max_nodes, "requests", "nodes"),
+        (
+            Limit::Depth,
+            cost.depth as u64,
+            limits.max_depth,
+            "nests fields",
+            "levels deep",
+        ),
+        (
+            Limit::RootFields,
+            cost.root_fields,
+            limits.max_root_fields,
+            "selects",
+            "root fields",
+        ),
+        (
+            Limit::Aliases,
+            cost.aliases,
+            limits.max_aliases,
+            "uses",
+            "aliases",
+        ),
+        (
+            Limit::Nodes,
+            cost.nodes,
+            limits.max_nodes,
+            "requests",
+            "nodes",
+        ),
         (Limit::Cost, cost.cost, limits.max_cost, "costs", "points"),
     ];
     for (limit, actual, maximum, verb, unit) in checks {
@@ -791,10 +818,18 @@ mod tests {
     fn first_comes_from_variables_defaults_or_the_page_size() {
         let query = "query($n: Int = 7) { people(first: $n) { nodes { id } } }";
         let limits = LimitSettings::default();
-        assert_eq!(price_with(query, json!({ "n": 50 }), &limits).unwrap().cost, 52);
+        assert_eq!(
+            price_with(query, json!({ "n": 50 }), &limits).unwrap().cost,
+            52
+        );
         assert_eq!(price_with(query, json!({}), &limits).unwrap().cost, 9);
         assert_eq!(price("{ people { nodes { id } } }").unwrap().cost, 22);
-        assert_eq!(price("{ people(first: -5) { nodes { id } } }").unwrap().cost, 2);
+        assert_eq!(
+            price("{ people(first: -5) { nodes { id } } }")
+                .unwrap()
+                .cost,
+            2
+        );
     }
 
     #[test]
@@ -848,7 +883,10 @@ mod tests {
         let aliases: String = (0..31).map(|i| format!("a{i}: __typename ")).collect();
         let refusal = price(&format!("{{ viewer {{ {aliases} }} }}")).unwrap_err();
         assert_eq!(refusal.limit, Limit::Aliases);
-        assert_eq!(refusal.to_error()["extensions"]["code"], "QUERY_TOO_COMPLEX");
+        assert_eq!(
+            refusal.to_error()["extensions"]["code"],
+            "QUERY_TOO_COMPLEX"
+        );
         assert_eq!(refusal.to_error()["extensions"]["limit"], "aliases");
         assert_eq!(refusal.to_error()["extensions"]["actual"], 31);
 
@@ -861,8 +899,8 @@ mod tests {
     fn the_lexer_counts_tokens_and_skips_what_the_grammar_ignores() {
         assert_eq!(count_tokens("{ a(b: 1.5e+3, c: \"x\\\"y\") }"), 11);
         assert_eq!(count_tokens("# a comment\n\u{feff}{ ...F }"), 4);
-        assert_eq!(count_tokens("{ a(s: \"\"\"x \\\"\"\" \"y\"\"\") @d }"), 9);
-        assert_eq!(count_tokens("query Q($v: [Int!]! = [-1]) { x }"), 17);
+        assert_eq!(count_tokens("{ a(s: \"\"\"x \\\"\"\" \"y\"\"\") @d }"), 10);
+        assert_eq!(count_tokens("query Q($v: [Int!]! = [-1]) { x }"), 19);
     }
 
     #[test]
@@ -871,13 +909,19 @@ mod tests {
         let under = "{ __typename }".to_string() + &" a".repeat(limits.max_tokens - 3);
         assert!(check_document(&under, &limits).is_ok());
         let over = under.clone() + " a";
-        assert_eq!(check_document(&over, &limits).unwrap_err().limit, Limit::Tokens);
+        assert_eq!(
+            check_document(&over, &limits).unwrap_err().limit,
+            Limit::Tokens
+        );
         let big = " ".repeat(limits.max_document_bytes + 1);
         assert_eq!(
             check_document(&big, &limits).unwrap_err().limit,
             Limit::DocumentBytes
         );
         let deep = "{".repeat(MAX_NESTING + 1);
-        assert_eq!(check_document(&deep, &limits).unwrap_err().limit, Limit::Nesting);
+        assert_eq!(
+            check_document(&deep, &limits).unwrap_err().limit,
+            Limit::Nesting
+        );
     }
 }

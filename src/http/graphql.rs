@@ -191,7 +191,10 @@ pub async fn post(
     match parsed {
         Value::Array(items) => batch(&req, &state, media, items, &request_id).await,
         other => match request_from_json(other) {
-            Ok(request) => send(media, single(&req, &state, request, None, &request_id).await),
+            Ok(request) => send(
+                media,
+                single(&req, &state, request, None, &request_id).await,
+            ),
             Err(msg) => respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
         },
     }
@@ -260,8 +263,7 @@ async fn batch(
     for item in checked {
         match item {
             Ok((request, cost)) => {
-                let (_, mut body) =
-                    run(state, request, claims.as_ref(), rate, request_id).await;
+                let (_, mut body) = run(state, request, claims.as_ref(), rate, request_id).await;
                 if report {
                     add_cost_report(&mut body, &cost, rate.as_ref(), &state.limits);
                 }
@@ -348,7 +350,10 @@ pub async fn get(
                 .body(error_body("only queries may be sent with GET; use POST").to_string());
         }
     }
-    send(media, single(&req, &state, request, parsed, &request_id).await)
+    send(
+        media,
+        single(&req, &state, request, parsed, &request_id).await,
+    )
 }
 
 /// Reads a GraphQL-over-HTTP request object; `Err` explains why it is not one.
@@ -461,9 +466,7 @@ fn add_cost_report(
     let Some(object) = body.as_object_mut() else {
         return;
     };
-    let extensions = object
-        .entry("extensions")
-        .or_insert_with(|| json!({}));
+    let extensions = object.entry("extensions").or_insert_with(|| json!({}));
     if let Some(extensions) = extensions.as_object_mut() {
         extensions.insert("cost".into(), cost.to_extension(limits));
         if let Some(rate) = rate {
@@ -672,7 +675,10 @@ fn label_engine_limit(error: &mut Value, limits: &LimitSettings) {
     if error.pointer("/extensions/code").is_some() {
         return;
     }
-    let message = error.get("message").and_then(Value::as_str).unwrap_or_default();
+    let message = error
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let (limit, maximum) = if message == "Query is too complex." {
         (Limit::Complexity, limits.max_complexity)
     } else if message == "Query is nested too deep." {

@@ -117,8 +117,11 @@ impl RateLimiter {
             Charge::Allowed(status(level))
         } else {
             buckets.map.insert(key.clone(), Bucket { level, at: now });
-            let retry_after = (cost <= self.capacity)
-                .then(|| seconds((cost as f64 - level) / rate).to_std().unwrap_or_default());
+            let retry_after = (cost <= self.capacity).then(|| {
+                seconds((cost as f64 - level) / rate)
+                    .to_std()
+                    .unwrap_or_default()
+            });
             Charge::Limited {
                 status: status(level),
                 retry_after,
@@ -188,8 +191,14 @@ mod tests {
         let now = Instant::now();
         let wall = Utc::now();
 
-        assert_eq!(allowed(limiter.charge(&key("a"), 0, now, wall)).remaining, 1);
-        assert_eq!(allowed(limiter.charge(&key("a"), 0, now, wall)).remaining, 0);
+        assert_eq!(
+            allowed(limiter.charge(&key("a"), 0, now, wall)).remaining,
+            1
+        );
+        assert_eq!(
+            allowed(limiter.charge(&key("a"), 0, now, wall)).remaining,
+            0
+        );
         assert!(matches!(
             limiter.charge(&key("a"), 0, now, wall),
             Some(Charge::Limited { .. })
@@ -216,6 +225,10 @@ mod tests {
         allowed(limiter.charge(&key("last"), 1, later, wall));
 
         let buckets = limiter.buckets.lock().unwrap();
-        assert_eq!(buckets.map.len(), 1, "only the bucket charged just now remains");
+        assert_eq!(
+            buckets.map.len(),
+            1,
+            "only the bucket charged just now remains"
+        );
     }
 }

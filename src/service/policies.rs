@@ -94,7 +94,7 @@ async fn check_scope(
         }
         PolicyScope::Pair(a, b) => {
             let (ca, cb) = (chain_now(db, a, now).await?, chain_now(db, b, now).await?);
-            policy::ensure_can_set_pair_cadence(viewer, (a, b), (&ca, &cb))
+            policy::ensure_can_set_pair_cadence(viewer, (&ca, &cb))
         }
     }
 }
@@ -146,6 +146,9 @@ pub async fn set(
         ));
     }
     check_scope(db, viewer, policy_in.scope, now).await?;
+    if policy_in.kind == MeetingKind::Direct && (!policy_in.required || policy_in.every_days.is_none()) {
+        policy::ensure_can_relax_direct_cadence(viewer)?;
+    }
     // Checked after who may: outsiders learn nothing. Without it, the foreign key fails.
     let (manager, low, high) = scope_columns(policy_in.scope);
     let named: Vec<i64> = [manager, low, high].into_iter().flatten().collect();

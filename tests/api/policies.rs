@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, small_org};
+use crate::helpers::{Answer, Backend, person, small_org};
 use crate::insights::{Company, normalized};
 
 /// `small_org()` with everyone employed since 2020-01-01, plus `hr` (hr_admin) outside it:
@@ -18,7 +18,7 @@ use crate::insights::{Company, normalized};
 async fn company(backend: Backend) -> Company {
     let mut rows = small_org();
     let list = rows.as_array_mut().expect("rows");
-    list.push(crate::helpers::person("hr", "Hana HR", None));
+    list.push(person("hr", "Hana HR", None));
     for row in list {
         row["startDate"] = json!("2020-01-01");
     }
@@ -284,7 +284,11 @@ async fn the_nearest_policy_wins_and_removing_it_restores_the_wider_one(backend:
         .clone();
     members.sort_by_key(|m| m.as_str().unwrap().to_string());
     assert_eq!(members, [json!("dev1"), json!("em1")]);
-    // Each scope reaches only its own pairs.
+    // Each scope reaches only its own pairs, whichever way round they are named.
+    assert_eq!(
+        company.effective("DIRECT", "dev2", "em1").await,
+        "7 SUBTREE em1"
+    );
     assert_eq!(
         company.effective("DIRECT", "em1", "dev2").await,
         "7 SUBTREE em1"
@@ -548,4 +552,29 @@ async fn policies_change_coverage(backend: Backend) {
             { "manager": "cto", "report": "dev1", "lastHeldAt": "2026-05-01T10:00:00Z", "daysOverdue": 30 },
         ])
     );
+}
+
+db_test!(a_report_cannot_relax_their_managers_obligation);
+async fn a_report_cannot_relax_their_managers_obligation(backend: Backend) {
+    let company = company(backend).await;
+    let pair = json!({ "pair": [company.id("em1"), company.id("dev1")] });
+
+    let by_report = company
+        .set_policy(Some("dev1"), "DIRECT", json!(30), pair.clone())
+        .await;
+    let waived_by_manager = company
+        .set_policy(Some("em1"), "DIRECT", Value::Null, pair.clone())
+        .await;
+    let by_manager = company
+        .set_policy(Some("em1"), "DIRECT", json!(7), pair.clone())
+        .await;
+    let waived_by_hr = company
+        .set_policy(Some("hr"), "DIRECT", Value::Null, json!({ "managerId": company.id("cto") }))
+        .await;
+
+    by_report.assert_error_code("FORBIDDEN");
+    waived_by_manager.assert_error_code("FORBIDDEN");
+    by_manager.ok();
+    waived_by_hr.ok();
+    assert_eq!(company.effective("DIRECT", "em1", "dev1").await, "7 PAIR");
 }
