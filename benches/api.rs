@@ -136,8 +136,7 @@ async fn main() {
 
     let keys = JwtKeys::from_settings(&AuthSettings {
         jwt_secret: Some(SECRET.into()),
-        jwt_issuer: None,
-        jwt_audience: None,
+        ..AuthSettings::default()
     })
     .expect("keys");
     let token = |sub: &str, role: Option<&str>| {

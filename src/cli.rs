@@ -40,7 +40,7 @@ pub fn schema_sdl() -> String {
 }
 
 fn mint(args: &TokenArgs) -> anyhow::Result<String> {
-    let keys = JwtKeys::from_settings(&args.auth)?;
+    let keys = JwtKeys::for_minting(&args.auth)?;
     let mut claims = Claims::new(&args.sub, Utc::now(), args.ttl);
     match args.role {
         Some(TokenRole::HrAdmin) => claims.roles.push("hr_admin".into()),
@@ -57,6 +57,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         workers: args.workers,
         database: args.database,
         auth: args.auth,
+        cors: args.cors,
         limits: args.limits,
     })
     .await?;
@@ -77,6 +78,8 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     rand::thread_rng().fill_bytes(&mut secret);
     let auth = AuthSettings {
         jwt_secret: Some(secret.iter().map(|b| format!("{b:02x}")).collect()),
+        jwt_public_key_file: None,
+        jwks_url: None,
         ..args.auth.clone()
     };
     let db = startup::connect(&database).await?;
@@ -99,6 +102,7 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
             workers: args.workers,
             database,
             auth: auth.clone(),
+            cors: args.cors,
             limits: args.limits,
         },
         db,

@@ -47,6 +47,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub auth: AuthSettings,
     #[command(flatten)]
+    pub cors: CorsSettings,
+    #[command(flatten)]
     pub limits: LimitSettings,
 }
 
@@ -77,17 +79,53 @@ impl DatabaseSettings {
     }
 }
 
+/// How access tokens are verified: exactly one of an HS256 secret (development, and what
+/// `cadence token` signs with), an RS256/ES256 public key in a PEM file, or a JWKS URL.
 #[derive(Debug, Clone, Args)]
 pub struct AuthSettings {
-    /// HS256 signing secret (at least 32 bytes).
+    /// HS256 signing secret (at least 32 bytes), for development and `cadence token`.
     #[arg(long, env = "CADENCE_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// PEM file holding the identity provider's public key: RSA (2048 bits or more) verifies
+    /// RS256 tokens, EC P-256 verifies ES256 tokens.
+    #[arg(long, env = "CADENCE_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<std::path::PathBuf>,
+    /// URL of the identity provider's JSON Web Key Set; tokens name their key by `kid`. The set
+    /// is cached and fetched again when a token names a key it lacks.
+    #[arg(long, env = "CADENCE_JWKS_URL")]
+    pub jwks_url: Option<String>,
+    /// Least time between two fetches of the JWKS, however many unknown `kid`s arrive.
+    #[arg(long, env = "CADENCE_JWKS_REFRESH_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub jwks_refresh_interval: Duration,
     /// Required `iss` claim, when set.
     #[arg(long, env = "CADENCE_JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
     /// Required `aud` claim, when set.
     #[arg(long, env = "CADENCE_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+}
+
+impl Default for AuthSettings {
+    /// Nothing configured: set exactly one key source before use.
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            jwt_public_key_file: None,
+            jwks_url: None,
+            jwks_refresh_interval: Duration::from_secs(30),
+            jwt_issuer: None,
+            jwt_audience: None,
+        }
+    }
+}
+
+/// Which browser origins may call the API from another origin (CORS).
+#[derive(Debug, Clone, Default, Args)]
+pub struct CorsSettings {
+    /// Origins allowed to call the API from a browser, comma-separated, e.g.
+    /// `https://app.example.com,http://localhost:3000`; empty: no CORS headers (same origin only).
+    #[arg(long, env = "CADENCE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,8 +12,9 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::cors::CorsPolicy;
 use crate::auth::jwt::JwtKeys;
-use crate::config::{AuthSettings, DatabaseSettings, LimitSettings};
+use crate::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
 use crate::graphql::limits::SchemaShape;
 use crate::http::rate_limit::RateLimiter;
@@ -27,6 +28,7 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub cors: CorsSettings,
     pub limits: LimitSettings,
 }
 
@@ -92,6 +94,7 @@ impl Application {
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         migrate(&db).await?;
         let keys = JwtKeys::from_settings(&settings.auth)?;
+        let cors = CorsPolicy::from_settings(&settings.cors)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -112,6 +115,7 @@ impl Application {
         let body_limit = settings.limits.body_limit;
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(cors.middleware())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))

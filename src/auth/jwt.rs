@@ -1,19 +1,30 @@
-//! Verifying and minting access tokens. Algorithms are pinned (HS256 with a shared secret);
-//! `exp` is required, `nbf` checked, `iss`/`aud` checked when configured.
+//! Verifying and minting access tokens. Exactly one key source is configured: an HS256
+//! secret (development; the only key `mint` signs with), an RS256/ES256 public key in a PEM
+//! file, or the identity provider's JWKS ([`super::jwks`]). Each key verifies exactly one
+//! algorithm, chosen by its type, never by the token: `alg: none`, HS256 against a public key
+//! and the like are refused. `exp` is required, `nbf` checked, `iss`/`aud` checked when
+//! configured.
 
 use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey, Header, Validation};
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::traits::PublicKeyParts;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::jwks::JwksCache;
 use crate::config::AuthSettings;
 
 /// Leeway for clock skew on `exp` and `nbf`, in seconds.
 const LEEWAY_SECONDS: u64 = 30;
 const MIN_SECRET_BYTES: usize = 32;
+/// Shortest RSA modulus accepted, from a PEM file or a JWKS.
+pub(crate) const MIN_RSA_BITS: usize = 2048;
 
 /// The claims Cadence reads from a token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -72,12 +83,53 @@ impl Claims {
     }
 }
 
-/// Verifies and signs tokens with the configured key.
-#[derive(Clone)]
-pub struct JwtKeys {
-    encoding: EncodingKey,
+/// Why a token was refused. Every variant makes the viewer anonymous (UNAUTHENTICATED);
+/// the text is for the server's log.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Token(#[from] jsonwebtoken::errors::Error),
+    #[error("the token names no key (`kid`), and the JWKS needs one to choose")]
+    MissingKeyId,
+    #[error("no key {0:?} in the JWKS")]
+    UnknownKey(String),
+    #[error("the JWKS could not be fetched: {0}")]
+    JwksUnavailable(String),
+}
+
+/// A public key (or the secret) with the one algorithm it verifies and the claims checks.
+pub(crate) struct VerifyingKey {
     decoding: DecodingKey,
     validation: Validation,
+}
+
+impl VerifyingKey {
+    pub(crate) fn new(decoding: DecodingKey, algorithm: Algorithm, base: &Validation) -> Self {
+        let mut validation = base.clone();
+        validation.algorithms = vec![algorithm];
+        Self {
+            decoding,
+            validation,
+        }
+    }
+}
+
+#[derive(Clone)]
+enum KeySource {
+    /// The HS256 secret, or a public key from a PEM file.
+    Fixed(Arc<VerifyingKey>),
+    /// Keys from the JWKS, chosen by the token's `kid`.
+    Jwks(Arc<JwksCache>),
+}
+
+/// Verifies tokens with the configured key source, and signs development tokens with the
+/// HS256 secret when that is the source.
+#[derive(Clone)]
+pub struct JwtKeys {
+    source: KeySource,
+    /// What the keys are, for logs and errors: "HS256 secret", "RS256 key from <file>", ….
+    description: String,
+    signing: Option<EncodingKey>,
     issuer: Option<String>,
     audience: Option<String>,
 }
@@ -85,6 +137,7 @@ pub struct JwtKeys {
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtKeys")
+            .field("keys", &self.description)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .finish_non_exhaustive()
@@ -92,60 +145,203 @@ impl std::fmt::Debug for JwtKeys {
 }
 
 impl JwtKeys {
+    /// Reads the configured key source; fails unless exactly one is set and it is usable.
+    /// A JWKS is not fetched here but on the first token that needs it.
     pub fn from_settings(settings: &AuthSettings) -> anyhow::Result<Self> {
-        let secret = settings
-            .jwt_secret
+        let base = base_validation(settings);
+        let secret = settings.jwt_secret.as_deref().filter(|s| !s.is_empty());
+        let pem_file = settings
+            .jwt_public_key_file
             .as_deref()
-            .context("CADENCE_JWT_SECRET (or --jwt-secret) must be set")?;
-        if secret.len() < MIN_SECRET_BYTES {
-            bail!("CADENCE_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long");
-        }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.required_spec_claims = HashSet::from(["exp".to_string(), "sub".to_string()]);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
-        match &settings.jwt_issuer {
-            Some(iss) => {
-                validation.set_issuer(&[iss]);
-                validation.required_spec_claims.insert("iss".into());
+            .filter(|p| !p.as_os_str().is_empty());
+        let jwks_url = settings.jwks_url.as_deref().filter(|u| !u.is_empty());
+        let (source, description, signing) = match (secret, pem_file, jwks_url) {
+            (Some(secret), None, None) => {
+                if secret.len() < MIN_SECRET_BYTES {
+                    bail!("CADENCE_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long");
+                }
+                let key = DecodingKey::from_secret(secret.as_bytes());
+                (
+                    KeySource::Fixed(Arc::new(VerifyingKey::new(key, Algorithm::HS256, &base))),
+                    "HS256 secret".to_string(),
+                    Some(EncodingKey::from_secret(secret.as_bytes())),
+                )
             }
-            None => validation.iss = None,
-        }
-        match &settings.jwt_audience {
-            Some(aud) => {
-                validation.set_audience(&[aud]);
-                validation.required_spec_claims.insert("aud".into());
+            (None, Some(path), None) => {
+                let (key, algorithm) = public_key_from_pem_file(path)?;
+                (
+                    KeySource::Fixed(Arc::new(VerifyingKey::new(key, algorithm, &base))),
+                    format!("{algorithm:?} public key from {}", path.display()),
+                    None,
+                )
             }
-            None => validation.validate_aud = false,
-        }
+            (None, None, Some(url)) => (
+                KeySource::Jwks(Arc::new(JwksCache::new(
+                    url,
+                    settings.jwks_refresh_interval,
+                    base,
+                )?)),
+                format!("JWKS from {url}"),
+                None,
+            ),
+            (None, None, None) => bail!(
+                "no key to verify access tokens: set one of CADENCE_JWT_SECRET (HS256, for \
+                 development), CADENCE_JWT_PUBLIC_KEY_FILE (RS256/ES256 public key, PEM) or \
+                 CADENCE_JWKS_URL"
+            ),
+            _ => bail!(
+                "set only one of CADENCE_JWT_SECRET, CADENCE_JWT_PUBLIC_KEY_FILE and \
+                 CADENCE_JWKS_URL (--jwt-secret, --jwt-public-key-file, --jwks-url): one key \
+                 source at a time"
+            ),
+        };
         Ok(Self {
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
-            validation,
+            source,
+            description,
+            signing,
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
         })
     }
 
-    /// Checks signature, algorithm and time claims; returns the claims of a valid token.
-    pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
+    /// The keys `cadence token` signs with: the HS256 secret alone, whatever else is set
+    /// (RS256/ES256 tokens come from the identity provider, never from Cadence).
+    pub fn for_minting(settings: &AuthSettings) -> anyhow::Result<Self> {
+        if settings.jwt_secret.as_deref().is_none_or(str::is_empty) {
+            bail!(
+                "minting a token needs the HS256 secret: set CADENCE_JWT_SECRET (or \
+                 --jwt-secret). With CADENCE_JWT_PUBLIC_KEY_FILE or CADENCE_JWKS_URL, tokens \
+                 come from the identity provider"
+            );
+        }
+        Self::from_settings(&AuthSettings {
+            jwt_public_key_file: None,
+            jwks_url: None,
+            ..settings.clone()
+        })
+    }
+
+    /// Checks signature, algorithm and claims; returns the claims of a valid token. With a
+    /// JWKS this may fetch the set (see [`super::jwks`]).
+    pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let key = match &self.source {
+            KeySource::Fixed(key) => key.clone(),
+            KeySource::Jwks(jwks) => {
+                // Only a well-formed header naming an algorithm a JWKS key could have may
+                // cause a fetch; `decode` checks the algorithm against the key's own below.
+                let header = jsonwebtoken::decode_header(token)?;
+                if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
+                    return Err(jsonwebtoken::errors::Error::from(
+                        jsonwebtoken::errors::ErrorKind::InvalidAlgorithm,
+                    )
+                    .into());
+                }
+                let kid = header.kid.ok_or(VerifyError::MissingKeyId)?;
+                jwks.key(&kid).await?
+            }
+        };
         let mut claims =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+            jsonwebtoken::decode::<Claims>(token, &key.decoding, &key.validation)?.claims;
         if self.audience.is_some() {
             claims.aud = self.audience.clone();
         }
         Ok(claims)
     }
 
-    /// Signs `claims`, filling in the configured issuer and audience.
+    /// Signs `claims` with the HS256 secret, filling in the configured issuer and audience.
+    /// Only an HS256 secret signs: with a public key or a JWKS, tokens come from the identity
+    /// provider.
     pub fn mint(&self, mut claims: Claims) -> anyhow::Result<String> {
+        let Some(signing) = &self.signing else {
+            bail!(
+                "minting tokens needs the HS256 secret (CADENCE_JWT_SECRET), but this \
+                 configuration verifies with the {}; tokens come from its identity provider",
+                self.description
+            );
+        };
         if claims.iss.is_none() {
             claims.iss = self.issuer.clone();
         }
         if claims.aud.is_none() {
             claims.aud = self.audience.clone();
         }
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, signing)
             .context("signing the token")
     }
+}
+
+/// The claims checks every key shares: `exp` and `sub` required, `nbf` checked, `iss` and
+/// `aud` required and checked when configured.
+fn base_validation(settings: &AuthSettings) -> Validation {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.required_spec_claims = HashSet::from(["exp".to_string(), "sub".to_string()]);
+    validation.leeway = LEEWAY_SECONDS;
+    validation.validate_nbf = true;
+    match &settings.jwt_issuer {
+        Some(iss) => {
+            validation.set_issuer(&[iss]);
+            validation.required_spec_claims.insert("iss".into());
+        }
+        None => validation.iss = None,
+    }
+    match &settings.jwt_audience {
+        Some(aud) => {
+            validation.set_audience(&[aud]);
+            validation.required_spec_claims.insert("aud".into());
+        }
+        None => validation.validate_aud = false,
+    }
+    validation
+}
+
+/// Reads a public key from a PEM file: RSA (`PUBLIC KEY` or `RSA PUBLIC KEY`, 2048 bits or
+/// more) verifies RS256, EC P-256 (`PUBLIC KEY`) verifies ES256. Private keys are refused:
+/// Cadence only verifies.
+fn public_key_from_pem_file(path: &Path) -> anyhow::Result<(DecodingKey, Algorithm)> {
+    let context = || format!("CADENCE_JWT_PUBLIC_KEY_FILE {}", path.display());
+    let pem = std::fs::read(path).with_context(context)?;
+    let text = String::from_utf8_lossy(&pem);
+    if text.contains("PRIVATE KEY-----") {
+        bail!(
+            "{}: holds a private key; give Cadence only the public key",
+            context()
+        );
+    }
+    if !text.contains("-----BEGIN PUBLIC KEY-----")
+        && !text.contains("-----BEGIN RSA PUBLIC KEY-----")
+    {
+        bail!(
+            "{}: expected a PEM public key (-----BEGIN PUBLIC KEY-----)",
+            context()
+        );
+    }
+    if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
+        let bits = match key.kind() {
+            DecodingKeyKind::SecretOrDer(der) => rsa::RsaPublicKey::from_pkcs1_der(der)
+                .map(|k| k.n().bits())
+                .with_context(|| format!("{}: unreadable RSA public key", context()))?,
+            DecodingKeyKind::RsaModulusExponent { n, .. } => n.len() * 8,
+        };
+        if bits < MIN_RSA_BITS {
+            bail!(
+                "{}: the RSA key has {bits} bits; at least {MIN_RSA_BITS} are required",
+                context()
+            );
+        }
+        return Ok((key, Algorithm::RS256));
+    }
+    if let Ok(key) = DecodingKey::from_ec_pem(&pem) {
+        let point = key.try_get_as_bytes().unwrap_or_default();
+        if p256::PublicKey::from_sec1_bytes(point).is_err() {
+            bail!(
+                "{}: only EC keys on curve P-256 (ES256) are supported",
+                context()
+            );
+        }
+        return Ok((key, Algorithm::ES256));
+    }
+    bail!(
+        "{}: expected an RSA or EC P-256 public key in PEM",
+        context()
+    )
 }

@@ -421,13 +421,7 @@ impl SchemaShape {
                         .into_iter()
                         .map(|field| {
                             let field = field.node;
-                            let mut base = &field.ty.node.base;
-                            while let BaseType::List(inner) = base {
-                                base = &inner.base;
-                            }
-                            let BaseType::Named(named) = base else {
-                                unreachable!("lists were unwrapped")
-                            };
+                            let named = named_type(&field.ty.node.base);
                             let connection =
                                 field.arguments.iter().any(|a| a.node.name.node == "first");
                             (
@@ -461,6 +455,16 @@ impl SchemaShape {
 
     fn field(&self, parent: Option<&str>, name: &str) -> Option<&FieldShape> {
         self.types.get(parent?)?.get(name)
+    }
+}
+
+/// The named type inside any list wrappers: `Person` for `[Person!]!`.
+fn named_type(mut base: &BaseType) -> &str {
+    loop {
+        match base {
+            BaseType::Named(name) => return name.as_str(),
+            BaseType::List(inner) => base = &inner.base,
+        }
     }
 }
 

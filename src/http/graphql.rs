@@ -249,7 +249,7 @@ async fn batch(
         }
         checked.push(result);
     }
-    let claims = claims_from(req, state);
+    let claims = claims_from(req, state).await;
     let rate = if total > 0 {
         match charge(req, state, claims.as_ref(), total) {
             Ok(rate) => rate,
@@ -487,7 +487,7 @@ async fn single(
         Ok(cost) => cost,
         Err(body) => return Reply::request_error(body),
     };
-    let claims = claims_from(req, state);
+    let claims = claims_from(req, state).await;
     let rate = match charge(req, state, claims.as_ref(), cost.cost) {
         Ok(rate) => rate,
         Err(limited) => return limited,
@@ -760,21 +760,21 @@ fn check_before_execution(
 
 /// The verified claims of the `Authorization: Bearer` token; `None` when there is no token
 /// or it is invalid (the request is then anonymous).
-fn claims_from(req: &HttpRequest, state: &AppState) -> Option<Claims> {
+async fn claims_from(req: &HttpRequest, state: &AppState) -> Option<Claims> {
     let authorization = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    claims_for_header(authorization, state)
+    claims_for_header(authorization, state).await
 }
 
 /// Verifies an `Authorization` value (`Bearer <token>`).
-fn claims_for_header(authorization: Option<&str>, state: &AppState) -> Option<Claims> {
+async fn claims_for_header(authorization: Option<&str>, state: &AppState) -> Option<Claims> {
     let token = authorization.and_then(|v| {
         v.strip_prefix("Bearer ")
             .or_else(|| v.strip_prefix("bearer "))
     })?;
-    match state.keys.verify(token.trim()) {
+    match state.keys.verify(token.trim()).await {
         Ok(claims) => Some(claims),
         Err(err) => {
             tracing::info!(reason = %err, "rejected access token");
@@ -827,7 +827,7 @@ pub async fn websocket(
                         .map(|t| format!("Bearer {t}"))
                 });
             let now = Utc::now();
-            let claims = claims_for_header(header.as_deref(), &state);
+            let claims = claims_for_header(header.as_deref(), &state).await;
             let viewer = viewer_for_claims(claims.as_ref(), &state, now)
                 .await
                 .map_err(|_| async_graphql::Error::new("internal error"))?;

@@ -47,7 +47,8 @@ pub struct DemoCompany {
 }
 
 /// Fills an empty database with a generated company of `people` people (at least
-/// [`MIN_PEOPLE`]), the same one for the same `(people, seed, now)`, in one transaction.
+/// [`MIN_PEOPLE`]) and their meetings from a year before `now` to two weeks after (about a
+/// hundred per person), the same for the same `(people, seed, now)`, in one transaction.
 /// Fails, writing nothing, when the database already holds people or teams.
 #[tracing::instrument(skip(db))]
 pub async fn seed(
@@ -380,6 +381,20 @@ struct Reorg {
 
 /// The pure part of [`seed`]: the whole company for `(people, seed, now)`.
 fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> anyhow::Result<Plan> {
+    let (org, mut plan, mut rng) = org_plan(people, seed, now)?;
+    let schedule = schedule(&org, &plan, truncate(now), &mut rng);
+    plan.company.meetings = schedule.meetings.len();
+    plan.schedule = schedule;
+    Ok(plan)
+}
+
+/// The org chart part of [`generate`], before any meetings: the reporting tree, the plan
+/// with an empty schedule, and the random generator to go on with.
+fn org_plan(
+    people: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Org, Plan, ChaCha8Rng)> {
     ensure!(
         people >= MIN_PEOPLE,
         "a demo company needs at least {MIN_PEOPLE} people, not {people}"
@@ -398,17 +413,16 @@ fn generate(people: usize, seed: u64, now: DateTime<Utc>) -> anyhow::Result<Plan
     let (teams, team_of) = teams(&org);
     let people = describe_people(&org, &team_of, &starts, &ends, &mut rng);
     let lines = lines(&org, &line_from, &ends, reorg.as_ref());
-    let mut company = pick_demo_people(&org, &ends, &people)?;
-    let schedule = schedule(&org, &people, &lines, &company, truncate(now), &mut rng);
-    company.meetings = schedule.meetings.len();
-    Ok(Plan {
+    let company = pick_demo_people(&org, &ends, &people)?;
+    let plan = Plan {
         teams,
         people,
         lines,
         reorg,
         company,
-        schedule,
-    })
+        schedule: Schedule::default(),
+    };
+    Ok((org, plan, rng))
 }
 
 struct Node {
@@ -1018,7 +1032,7 @@ const COMMENTS: [&str; 4] = [
 ];
 
 /// The meetings and their content; every `meeting`, `host`, `owner` and `rater` is an index.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 struct Schedule {
     /// By time, then host.
     meetings: Vec<MeetingPlan>,
@@ -1134,14 +1148,8 @@ struct Habits {
 /// every 90 days, monthly-ish 1:1s between managers with the same manager, teammates' and
 /// cross-team partners' 1:1s, and leaders' occasional chats with people further down. Kinds
 /// come from the reporting lines at each meeting's time, as the service derives them.
-fn schedule(
-    org: &Org,
-    people: &[PersonPlan],
-    lines: &[LinePlan],
-    company: &DemoCompany,
-    now: DateTime<Utc>,
-    rng: &mut ChaCha8Rng,
-) -> Schedule {
+fn schedule(org: &Org, plan: &Plan, now: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Schedule {
+    let (people, lines) = (&plan.people, &plan.lines);
     let today = now.date_naive();
     let window = (
         start_of(today - Days::new(MEETING_HISTORY_DAYS)),
@@ -1151,7 +1159,7 @@ fn schedule(
     let timeline = Timeline::new(people.len(), lines);
     let employee = people
         .iter()
-        .position(|p| p.external_id == company.employee);
+        .position(|p| p.external_id == plan.company.employee);
     let habits = habits(org, people, employee, rng);
     let mut booker = Booker {
         people,
@@ -1462,7 +1470,7 @@ fn leader_chats(
             let slot = rng.gen_range(0..START_SLOTS);
             let on = day
                 + Days::new((7 + weekday - u64::from(day.weekday().num_days_from_monday())) % 7);
-            booker.book(leader, guest, window, on, slot, 30, None, rng);
+            booker.book(leader, guest, window, on, slot, 30, SKIP_LEVEL, rng);
             day = day + Days::new(7 * rng.gen_range(2..=4));
         }
     }
@@ -1535,6 +1543,7 @@ impl Booker<'_> {
         let mut day =
             (r.from + offset).date_naive() + Days::new(rng.gen_range(0..7 * series.weeks));
         day = day + Days::new((7 + weekday - u64::from(day.weekday().num_days_from_monday())) % 7);
+        let peers = matches!(r.tie, Tie::ManagerPeers | Tie::Teammates | Tie::Partners);
         let mut turn = false;
         loop {
             let at = local_time(day, slot, utc_offset(self.people[r.host].timezone));
@@ -1559,11 +1568,16 @@ impl Booker<'_> {
                 series.minutes
             };
             let span = (r.from, r.to);
-            if at >= r.from && self.book(host, guest, span, day, slot, minutes, Some(template), rng)
-            {
-                turn = !turn && r.tie != Tie::Direct && r.tie != Tie::SkipLevel;
+            let booked =
+                at >= r.from && self.book(host, guest, span, day, slot, minutes, template, rng);
+            if booked && peers {
+                turn = !turn;
             }
-            day = day + Days::new(7 * (series.weeks + rng.gen_range(0..=series.jitter)));
+            let jitter = match series.jitter {
+                0 => 0,
+                most => rng.gen_range(0..=most),
+            };
+            day = day + Days::new(7 * (series.weeks + jitter));
         }
     }
 
@@ -1579,15 +1593,19 @@ impl Booker<'_> {
         day: NaiveDate,
         slot: u32,
         minutes: i32,
-        template: Option<usize>,
+        template: usize,
         rng: &mut ChaCha8Rng,
     ) -> bool {
         if host == guest {
             return false;
         }
         let offset = utc_offset(self.people[host].timezone);
-        let tries = std::iter::once(slot).chain((0..3).map(|_| rng.gen_range(0..START_SLOTS)));
-        for slot in tries.collect::<Vec<_>>() {
+        for attempt in 0..4 {
+            let slot = if attempt == 0 {
+                slot
+            } else {
+                rng.gen_range(0..START_SLOTS)
+            };
             let at = local_time(day, slot, offset);
             if at < span.0 || at >= span.1 {
                 continue;
@@ -1623,7 +1641,7 @@ impl Booker<'_> {
                 minutes,
                 status,
                 kind: self.timeline.kind_at(host, guest, at),
-                template: template.filter(|_| at >= self.content_from),
+                template: (at >= self.content_from).then_some(template),
                 notes: None,
             });
             return true;
@@ -2039,6 +2057,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 24, 15, 30, 0).unwrap()
     }
 
+    /// The org chart alone, for tests about it: meetings take a while in a debug build.
+    fn org_only(people: usize, seed: u64) -> Plan {
+        org_plan(people, seed, now()).unwrap().1
+    }
+
     /// Each person's manager at `at`, `None` when no line covers it; panics on overlaps.
     fn managers_at(plan: &Plan, at: DateTime<Utc>) -> Vec<Option<Option<usize>>> {
         let mut managers = vec![None; plan.people.len()];
@@ -2083,7 +2106,7 @@ mod tests {
     #[test]
     fn a_ten_thousand_person_company_is_six_or_seven_levels_deep_with_spans_of_three_to_eight() {
         for seed in 0..5 {
-            let plan = generate(10_000, seed, now()).unwrap();
+            let plan = org_only(10_000, seed);
             let deepest = levels_at(&plan, now()).into_iter().flatten().max().unwrap();
             assert!((5..=6).contains(&deepest), "seed {seed}: depth {deepest}");
             let spans = reports_at(&plan, now()).into_iter().filter(|&n| n > 0);
@@ -2103,7 +2126,7 @@ mod tests {
 
     #[test]
     fn lines_never_overlap_or_cycle_and_managers_are_in_the_org_first() {
-        let plan = generate(3_000, 1, now()).unwrap();
+        let plan = org_only(3_000, 1);
         let days = (0..=HISTORY_DAYS).step_by(30).map(Days::new);
         for at in days.map(|d| start_of(now().date_naive() - d)) {
             levels_at(&plan, at);
@@ -2123,7 +2146,7 @@ mod tests {
 
     #[test]
     fn about_two_percent_of_individuals_left_between_30_and_300_days_ago() {
-        let plan = generate(10_000, 3, now()).unwrap();
+        let plan = org_only(10_000, 3);
         let today = now().date_naive();
         let individuals = plan.people.len() - plan.teams.len();
         let leavers: Vec<&PersonPlan> = plan
@@ -2166,7 +2189,7 @@ mod tests {
 
     #[test]
     fn everyone_has_a_team_under_a_department_and_people_are_unique() {
-        let plan = generate(2_000, 5, now()).unwrap();
+        let plan = org_only(2_000, 5);
         let top: Vec<&str> = plan
             .teams
             .iter()
@@ -2186,7 +2209,7 @@ mod tests {
     #[test]
     fn the_demo_people_fit_their_roles_even_in_the_smallest_company() {
         for people in [MIN_PEOPLE, 31, 45, 100, 1_000, 10_000] {
-            let plan = generate(people, 2, now()).unwrap();
+            let plan = org_only(people, 2);
             let index = |ext: &str| {
                 plan.people
                     .iter()

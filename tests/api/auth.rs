@@ -113,8 +113,7 @@ async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend)
     let app = app_with_org(backend).await;
     let other = JwtKeys::from_settings(&AuthSettings {
         jwt_secret: Some("another-secret-that-is-also-long-enough-0123456789".into()),
-        jwt_issuer: None,
-        jwt_audience: None,
+        ..AuthSettings::default()
     })
     .unwrap();
     let mut claims = Claims::new("ceo", Utc::now(), hour());
@@ -566,6 +565,7 @@ async fn tokens_minted_by_the_cli_are_accepted(backend: Backend) {
     let claims = app
         .keys
         .verify(&employee)
+        .await
         .expect("verifies with the app's key");
     assert_eq!(claims.sub, "dev3");
     assert!(claims.exp <= now() + 30 * 60 + 5 && claims.exp >= now() + 30 * 60 - 60);

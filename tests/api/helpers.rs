@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cadence::auth::jwt::{Claims, JwtKeys};
-use cadence::config::{AuthSettings, DatabaseSettings, LimitSettings};
+use cadence::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
 use cadence::startup::{self, Application, Settings};
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -64,6 +64,7 @@ pub struct TestApp {
 /// Knobs a test may turn before the app starts.
 pub struct Options {
     pub auth: AuthSettings,
+    pub cors: CorsSettings,
     pub limits: LimitSettings,
 }
 
@@ -72,9 +73,9 @@ impl Default for Options {
         Self {
             auth: AuthSettings {
                 jwt_secret: Some(SECRET.into()),
-                jwt_issuer: None,
-                jwt_audience: None,
+                ..AuthSettings::default()
             },
+            cors: CorsSettings::default(),
             limits: LimitSettings::default(),
         }
     }
@@ -97,6 +98,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         workers: Some(1),
         database,
         auth: options.auth.clone(),
+        cors: options.cors,
         limits: options.limits,
     };
     let app = Application::build_with_db(settings, db.clone())

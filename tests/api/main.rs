@@ -5,9 +5,12 @@ mod helpers;
 
 mod agendas;
 mod auth;
+mod cors;
 mod http;
 mod insights;
+mod jwks;
 mod limits;
+mod matrix;
 mod meetings;
 mod org;
 mod people;

@@ -1,0 +1,2206 @@
+//! The authorization matrix as data (issue "Security and privacy hardening"; DESIGN.md, "Who
+//! may see what").
+//!
+//! [`FIELDS`] has one row per field of every object type of the schema (Query, Mutation and
+//! Subscription roots included), each with its access class and the probes that cover it.
+//! [`PROBES`] holds, for each probe, a GraphQL document, its variables (with `"$name"`
+//! placeholders for fixture IDs), the JSON pointer under `data` to look at, the viewers that
+//! must be refused (and how: an error code, null, an exact value, or "answers exactly as for
+//! an ID that does not exist") and the viewers that must be served. Every probe is also
+//! tried with no token, an expired token, a forged token and the token of a person whose
+//! employment ended, all of which must be UNAUTHENTICATED.
+//!
+//! `every_schema_field_is_in_the_matrix` fails when `schema.graphql` (or the schema the code
+//! builds) has a field the table lacks, or the table a field the schema lacks;
+//! `every_sensitive_field_has_a_probe` when a row that is not `Public` names no probe or a
+//! probe that does not exist. `every_role_gets_what_the_matrix_says` runs every probe against
+//! one fixture, on SQLite and PostgreSQL.
+//!
+//! A check that fails because of a known, reported bug is wrapped in [`Expect::KnownBug`]:
+//! it is printed on every run and does not fail the test while the bug is there, and fails
+//! the test as soon as the bug is fixed, so that the marker gets removed.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cadence::auth::jwt::Claims;
+use chrono::Utc;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+
+use crate::db_test;
+use crate::helpers::{Answer, Backend, person};
+use crate::meetings::{Org, at, in_days};
+
+// ---------------------------------------------------------------------------------------
+// The table: every field of the schema and its class.
+// ---------------------------------------------------------------------------------------
+
+/// Who may read or do what a field gives (DESIGN.md, "Who may see what").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// No rule of its own: a scalar or link of an object the viewer was already allowed to
+    /// reach, connection plumbing (edges, cursors, page info) or a mutation's payload.
+    Public,
+    /// The person behind the token (null for an integration).
+    Viewer,
+    /// `node(id:)`: whatever the rule of the object's own type is.
+    Lookup,
+    /// People, titles, teams, reporting lines: any authenticated person; integrations with
+    /// `org:read` (or `org:write`).
+    OrgChart,
+    /// Who, when, kind, status, duration: the participants, anyone above either of them now,
+    /// hr_admin, integrations with `meetings:read` (or `meetings:write`).
+    MeetingMetadata,
+    /// Agenda, action items, shared notes, carried-over items: the two participants only.
+    MeetingContent,
+    /// A private note: its author only.
+    PrivateNote,
+    /// An individual rating: its rater only.
+    OwnRating,
+    /// Averages: only over at least 3 ratings.
+    RatingAverage,
+    /// Agenda templates: org-wide ones for everyone, personal ones for their owner only.
+    Templates,
+    /// Coverage and insight reports: a manager for their own subtree, hr_admin for all.
+    Insights,
+    /// Cadence policies: org-chart data.
+    CadenceRead,
+    /// Writing people, teams, reporting lines: hr_admin; integrations with `org:write`.
+    OrgWrite,
+    /// Logging, scheduling, editing a meeting: participants, hr_admin, `meetings:write`.
+    MeetingWrite,
+    /// Content changes, notes and ratings: the two participants only.
+    ParticipantWrite,
+    /// Personal templates: their owner; org-wide ones: hr_admin.
+    TemplateWrite,
+    /// Cadence policies: org-wide hr_admin; a subtree its manager and above; a pair the
+    /// managers above it; hr_admin any.
+    CadenceWrite,
+    /// Live meeting changes: only those the viewer may see.
+    Subscription,
+}
+
+/// One `(type, field)` of the schema.
+#[derive(Debug)]
+struct Row {
+    ty: &'static str,
+    field: &'static str,
+    class: Class,
+    /// Names of the [`PROBES`] that exercise this field.
+    probes: &'static [&'static str],
+}
+
+macro_rules! rows {
+    ($($ty:ident . $field:ident : $class:ident [$($probe:literal),*];)*) => {
+        &[$(Row {
+            ty: stringify!($ty),
+            field: stringify!($field),
+            class: Class::$class,
+            probes: &[$($probe),*],
+        },)*]
+    };
+}
+
+const FIELDS: &[Row] = rows! {
+    ActionItem.id: Public [];
+    ActionItem.text: Public [];
+    ActionItem.owner: Public ["meeting.actionItems"];
+    ActionItem.dueOn: Public [];
+    ActionItem.done: Public [];
+    ActionItem.doneAt: Public [];
+    ActionItem.meeting: Public ["meeting.actionItems"];
+    ActionItemPayload.item: Public [];
+    AgendaItem.id: Public [];
+    AgendaItem.text: Public [];
+    AgendaItem.category: Public [];
+    AgendaItem.position: Public [];
+    AgendaItem.discussed: Public [];
+    AgendaItem.meeting: Public ["meeting.agenda"];
+    AgendaItemPayload.item: Public [];
+    AgendaTemplate.id: Public [];
+    AgendaTemplate.name: Public [];
+    AgendaTemplate.description: Public [];
+    AgendaTemplate.kind: Public [];
+    AgendaTemplate.orgWide: Public [];
+    AgendaTemplate.items: Templates ["q.agendaTemplates", "q.node.template", "meeting.template"];
+    AgendaTemplateConnection.edges: Public [];
+    AgendaTemplateConnection.nodes: Templates ["q.agendaTemplates"];
+    AgendaTemplateConnection.pageInfo: Public [];
+    AgendaTemplateConnection.totalCount: Templates ["q.agendaTemplates"];
+    AgendaTemplateEdge.node: Public [];
+    AgendaTemplateEdge.cursor: Public [];
+    AgendaTemplateItem.text: Public [];
+    AgendaTemplateItem.category: Public [];
+    AgendaTemplateItem.position: Public [];
+    AgendaTemplatePayload.template: Public [];
+    CadencePolicy.kind: Public [];
+    CadencePolicy.everyDays: Public [];
+    CadencePolicy.required: Public [];
+    CadencePolicy.scope: Public [];
+    CadencePolicy.manager: OrgChart ["q.cadencePolicies"];
+    CadencePolicy.pair: OrgChart ["q.cadencePolicies"];
+    CarriedOver.actionItems: MeetingContent ["meeting.carriedOver"];
+    CarriedOver.agendaItems: MeetingContent ["meeting.carriedOver"];
+    CoveragePoint.at: Insights ["q.coverageTrend"];
+    CoveragePoint.directCoverage: Insights ["q.coverageTrend"];
+    CoveragePoint.skipLevelCoverage: Insights ["q.coverageTrend"];
+    CoverageReport.manager: Insights ["q.coverageReport"];
+    CoverageReport.asOf: Insights ["q.coverageReport"];
+    CoverageReport.directReportCount: Insights ["q.coverageReport"];
+    CoverageReport.directCoverage: Insights ["q.coverageReport"];
+    CoverageReport.overdue: Insights ["q.coverageReport"];
+    CoverageReport.skipLevelReportCount: Insights ["q.coverageReport"];
+    CoverageReport.skipLevelCoverage: Insights ["q.coverageReport"];
+    CoverageReport.peerMeetingCount: Insights ["q.coverageReport"];
+    CoverageReport.tacticalShare: Insights ["q.coverageReport"];
+    CoverageReport.averageRating: Insights ["q.coverageReport"];
+    CoverageReport.managers: Insights ["q.coverageReport"];
+    DeleteAgendaTemplatePayload.deletedId: Public [];
+    ImportMeetingsPayload.created: Public [];
+    ImportMeetingsPayload.updated: Public [];
+    ImportMeetingsPayload.unchanged: Public [];
+    ImportMeetingsPayload.meetings: Public [];
+    LogMeetingPayload.meeting: Public [];
+    LogMeetingPayload.created: Public [];
+    Meeting.id: MeetingMetadata ["q.meeting"];
+    Meeting.externalId: MeetingMetadata ["q.meeting"];
+    Meeting.host: MeetingMetadata ["q.meeting", "person.org"];
+    Meeting.guest: MeetingMetadata ["q.meeting"];
+    Meeting.kind: MeetingMetadata ["q.meeting"];
+    Meeting.status: MeetingMetadata ["q.meeting"];
+    Meeting.scheduledAt: MeetingMetadata ["q.meeting"];
+    Meeting.durationMinutes: MeetingMetadata ["q.meeting"];
+    Meeting.template: Templates ["meeting.template"];
+    Meeting.agenda: MeetingContent ["meeting.agenda", "q.meetings.content", "person.meetings.content"];
+    Meeting.actionItems: MeetingContent ["meeting.actionItems", "q.meetings.content", "person.meetings.content"];
+    Meeting.sharedNotes: MeetingContent ["meeting.sharedNotes", "q.meetings.content", "person.meetings.content"];
+    Meeting.privateNote: PrivateNote ["meeting.privateNote", "q.meetings.content", "person.meetings.content"];
+    Meeting.myRating: OwnRating ["meeting.myRating", "q.meetings.content"];
+    Meeting.averageRating: RatingAverage ["meeting.averageRating"];
+    Meeting.carriedOver: MeetingContent ["meeting.carriedOver", "q.meetings.content"];
+    Meeting.createdAt: MeetingMetadata ["q.meeting"];
+    Meeting.updatedAt: MeetingMetadata ["q.meeting"];
+    MeetingConnection.edges: MeetingMetadata ["q.meetings.count"];
+    MeetingConnection.nodes: MeetingMetadata ["q.meetings.count", "person.meetings"];
+    MeetingConnection.pageInfo: MeetingMetadata ["q.meetings.page"];
+    MeetingConnection.totalCount: MeetingMetadata ["q.meetings.count", "person.meetings"];
+    MeetingContentPayload.meeting: Public [];
+    MeetingEdge.node: Public [];
+    MeetingEdge.cursor: Public [];
+    MeetingPartner.person: MeetingMetadata ["person.meetsWith"];
+    MeetingPartner.count: MeetingMetadata ["person.meetsWith"];
+    MeetingPartner.firstMetAt: Public [];
+    MeetingPartner.lastMetAt: Public [];
+    MeetingPartner.averageIntervalDays: Public [];
+    MeetingPartner.kinds: Public [];
+    MeetingPartnerConnection.edges: Public [];
+    MeetingPartnerConnection.nodes: MeetingMetadata ["person.meetsWith"];
+    MeetingPartnerConnection.pageInfo: Public [];
+    MeetingPartnerConnection.totalCount: MeetingMetadata ["person.meetsWith"];
+    MeetingPartnerEdge.node: Public [];
+    MeetingPartnerEdge.cursor: Public [];
+    MeetingPayload.meeting: Public [];
+    Mutation.upsertPeople: OrgWrite ["m.upsertPeople"];
+    Mutation.upsertTeams: OrgWrite ["m.upsertTeams"];
+    Mutation.logMeeting: MeetingWrite ["m.logMeeting"];
+    Mutation.updateMeeting: MeetingWrite ["m.updateMeeting", "m.updateMeeting.notes"];
+    Mutation.cancelMeeting: MeetingWrite ["m.cancelMeeting"];
+    Mutation.importMeetings: MeetingWrite ["m.importMeetings"];
+    Mutation.rateMeeting: ParticipantWrite ["m.rateMeeting"];
+    Mutation.setPrivateNote: ParticipantWrite ["m.setPrivateNote"];
+    Mutation.createAgendaTemplate: TemplateWrite ["m.createAgendaTemplate", "m.createAgendaTemplate.orgWide"];
+    Mutation.updateAgendaTemplate: TemplateWrite ["m.updateAgendaTemplate", "m.updateAgendaTemplate.orgWide"];
+    Mutation.deleteAgendaTemplate: TemplateWrite ["m.deleteAgendaTemplate"];
+    Mutation.addAgendaItem: ParticipantWrite ["m.addAgendaItem"];
+    Mutation.updateAgendaItem: ParticipantWrite ["m.updateAgendaItem"];
+    Mutation.removeAgendaItem: ParticipantWrite ["m.removeAgendaItem"];
+    Mutation.reorderAgendaItems: ParticipantWrite ["m.reorderAgendaItems"];
+    Mutation.addActionItem: ParticipantWrite ["m.addActionItem"];
+    Mutation.completeActionItem: ParticipantWrite ["m.completeActionItem"];
+    Mutation.reopenActionItem: ParticipantWrite ["m.reopenActionItem"];
+    Mutation.setCadencePolicy: CadenceWrite ["m.setCadencePolicy.subtree", "m.setCadencePolicy.org", "m.setCadencePolicy.pair"];
+    Mutation.removeCadencePolicy: CadenceWrite ["m.removeCadencePolicy"];
+    Node.id: Public [];
+    OverdueOneOnOne.manager: Insights ["q.overdueOneOnOnes", "q.coverageReport"];
+    OverdueOneOnOne.report: Insights ["q.overdueOneOnOnes", "q.coverageReport"];
+    OverdueOneOnOne.lastHeldAt: Insights ["q.overdueOneOnOnes", "q.coverageReport"];
+    OverdueOneOnOne.daysOverdue: Insights ["q.overdueOneOnOnes", "q.coverageReport"];
+    OverdueOneOnOneConnection.edges: Insights ["q.overdueOneOnOnes"];
+    OverdueOneOnOneConnection.nodes: Insights ["q.overdueOneOnOnes"];
+    OverdueOneOnOneConnection.pageInfo: Insights ["q.overdueOneOnOnes"];
+    OverdueOneOnOneConnection.totalCount: Insights ["q.overdueOneOnOnes"];
+    OverdueOneOnOneEdge.node: Public [];
+    OverdueOneOnOneEdge.cursor: Public [];
+    PageInfo.hasNextPage: Public ["q.meetings.page"];
+    PageInfo.hasPreviousPage: Public [];
+    PageInfo.startCursor: Public [];
+    PageInfo.endCursor: Public [];
+    Person.id: Public [];
+    Person.externalId: Public [];
+    Person.name: Public [];
+    Person.email: Public [];
+    Person.title: Public [];
+    Person.timezone: Public [];
+    Person.startDate: Public [];
+    Person.endDate: Public [];
+    Person.active: Public [];
+    Person.team: OrgChart ["person.org"];
+    Person.manager: OrgChart ["person.org"];
+    Person.managementChain: OrgChart ["person.org"];
+    Person.directReports: OrgChart ["person.org"];
+    Person.reports: OrgChart ["person.org"];
+    Person.skipLevelReports: OrgChart ["person.org"];
+    Person.meetings: MeetingMetadata ["person.meetings", "person.meetings.content"];
+    Person.meetsWith: MeetingMetadata ["person.meetsWith"];
+    Person.peers: OrgChart ["person.org"];
+    PersonConnection.edges: Public [];
+    PersonConnection.nodes: OrgChart ["q.people"];
+    PersonConnection.pageInfo: Public [];
+    PersonConnection.totalCount: OrgChart ["q.people", "person.org"];
+    PersonEdge.node: Public [];
+    PersonEdge.cursor: Public [];
+    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item"];
+    Query.viewer: Viewer ["q.viewer"];
+    Query.person: OrgChart ["q.person"];
+    Query.personByExternalId: OrgChart ["q.personByExternalId"];
+    Query.people: OrgChart ["q.people"];
+    Query.team: OrgChart ["q.team"];
+    Query.teams: OrgChart ["q.teams"];
+    Query.meeting: MeetingMetadata ["q.meeting"];
+    Query.meetings: MeetingMetadata ["q.meetings.count", "q.meetings.page", "q.meetings.content"];
+    Query.agendaTemplates: Templates ["q.agendaTemplates"];
+    Query.coverageReport: Insights ["q.coverageReport"];
+    Query.overdueOneOnOnes: Insights ["q.overdueOneOnOnes"];
+    Query.coverageTrend: Insights ["q.coverageTrend"];
+    Query.cadencePolicies: CadenceRead ["q.cadencePolicies"];
+    Query.effectiveCadencePolicy: CadenceRead ["q.effectiveCadencePolicy"];
+    RateMeetingPayload.meeting: Public [];
+    RemoveCadencePolicyPayload.removed: Public [];
+    SetCadencePolicyPayload.policy: Public [];
+    Subscription.meetingChanged: Subscription ["s.meetingChanged"];
+    Team.id: Public [];
+    Team.externalId: Public [];
+    Team.name: Public [];
+    Team.parent: OrgChart ["q.team"];
+    TeamConnection.edges: Public [];
+    TeamConnection.nodes: OrgChart ["q.teams"];
+    TeamConnection.pageInfo: Public [];
+    TeamConnection.totalCount: OrgChart ["q.teams"];
+    TeamEdge.node: Public [];
+    TeamEdge.cursor: Public [];
+    UpsertPeoplePayload.created: Public [];
+    UpsertPeoplePayload.updated: Public [];
+    UpsertPeoplePayload.unchanged: Public [];
+    UpsertPeoplePayload.people: Public [];
+    UpsertTeamsPayload.created: Public [];
+    UpsertTeamsPayload.updated: Public [];
+    UpsertTeamsPayload.unchanged: Public [];
+    UpsertTeamsPayload.teams: Public [];
+};
+
+// ---------------------------------------------------------------------------------------
+// Viewers and expectations.
+// ---------------------------------------------------------------------------------------
+
+/// Who sends a probe. People are named by externalId (see [`Fixture`]); `hr` carries the
+/// hr_admin role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// No `Authorization` header.
+    NoToken,
+    /// hr's token, expired an hour ago.
+    Expired,
+    /// hr's claims signed with another secret.
+    Forged,
+    /// A well-signed token of `gone`, whose employment ended.
+    Ended,
+    /// A person's token.
+    P(&'static str),
+    /// An integration's token with these scopes.
+    Int(&'static str),
+}
+
+/// Tried on every probe; each must be UNAUTHENTICATED.
+const INVALID: [Who; 4] = [Who::NoToken, Who::Expired, Who::Forged, Who::Ended];
+
+/// What [`Who::Forged`] signs with: well-formed, but not the app's secret.
+const FORGER_SECRET: &str = "another-secret-that-is-long-enough-for-hs256-9876";
+
+/// Every integration scope.
+const ALL_SCOPES: &str = "org:read org:write meetings:read meetings:write";
+
+/// What a viewer must get at a probe's pointer.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Errors, every one with this `extensions.code`, and nothing at the pointer. Over a
+    /// WebSocket, UNAUTHENTICATED may also be a refused `connection_init`.
+    Code(&'static str),
+    /// No error; null (or nothing) at the pointer.
+    Null,
+    /// No error; exactly this JSON at the pointer.
+    Json(&'static str),
+    /// No error; something at the pointer (not null, not an empty list, not 0 or "").
+    Present,
+    /// No error; the value at the pointer passes the check (described by the text).
+    Check(&'static str, fn(&Value) -> bool),
+    /// Nothing at the pointer, and the very same errors (codes and messages) as when the
+    /// probe's `ghost` ID is replaced by one that exists nowhere: existence does not leak.
+    LikeMissing,
+    /// Subscriptions: accepted, but nothing delivered for the probe's trigger.
+    Silent,
+    /// The expectation, which fails today because of the reported bug described.
+    KnownBug(&'static str, &'static Expect),
+}
+
+/// One probe: a document, its variables, where to look, and who gets what.
+struct Probe {
+    name: &'static str,
+    /// A query, mutation or subscription.
+    doc: &'static str,
+    /// JSON; a string `"$name"` becomes the fixture's ID of `name` (a person's externalId
+    /// or an object of [`Fixture`]).
+    vars: &'static str,
+    /// JSON pointer under `data`.
+    at: &'static str,
+    /// The node kind (`Meeting`, `AgendaItem`…) of the ID a [`Expect::LikeMissing`] swaps for
+    /// one that does not exist.
+    ghost: Option<&'static str>,
+    deny: &'static [(Who, Expect)],
+    allow: &'static [(Who, Expect)],
+    /// Subscriptions: the mutation (and variables) a full-scope integration sends once every
+    /// viewer has subscribed.
+    trigger: Option<(&'static str, &'static str)>,
+}
+
+const BASE: Probe = Probe {
+    name: "",
+    doc: "",
+    vars: "{}",
+    at: "",
+    ghost: None,
+    deny: &[],
+    allow: &[],
+    trigger: None,
+};
+
+use Expect::{Check, Code, Json, KnownBug, LikeMissing, Null, Present, Silent};
+use Who::{Int, P};
+
+const FORBIDDEN: Expect = Code("FORBIDDEN");
+/// Also checked with the probe's `ghost` ID, which must answer the same.
+const UNAUTHENTICATED: Expect = Code("UNAUTHENTICATED");
+
+fn is_zero(v: &Value) -> bool {
+    v == &json!(0)
+}
+
+/// Every listed meeting shows no agenda, action items, shared notes, carried-over items,
+/// private note or rating.
+fn no_content_in_list(v: &Value) -> bool {
+    v.as_array().is_some_and(|list| {
+        !list.is_empty()
+            && list.iter().all(|m| {
+                [
+                    "agenda",
+                    "actionItems",
+                    "sharedNotes",
+                    "carriedOver",
+                    "privateNote",
+                    "myRating",
+                ]
+                .iter()
+                .all(|f| m.get(*f).is_none_or(Value::is_null))
+            })
+    })
+}
+
+fn has_next_page(v: &Value) -> bool {
+    v["meetings"]["pageInfo"]["hasNextPage"] == true
+}
+
+fn some_content_in_list(v: &Value) -> bool {
+    v.as_array()
+        .is_some_and(|list| list.iter().any(|m| !m["agenda"].is_null()))
+}
+
+/// The template list neither shows nor counts em1's personal templates.
+fn no_personal_templates_of_others(v: &Value) -> bool {
+    let names: Vec<&str> = v["nodes"]
+        .as_array()
+        .map(|n| n.iter().filter_map(|t| t["name"].as_str()).collect())
+        .unwrap_or_default();
+    !names.iter().any(|n| n.starts_with("Erin"))
+        && v["totalCount"].as_u64() == Some(names.len() as u64)
+}
+
+fn own_personal_templates_listed(v: &Value) -> bool {
+    v["nodes"].as_array().is_some_and(|n| {
+        n.iter()
+            .any(|t| t["name"] == "Erin private template" && t["items"][0]["text"].is_string())
+    })
+}
+
+/// A meeting's metadata, without its content.
+fn metadata_only(v: &Value) -> bool {
+    v["id"].is_string() && v["agenda"].is_null() && v["sharedNotes"].is_null()
+}
+
+fn content_shown(v: &Value) -> bool {
+    v["agenda"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+fn carried_over_shown(v: &Value) -> bool {
+    v["actionItems"].as_array().is_some_and(|a| !a.is_empty())
+        && v["agendaItems"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+const NO_EVENTS: &str = "MeetingEvents::publish (src/service/events.rs) has no caller: \
+     no mutation publishes meeting changes, so `meetingChanged` never delivers anything";
+const POLICIES_WITHOUT_ORG_READ: &str = "cadencePolicies (src/service/policies.rs `list`) only \
+     checks ensure_authenticated: an integration without org:read lists every policy, while \
+     effectiveCadencePolicy over the same data needs org:read";
+const ITEM_EXISTENCE: &str = "updateAgendaItem/removeAgendaItem/completeActionItem/\
+     reopenActionItem (src/service/agendas.rs) look the item up before any authentication: \
+     without a valid token an existing item answers UNAUTHENTICATED, a missing one NOT_FOUND";
+
+const META: &str = "query($id: ID!) {
+  meeting(id: $id) {
+    id externalId kind status scheduledAt durationMinutes createdAt updatedAt
+    host { externalId } guest { externalId }
+  }
+}";
+
+const CONTENT_LIST: &str = "{
+  meetings(first: 100) {
+    nodes {
+      id agenda { text } actionItems { text } sharedNotes privateNote myRating
+      carriedOver { agendaItems { text } actionItems { text } }
+    }
+  }
+}";
+
+const COVERAGE: &str = "query($m: ID!) {
+  coverageReport(managerId: $m) {
+    manager { externalId } asOf directReportCount directCoverage
+    overdue { manager { externalId } report { externalId } lastHeldAt daysOverdue }
+    skipLevelReportCount skipLevelCoverage peerMeetingCount tacticalShare averageRating
+    managers { manager { externalId } directCoverage averageRating tacticalShare }
+  }
+}";
+
+/// Viewers who may not read em1's insights.
+const NOT_EM1S_MANAGERS: &[(Who, Expect)] = &[
+    (P("dev1"), FORBIDDEN),
+    (P("dev2"), FORBIDDEN),
+    (P("em2"), FORBIDDEN),
+    (P("cfo"), FORBIDDEN),
+    (Int(ALL_SCOPES), FORBIDDEN),
+];
+/// em1 themselves, their manager and hr_admin.
+const EM1S_MANAGERS: &[(Who, Expect)] = &[
+    (P("em1"), Present),
+    (P("cto"), Present),
+    (P("hr"), Present),
+];
+
+/// Viewers who see meeting `A` (em1–dev1) but not its content.
+const ABOVE_A: &[(Who, Expect)] = &[
+    (P("cto"), Null),
+    (P("ceo"), Null),
+    (P("hr"), Null),
+    (Int(ALL_SCOPES), Null),
+];
+
+/// Writes by outsiders to meeting `$A` or `$W` (em1–dev1): those who cannot see the meeting
+/// learn nothing more than for a meeting that does not exist; those above it are refused.
+const NOT_PARTICIPANTS: &[(Who, Expect)] = &[
+    (P("dev2"), LikeMissing),
+    (P("em2"), LikeMissing),
+    (P("cfo"), LikeMissing),
+    (P("cto"), FORBIDDEN),
+    (P("hr"), FORBIDDEN),
+    (Int(ALL_SCOPES), FORBIDDEN),
+];
+
+/// Changes to an agenda or action item of em1–dev1 by anyone else: as if it did not exist.
+const NOT_ITEM_PARTICIPANTS: &[(Who, Expect)] = &[
+    (P("dev2"), LikeMissing),
+    (P("em2"), LikeMissing),
+    (P("cto"), LikeMissing),
+    (P("hr"), LikeMissing),
+    (Int(ALL_SCOPES), LikeMissing),
+    (Who::NoToken, KnownBug(ITEM_EXISTENCE, &UNAUTHENTICATED)),
+    (Who::Expired, KnownBug(ITEM_EXISTENCE, &UNAUTHENTICATED)),
+    (Who::Forged, KnownBug(ITEM_EXISTENCE, &UNAUTHENTICATED)),
+    (Who::Ended, KnownBug(ITEM_EXISTENCE, &UNAUTHENTICATED)),
+];
+
+const PROBES: &[Probe] = &[
+    // ---- Query roots ----
+    Probe {
+        name: "q.viewer",
+        doc: "{ viewer { externalId } }",
+        at: "/viewer",
+        deny: &[(Int(ALL_SCOPES), Null)],
+        allow: &[(P("dev1"), Json(r#"{"externalId": "dev1"}"#))],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.meeting",
+        doc: "query($id: ID!) { node(id: $id) { id ... on Meeting { kind host { externalId } } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/node",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("cfo"), LikeMissing),
+            (P("acct"), LikeMissing),
+            (Int("org:read org:write"), LikeMissing),
+        ],
+        allow: &[
+            (P("dev1"), Present),
+            (P("cto"), Present),
+            (P("hr"), Present),
+            (Int("meetings:read"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.template",
+        doc: "query($id: ID!) { node(id: $id) { id ... on AgendaTemplate { name items { text } } } }",
+        vars: r#"{"id": "$T"}"#,
+        at: "/node",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.person",
+        doc: "query($p: ID!, $t: ID!) { p: node(id: $p) { id } t: node(id: $t) { id } }",
+        vars: r#"{"p": "$em1", "t": "$platform"}"#,
+        at: "/p",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("dev2"), Present), (Int("org:read"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.item",
+        doc: "query($id: ID!) { node(id: $id) { id } }",
+        vars: r#"{"id": "$itemA"}"#,
+        at: "/node",
+        ghost: Some("AgendaItem"),
+        deny: &[(P("cto"), LikeMissing), (P("dev2"), LikeMissing)],
+        // Agenda and action items are reached through their meeting, by anyone.
+        allow: &[(P("em1"), Null)],
+        ..BASE
+    },
+    Probe {
+        name: "q.person",
+        doc: "query($id: ID!) { person(id: $id) { externalId name email title } }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person",
+        deny: &[
+            (Int("meetings:read meetings:write"), FORBIDDEN),
+            (Int(""), FORBIDDEN),
+        ],
+        allow: &[(P("acct"), Present), (Int("org:read"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.personByExternalId",
+        doc: r#"{ personByExternalId(externalId: "em1") { externalId } }"#,
+        at: "/personByExternalId",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("dev3"), Present), (Int("org:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.people",
+        doc: "{ people { totalCount nodes { externalId } } }",
+        at: "/people",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("dev1"), Present), (Int("org:read"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.team",
+        doc: "query($id: ID!) { team(id: $id) { id externalId name parent { name } } }",
+        vars: r#"{"id": "$platform"}"#,
+        at: "/team",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.teams",
+        doc: "{ teams { totalCount nodes { name } } }",
+        at: "/teams",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("acct"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.meeting",
+        doc: META,
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("dev3"), LikeMissing),
+            (P("cfo"), LikeMissing),
+            (P("acct"), LikeMissing),
+            (Int("org:read org:write"), LikeMissing),
+        ],
+        allow: &[
+            (P("dev1"), Present),
+            (P("em1"), Present),
+            (P("cto"), Present),
+            (P("ceo"), Present),
+            (P("hr"), Present),
+            (Int("meetings:read"), Present),
+            (Int("meetings:write"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "q.meetings.count",
+        doc: "query($p: ID!) {
+          meetings(filter: { personId: $p }) { totalCount nodes { id } edges { node { id } } }
+        }",
+        vars: r#"{"p": "$dev1"}"#,
+        at: "/meetings/totalCount",
+        deny: &[
+            (P("dev2"), Check("0", is_zero)),
+            (P("em2"), Check("0", is_zero)),
+            (P("cfo"), Check("0", is_zero)),
+            (P("acct"), Check("0", is_zero)),
+            (Int("org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("dev1"), Present),
+            (P("cto"), Present),
+            (P("hr"), Present),
+            (Int("meetings:read"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        // dev2 takes part in one meeting (E) and may see no other.
+        name: "q.meetings.page",
+        doc: "{ meetings(first: 1) { totalCount pageInfo { hasNextPage } } }",
+        at: "",
+        deny: &[(
+            P("dev2"),
+            Json(r#"{"meetings": {"totalCount": 1, "pageInfo": {"hasNextPage": false}}}"#),
+        )],
+        allow: &[(P("em1"), Check("more than one page", has_next_page))],
+        ..BASE
+    },
+    Probe {
+        name: "q.meetings.content",
+        doc: CONTENT_LIST,
+        at: "/meetings/nodes",
+        deny: &[
+            (P("cto"), Check("no content in the list", no_content_in_list)),
+            (P("ceo"), Check("no content in the list", no_content_in_list)),
+            (P("hr"), Check("no content in the list", no_content_in_list)),
+            (Int(ALL_SCOPES), Check("no content in the list", no_content_in_list)),
+        ],
+        allow: &[(P("dev1"), Check("the participant's content", some_content_in_list))],
+        ..BASE
+    },
+    Probe {
+        name: "q.agendaTemplates",
+        doc: "{ agendaTemplates(first: 100) { totalCount nodes { name items { text } } } }",
+        at: "/agendaTemplates",
+        deny: &[
+            (P("dev1"), Check("no one else's templates", no_personal_templates_of_others)),
+            (P("cto"), Check("no one else's templates", no_personal_templates_of_others)),
+            (P("hr"), Check("no one else's templates", no_personal_templates_of_others)),
+            (Int(ALL_SCOPES), Check("no one else's templates", no_personal_templates_of_others)),
+        ],
+        allow: &[(P("em1"), Check("own templates", own_personal_templates_listed))],
+        ..BASE
+    },
+    Probe {
+        name: "q.coverageReport",
+        doc: COVERAGE,
+        vars: r#"{"m": "$em1"}"#,
+        at: "/coverageReport",
+        deny: NOT_EM1S_MANAGERS,
+        allow: EM1S_MANAGERS,
+        ..BASE
+    },
+    Probe {
+        name: "q.overdueOneOnOnes",
+        doc: "query($m: ID!) {
+          overdueOneOnOnes(managerId: $m) {
+            totalCount pageInfo { hasNextPage } edges { cursor }
+            nodes { manager { externalId } report { externalId } lastHeldAt daysOverdue }
+          }
+        }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/overdueOneOnOnes",
+        deny: NOT_EM1S_MANAGERS,
+        allow: EM1S_MANAGERS,
+        ..BASE
+    },
+    Probe {
+        name: "q.coverageTrend",
+        doc: "query($m: ID!) {
+          coverageTrend(managerId: $m, from: \"2024-01-01T00:00:00Z\", to: \"2024-06-01T00:00:00Z\", interval: MONTH) {
+            at directCoverage skipLevelCoverage
+          }
+        }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/coverageTrend",
+        deny: NOT_EM1S_MANAGERS,
+        allow: EM1S_MANAGERS,
+        ..BASE
+    },
+    Probe {
+        name: "q.cadencePolicies",
+        doc: "{ cadencePolicies { kind scope everyDays required manager { externalId } pair { externalId } } }",
+        at: "/cadencePolicies",
+        deny: &[
+            (
+                Int("meetings:read meetings:write"),
+                KnownBug(POLICIES_WITHOUT_ORG_READ, &FORBIDDEN),
+            ),
+            (Int(""), KnownBug(POLICIES_WITHOUT_ORG_READ, &FORBIDDEN)),
+        ],
+        allow: &[(P("dev2"), Present), (Int("org:read"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.effectiveCadencePolicy",
+        doc: "query($p: ID!, $w: ID!) {
+          effectiveCadencePolicy(kind: DIRECT, personId: $p, withPersonId: $w) { kind everyDays scope }
+        }",
+        vars: r#"{"p": "$em1", "w": "$dev1"}"#,
+        at: "/effectiveCadencePolicy",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(P("dev3"), Present), (Int("org:read"), Present)],
+        ..BASE
+    },
+    // ---- Person fields ----
+    Probe {
+        // A meetings-only integration meets people as participants, not the org chart.
+        name: "person.org",
+        doc: "query($id: ID!) {
+          meeting(id: $id) {
+            host {
+              externalId manager { id } managementChain { id } team { id }
+              directReports { totalCount } reports { totalCount } skipLevelReports { totalCount }
+              peers { totalCount }
+            }
+          }
+        }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/host",
+        deny: &[(Int("meetings:read meetings:write"), FORBIDDEN)],
+        allow: &[(Int("meetings:read org:read"), Present), (P("cto"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "person.meetings",
+        doc: "query($id: ID!) { person(id: $id) { meetings { totalCount nodes { id } } } }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person/meetings/totalCount",
+        deny: &[
+            (P("em2"), Check("0", is_zero)),
+            (P("cfo"), Check("0", is_zero)),
+            (P("dev3"), Check("0", is_zero)),
+            // Only E, the meeting dev2 takes part in.
+            (P("dev2"), Json("1")),
+            (Int("org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "person.meetings.content",
+        doc: "query($id: ID!) {
+          person(id: $id) {
+            meetings(first: 100) {
+              nodes { id agenda { text } actionItems { text } sharedNotes privateNote myRating carriedOver { agendaItems { text } } }
+            }
+          }
+        }",
+        vars: r#"{"id": "$dev1"}"#,
+        at: "/person/meetings/nodes",
+        deny: &[
+            (P("cto"), Check("no content in the list", no_content_in_list)),
+            (P("hr"), Check("no content in the list", no_content_in_list)),
+            (Int(ALL_SCOPES), Check("no content in the list", no_content_in_list)),
+        ],
+        allow: &[(P("em1"), Check("the participant's content", some_content_in_list))],
+        ..BASE
+    },
+    Probe {
+        name: "person.meetsWith",
+        doc: "query($id: ID!) {
+          person(id: $id) {
+            meetsWith { totalCount nodes { person { externalId } count firstMetAt lastMetAt kinds } }
+          }
+        }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person/meetsWith/totalCount",
+        deny: &[
+            (P("em2"), Check("0", is_zero)),
+            (P("cfo"), Check("0", is_zero)),
+            (P("dev2"), Json("1")),
+            (P("dev1"), Json("1")),
+            (Int("org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Present), (Int("meetings:read org:read"), Present)],
+        ..BASE
+    },
+    // ---- Meeting fields ----
+    Probe {
+        name: "meeting.agenda",
+        doc: "query($id: ID!) { meeting(id: $id) { id agenda { text meeting { id } } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/agenda",
+        deny: &[
+            (P("cto"), Null),
+            (P("ceo"), Null),
+            (P("hr"), Null),
+            (Int(ALL_SCOPES), Null),
+            (P("dev2"), Null),
+            (P("em2"), Null),
+        ],
+        allow: &[(P("dev1"), Present), (P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "meeting.actionItems",
+        doc: "query($id: ID!) { meeting(id: $id) { id actionItems { text owner { externalId } meeting { id } } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/actionItems",
+        deny: ABOVE_A,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "meeting.sharedNotes",
+        doc: "query($id: ID!) { meeting(id: $id) { id sharedNotes } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/sharedNotes",
+        deny: ABOVE_A,
+        allow: &[(P("dev1"), Json(r#""Promotion case next quarter.""#))],
+        ..BASE
+    },
+    Probe {
+        // B, the pair's next meeting, carries A's open items.
+        name: "meeting.carriedOver",
+        doc: "query($id: ID!) {
+          meeting(id: $id) { id carriedOver { actionItems { text } agendaItems { text } } }
+        }",
+        vars: r#"{"id": "$B"}"#,
+        at: "/meeting/carriedOver",
+        deny: ABOVE_A,
+        allow: &[
+            (P("dev1"), Check("A's open items", carried_over_shown)),
+            (P("em1"), Check("A's open items", carried_over_shown)),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "meeting.privateNote",
+        doc: "query($id: ID!) { meeting(id: $id) { id privateNote } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/privateNote",
+        deny: &[
+            // The other participant included.
+            (P("dev1"), Null),
+            (P("cto"), Null),
+            (P("hr"), Null),
+            (Int(ALL_SCOPES), Null),
+        ],
+        allow: &[(P("em1"), Json(r#""Ask about the move.""#))],
+        ..BASE
+    },
+    Probe {
+        name: "meeting.myRating",
+        doc: "query($id: ID!) { meeting(id: $id) { id myRating } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/myRating",
+        deny: &[
+            (P("em1"), Null),
+            (P("cto"), Null),
+            (P("hr"), Null),
+            (Int(ALL_SCOPES), Null),
+        ],
+        allow: &[(P("dev1"), Json("4"))],
+        ..BASE
+    },
+    Probe {
+        // One 1:1 has at most two ratings: its average is never shown, to anyone.
+        name: "meeting.averageRating",
+        doc: "query($id: ID!) { meeting(id: $id) { id averageRating } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/averageRating",
+        deny: &[(P("em1"), Null), (P("cto"), Null), (Int(ALL_SCOPES), Null)],
+        allow: &[(P("dev1"), Null), (P("hr"), Null)],
+        ..BASE
+    },
+    Probe {
+        // A started from em1's personal template.
+        name: "meeting.template",
+        doc: "query($id: ID!) { meeting(id: $id) { id template { name items { text } } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/template",
+        deny: &[
+            (P("cto"), Null),
+            (P("hr"), Null),
+            (Int(ALL_SCOPES), Null),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    // ---- Mutations ----
+    Probe {
+        name: "m.upsertPeople",
+        doc: "mutation($p: [PersonInput!]!) { upsertPeople(input: { people: $p }) { created people { externalId } } }",
+        vars: r#"{"p": [{"externalId": "newbie", "name": "Nia Newbie", "email": "newbie@example.com",
+                          "managerExternalId": "cfo", "startDate": "2020-01-01"}]}"#,
+        at: "/upsertPeople",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int("org:read meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present), (Int("org:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.upsertTeams",
+        doc: "mutation { upsertTeams(input: { teams: [{ externalId: \"sales\", name: \"Sales\" }] }) { created teams { name } } }",
+        at: "/upsertTeams",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int("org:read meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[(Int("org:write"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.logMeeting",
+        doc: "mutation($h: ID!, $g: ID!) {
+          logMeeting(input: { hostId: $h, guestId: $g, scheduledAt: \"2024-05-02T10:00:00Z\",
+                              durationMinutes: 30, status: HELD }) { created meeting { id } }
+        }",
+        vars: r#"{"h": "$em1", "g": "$dev1"}"#,
+        at: "/logMeeting",
+        deny: &[
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cto"), FORBIDDEN),
+            (Int("meetings:read org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("em1"), Present),
+            (P("hr"), Present),
+            (Int("meetings:write"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateMeeting",
+        doc: "mutation($id: ID!) { updateMeeting(input: { id: $id, durationMinutes: 45 }) { meeting { id durationMinutes } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/updateMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int("meetings:read"), FORBIDDEN),
+            (Int("org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("dev1"), Present),
+            (P("hr"), Present),
+            (Int("meetings:write"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateMeeting.notes",
+        doc: "mutation($id: ID!) { updateMeeting(input: { id: $id, sharedNotes: \"Notes\" }) { meeting { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/updateMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (P("hr"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.cancelMeeting",
+        doc: "mutation($id: ID!) { cancelMeeting(input: { id: $id }) { meeting { id status } } }",
+        vars: r#"{"id": "$X"}"#,
+        at: "/cancelMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (Int("meetings:read org:read"), FORBIDDEN),
+        ],
+        allow: &[(Int("meetings:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.importMeetings",
+        doc: "mutation($h: ID!, $g: ID!) {
+          importMeetings(input: { meetings: [{ externalId: \"imp-1\", hostId: $h, guestId: $g,
+            scheduledAt: \"2024-05-03T10:00:00Z\", durationMinutes: 30, status: HELD }] }) { created }
+        }",
+        vars: r#"{"h": "$em2", "g": "$dev3"}"#,
+        at: "/importMeetings",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int("meetings:read org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[(Int("meetings:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.rateMeeting",
+        doc: "mutation($id: ID!) { rateMeeting(input: { meetingId: $id, rating: 4 }) { meeting { id myRating } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/rateMeeting",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setPrivateNote",
+        doc: "mutation($id: ID!) { setPrivateNote(input: { meetingId: $id, text: \"Ask about the move.\" }) { meeting { id } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/setPrivateNote",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.createAgendaTemplate",
+        doc: "mutation { createAgendaTemplate(input: { name: \"Dana's template\", items: [] }) { template { id orgWide } } }",
+        at: "/createAgendaTemplate",
+        deny: &[(Int(ALL_SCOPES), FORBIDDEN)],
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.createAgendaTemplate.orgWide",
+        doc: "mutation { createAgendaTemplate(input: { name: \"Everyone's\", orgWide: true, items: [] }) { template { id } } }",
+        at: "/createAgendaTemplate",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaTemplate",
+        doc: "mutation($id: ID!) {
+          updateAgendaTemplate(input: { id: $id, template: { name: \"Erin private template\",
+            items: [{ text: \"Erin's standing question\", category: CAREER }] } }) { template { id } }
+        }",
+        vars: r#"{"id": "$T"}"#,
+        at: "/updateAgendaTemplate",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaTemplate.orgWide",
+        doc: "mutation($id: ID!) {
+          updateAgendaTemplate(input: { id: $id, template: { name: \"Org-wide 1:1\", orgWide: true, items: [] } }) {
+            template { id }
+          }
+        }",
+        vars: r#"{"id": "$O"}"#,
+        at: "/updateAgendaTemplate",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.deleteAgendaTemplate",
+        doc: "mutation($id: ID!) { deleteAgendaTemplate(input: { id: $id }) { deletedId } }",
+        vars: r#"{"id": "$T2"}"#,
+        at: "/deleteAgendaTemplate",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.addAgendaItem",
+        doc: "mutation($id: ID!) { addAgendaItem(input: { meetingId: $id, text: \"Next steps\", category: CAREER }) { item { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/addAgendaItem",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaItem",
+        doc: "mutation($id: ID!) { updateAgendaItem(input: { id: $id, discussed: false }) { item { id } } }",
+        vars: r#"{"id": "$itemA"}"#,
+        at: "/updateAgendaItem",
+        ghost: Some("AgendaItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.removeAgendaItem",
+        doc: "mutation($id: ID!) { removeAgendaItem(input: { id: $id }) { meeting { id } } }",
+        vars: r#"{"id": "$itemR"}"#,
+        at: "/removeAgendaItem",
+        ghost: Some("AgendaItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.reorderAgendaItems",
+        doc: "mutation($id: ID!, $items: [ID!]!) { reorderAgendaItems(input: { meetingId: $id, itemIds: $items }) { meeting { id } } }",
+        vars: r#"{"id": "$A", "items": ["$itemT", "$itemA"]}"#,
+        at: "/reorderAgendaItems",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.addActionItem",
+        doc: "mutation($id: ID!) { addActionItem(input: { meetingId: $id, text: \"Follow up\" }) { item { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/addActionItem",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.completeActionItem",
+        doc: "mutation($id: ID!) { completeActionItem(input: { id: $id }) { item { id done } } }",
+        vars: r#"{"id": "$actionW"}"#,
+        at: "/completeActionItem",
+        ghost: Some("ActionItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.reopenActionItem",
+        doc: "mutation($id: ID!) { reopenActionItem(input: { id: $id }) { item { id done } } }",
+        vars: r#"{"id": "$actionW"}"#,
+        at: "/reopenActionItem",
+        ghost: Some("ActionItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.subtree",
+        doc: "mutation($m: ID!) {
+          setCadencePolicy(input: { kind: SKIP_LEVEL, everyDays: 60, managerId: $m }) { policy { scope } }
+        }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Present), (P("em1"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.org",
+        doc: "mutation { setCadencePolicy(input: { kind: PEER, everyDays: 30, required: false }) { policy { scope } } }",
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.pair",
+        doc: "mutation($a: ID!, $b: ID!) {
+          setCadencePolicy(input: { kind: DIRECT, everyDays: 7, pair: [$a, $b] }) { policy { scope } }
+        }",
+        vars: r#"{"a": "$em1", "b": "$dev1"}"#,
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("em1"), Present), (P("cto"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.removeCadencePolicy",
+        doc: "mutation($m: ID!) { removeCadencePolicy(input: { kind: SKIP_LEVEL, managerId: $m }) { removed } }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/removeCadencePolicy/removed",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Json("true"))],
+        ..BASE
+    },
+    // ---- Subscription ----
+    Probe {
+        name: "s.meetingChanged",
+        doc: "subscription { meetingChanged { id kind host { externalId } agenda { text } sharedNotes privateNote } }",
+        at: "/meetingChanged",
+        trigger: Some((
+            "mutation($h: ID!, $g: ID!) {
+              logMeeting(input: { hostId: $h, guestId: $g, scheduledAt: \"2024-07-01T10:00:00Z\",
+                durationMinutes: 30, status: HELD, sharedNotes: \"Live notes\",
+                agenda: [{ text: \"Live topic\", category: OTHER }] }) { created }
+            }",
+            r#"{"h": "$em1", "g": "$dev1"}"#,
+        )),
+        deny: &[
+            (Int("org:read org:write"), FORBIDDEN),
+            (P("dev2"), Silent),
+            (P("em2"), Silent),
+            (P("cfo"), Silent),
+        ],
+        allow: &[
+            (P("em1"), KnownBug(NO_EVENTS, &Check("the participant's content", content_shown))),
+            (P("cto"), KnownBug(NO_EVENTS, &Check("metadata without content", metadata_only))),
+            (Int("meetings:read"), KnownBug(NO_EVENTS, &Present)),
+        ],
+        ..BASE
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// The schema-coverage checks.
+// ---------------------------------------------------------------------------------------
+
+/// `(type, field)` of every field of every object type and interface of an SDL document.
+/// Input objects, enums, scalars, directives and descriptions are skipped; argument lists
+/// (which may span lines) are not fields.
+fn schema_fields(sdl: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut current: Option<String> = None;
+    let mut in_description = false;
+    let mut parens = 0i32;
+    for line in sdl.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("\"\"\"") {
+            let one_line = trimmed.len() >= 6 && trimmed.ends_with("\"\"\"");
+            if !one_line {
+                in_description = !in_description;
+            }
+            continue;
+        }
+        if in_description {
+            continue;
+        }
+        let Some(ty) = &current else {
+            let mut words = trimmed.split_whitespace();
+            if let (Some("type" | "interface"), Some(name)) = (words.next(), words.next())
+                && trimmed.ends_with('{')
+            {
+                current = Some(name.trim_end_matches('{').to_string());
+                parens = 0;
+            }
+            continue;
+        };
+        if trimmed == "}" && parens == 0 {
+            current = None;
+            continue;
+        }
+        if parens == 0 {
+            let name: String = trimmed
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let rest = &trimmed[name.len()..];
+            if !name.is_empty() && (rest.starts_with(':') || rest.starts_with('(')) {
+                out.insert((ty.clone(), name));
+            }
+        }
+        parens += trimmed.matches('(').count() as i32 - trimmed.matches(')').count() as i32;
+    }
+    out
+}
+
+fn table_fields() -> BTreeSet<(String, String)> {
+    FIELDS
+        .iter()
+        .map(|r| (r.ty.to_string(), r.field.to_string()))
+        .collect()
+}
+
+#[test]
+fn every_schema_field_is_in_the_matrix() {
+    let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .expect("schema.graphql exists");
+    let table = table_fields();
+    assert_eq!(table.len(), FIELDS.len(), "a (type, field) is in the table twice");
+    let mut problems = Vec::new();
+    for (source, sdl) in [
+        ("schema.graphql", on_disk),
+        ("the schema the code builds", cadence::cli::schema_sdl()),
+    ] {
+        let schema = schema_fields(&sdl);
+        assert!(
+            schema.contains(&("Query".into(), "meeting".into()))
+                && schema.contains(&("Meeting".into(), "agenda".into())),
+            "the SDL parser found no fields in {source}"
+        );
+        for (ty, field) in schema.difference(&table) {
+            problems.push(format!(
+                "{ty}.{field} (in {source}) is missing from the matrix in tests/api/matrix.rs"
+            ));
+        }
+        for (ty, field) in table.difference(&schema) {
+            problems.push(format!(
+                "{ty}.{field} is in the matrix but not in {source}"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_sensitive_field_has_a_probe() {
+    let names: BTreeSet<&str> = PROBES.iter().map(|p| p.name).collect();
+    assert_eq!(names.len(), PROBES.len(), "two probes share a name");
+    let mut problems = Vec::new();
+    for row in FIELDS {
+        if row.class != Class::Public && row.probes.is_empty() {
+            problems.push(format!(
+                "{}.{} ({:?}) has no probe",
+                row.ty, row.field, row.class
+            ));
+        }
+        for probe in row.probes {
+            if !names.contains(probe) {
+                problems.push(format!(
+                    "{}.{} names an unknown probe {probe}",
+                    row.ty, row.field
+                ));
+            }
+        }
+    }
+    for probe in PROBES {
+        if !FIELDS.iter().any(|r| r.probes.contains(&probe.name)) {
+            problems.push(format!("probe {} covers no field", probe.name));
+        }
+        if probe.allow.is_empty() {
+            problems.push(format!("probe {} names no viewer who must get through", probe.name));
+        }
+        let needs_ghost = probe
+            .deny
+            .iter()
+            .chain(probe.allow)
+            .any(|(_, e)| matches!(inner(e), LikeMissing));
+        if needs_ghost && probe.ghost.is_none() {
+            problems.push(format!("probe {} compares with a missing ID but names no ghost kind", probe.name));
+        }
+        if probe.doc.trim_start().starts_with("subscription") != probe.trigger.is_some() {
+            problems.push(format!("probe {}: subscriptions, and only they, need a trigger", probe.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The expectation a [`Expect::KnownBug`] stands for.
+fn inner(expect: &Expect) -> &Expect {
+    match expect {
+        KnownBug(_, e) => inner(e),
+        e => e,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The fixture.
+// ---------------------------------------------------------------------------------------
+
+/// The org of [`Org`] (ceo ─ cto ─ em1 ─ dev1, dev2; cto ─ em2 ─ dev3; ceo ─ cfo ─ acct;
+/// ceo ─ hr, the hr_admin) plus `gone` (em1's report until 2024-12-31), teams `eng` ⊃
+/// `platform` (em1's), and:
+/// - `T` (em1's personal template, one item), `T2` (em1's, to delete), `O` (org-wide);
+/// - `A`: em1–dev1, HELD 2024-03-04, from `T`, agenda [`itemT`, `itemA` "Career growth"],
+///   shared notes, an open action item for dev1, em1's private note, dev1's rating 4;
+/// - `B`: dev1–em1 HELD 2024-03-18 (carries over A's open items); `E`: em1–dev2;
+///   `C`: em2–dev3; `D`: cfo–acct; `G`: em1–gone;
+/// - `W`: em1–dev1 HELD 2024-04-01 with agenda item `itemR` and action item `actionW`, for
+///   writes; `X`: em1–dev1 scheduled in ten days, to cancel;
+/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days.
+struct Fixture {
+    org: Org,
+    ids: HashMap<&'static str, String>,
+}
+
+impl Fixture {
+    async fn new(backend: Backend) -> Fixture {
+        let mut org = Org::spawn(backend).await;
+        let mut gone = person("gone", "Gil Gone", Some("em1"));
+        gone["startDate"] = json!("2020-01-01");
+        gone["endDate"] = json!("2024-12-31");
+        org.hire(json!([gone])).await;
+        let mut f = Fixture {
+            org,
+            ids: HashMap::new(),
+        };
+
+        let teams = f
+            .org
+            .admin(
+                "mutation { upsertTeams(input: { teams: [
+                   { externalId: \"eng\", name: \"Engineering\" },
+                   { externalId: \"platform\", name: \"Platform\", parentExternalId: \"eng\" }
+                 ] }) { teams { id externalId } } }",
+                json!({}),
+            )
+            .await
+            .ok();
+        for t in teams.data("/upsertTeams/teams").as_array().unwrap() {
+            let key = if t["externalId"] == "eng" { "eng" } else { "platform" };
+            f.ids.insert(key, t["id"].as_str().unwrap().into());
+        }
+        let mut em1 = person("em1", "Erin Manager", Some("cto"));
+        em1["startDate"] = json!("2020-01-01");
+        em1["teamExternalId"] = json!("platform");
+        f.org.hire(json!([em1])).await;
+
+        let template = "mutation($input: AgendaTemplateInput!) {
+          createAgendaTemplate(input: $input) { template { id } }
+        }";
+        for (key, who, input) in [
+            (
+                "T",
+                "em1",
+                json!({ "name": "Erin private template",
+                        "items": [{ "text": "Erin's standing question", "category": "CAREER" }] }),
+            ),
+            ("T2", "em1", json!({ "name": "Erin scratch template", "items": [] })),
+            (
+                "O",
+                "hr",
+                json!({ "name": "Org-wide 1:1", "orgWide": true, "items": [] }),
+            ),
+        ] {
+            let created = f
+                .org
+                .gql(who, template, json!({ "input": input }))
+                .await
+                .ok();
+            f.keep(key, created.data("/createAgendaTemplate/template/id"));
+        }
+
+        let mut input = f.org.input("em1", "dev1", &at("2024-03-04"), "HELD");
+        input["templateId"] = json!(f.id("T"));
+        input["agenda"] = json!([{ "text": "Career growth", "category": "CAREER" }]);
+        input["sharedNotes"] = json!("Promotion case next quarter.");
+        let a = f
+            .org
+            .gql(
+                "em1",
+                "mutation($input: LogMeetingInput!) { logMeeting(input: $input) { meeting { id agenda { id text } } } }",
+                json!({ "input": input }),
+            )
+            .await
+            .ok();
+        f.keep("A", a.data("/logMeeting/meeting/id"));
+        f.keep("itemT", a.data("/logMeeting/meeting/agenda/0/id"));
+        f.keep("itemA", a.data("/logMeeting/meeting/agenda/1/id"));
+        f.act(
+            "em1",
+            "mutation($id: ID!, $owner: ID!) {
+              addActionItem(input: { meetingId: $id, text: \"Write the doc\", ownerId: $owner }) { item { id } }
+            }",
+            json!({ "id": f.id("A"), "owner": f.id("dev1") }),
+        )
+        .await;
+        f.act(
+            "em1",
+            "mutation($id: ID!) { setPrivateNote(input: { meetingId: $id, text: \"Ask about the move.\" }) { meeting { id } } }",
+            json!({ "id": f.id("A") }),
+        )
+        .await;
+        f.act(
+            "dev1",
+            "mutation($id: ID!) { rateMeeting(input: { meetingId: $id, rating: 4 }) { meeting { id } } }",
+            json!({ "id": f.id("A") }),
+        )
+        .await;
+
+        for (key, host, guest, day, status) in [
+            ("B", "dev1", "em1", at("2024-03-18"), "HELD"),
+            ("E", "em1", "dev2", at("2024-03-05"), "HELD"),
+            ("C", "em2", "dev3", at("2024-03-06"), "HELD"),
+            ("D", "cfo", "acct", at("2024-03-07"), "HELD"),
+            ("G", "em1", "gone", at("2024-06-03"), "HELD"),
+            ("W", "em1", "dev1", at("2024-04-01"), "HELD"),
+            ("X", "em1", "dev1", in_days(10), "SCHEDULED"),
+        ] {
+            let id = f.org.meet(host, guest, &day, status).await;
+            f.ids.insert(key, id);
+        }
+        let item = f
+            .act(
+                "em1",
+                "mutation($id: ID!) { addAgendaItem(input: { meetingId: $id, text: \"Removable\", category: OTHER }) { item { id } } }",
+                json!({ "id": f.id("W") }),
+            )
+            .await;
+        f.keep("itemR", item.data("/addAgendaItem/item/id"));
+        let action = f
+            .act(
+                "em1",
+                "mutation($id: ID!, $owner: ID!) {
+                  addActionItem(input: { meetingId: $id, text: \"Ship it\", ownerId: $owner }) { item { id } }
+                }",
+                json!({ "id": f.id("W"), "owner": f.id("dev1") }),
+            )
+            .await;
+        f.keep("actionW", action.data("/addActionItem/item/id"));
+
+        f.act(
+            "em1",
+            "mutation($a: ID!, $b: ID!) {
+              setCadencePolicy(input: { kind: DIRECT, everyDays: 7, pair: [$a, $b] }) { policy { scope } }
+            }",
+            json!({ "a": f.id("em1"), "b": f.id("dev1") }),
+        )
+        .await;
+        f.act(
+            "hr",
+            "mutation { setCadencePolicy(input: { kind: SKIP_LEVEL, everyDays: 60 }) { policy { scope } } }",
+            json!({}),
+        )
+        .await;
+        f
+    }
+
+    fn keep(&mut self, key: &'static str, id: &Value) {
+        let id = id
+            .as_str()
+            .unwrap_or_else(|| panic!("no ID for {key}: {id}"));
+        self.ids.insert(key, id.into());
+    }
+
+    /// Sends a request as a person of the org; panics on errors.
+    async fn act(&self, who: &str, query: &str, variables: Value) -> Answer {
+        self.org.gql(who, query, variables).await.ok()
+    }
+
+    /// The global ID of a fixture object or of a person (by externalId).
+    fn id(&self, key: &str) -> String {
+        self.ids
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| self.org.id(key))
+    }
+
+    /// A probe's variables with every `"$name"` replaced by that ID.
+    fn vars(&self, template: &str) -> Value {
+        fn fill(f: &Fixture, v: Value) -> Value {
+            match v {
+                Value::String(s) => match s.strip_prefix('$') {
+                    Some(key) => json!(f.id(key)),
+                    None => Value::String(s),
+                },
+                Value::Array(items) => Value::Array(items.into_iter().map(|i| fill(f, i)).collect()),
+                Value::Object(fields) => {
+                    Value::Object(fields.into_iter().map(|(k, v)| (k, fill(f, v))).collect())
+                }
+                other => other,
+            }
+        }
+        let parsed = serde_json::from_str(template)
+            .unwrap_or_else(|e| panic!("bad probe variables {template}: {e}"));
+        fill(self, parsed)
+    }
+
+    fn token(&self, who: Who) -> Option<String> {
+        let hr_claims = |now: chrono::DateTime<Utc>| {
+            let mut claims = Claims::new("hr", now, Duration::from_secs(3600));
+            claims.roles = vec!["hr_admin".into()];
+            claims
+        };
+        match who {
+            Who::NoToken => None,
+            Who::Expired => Some(
+                self.org
+                    .app
+                    .mint(hr_claims(Utc::now() - chrono::Duration::hours(2))),
+            ),
+            Who::Forged => Some(
+                jsonwebtoken::encode(
+                    &Header::new(Algorithm::HS256),
+                    &hr_claims(Utc::now()),
+                    &EncodingKey::from_secret(FORGER_SECRET.as_bytes()),
+                )
+                .expect("forge"),
+            ),
+            Who::Ended => Some(self.org.app.person_token("gone")),
+            Who::P(external_id) => Some(self.org.token(external_id)),
+            Who::Int(scope) => Some(self.org.app.integration_token(scope)),
+        }
+    }
+
+    async fn send(&self, who: Who, doc: &str, vars: Value) -> Answer {
+        self.org.app.gql(self.token(who).as_deref(), doc, vars).await
+    }
+}
+
+/// `value` with every global ID of `kind` replaced by one of the same kind that exists
+/// nowhere.
+fn ghost(value: &Value, kind: &str) -> Value {
+    match value {
+        Value::String(s) => {
+            let decoded = URL_SAFE_NO_PAD
+                .decode(s)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            match decoded.as_deref().and_then(|d| d.split_once(':')) {
+                Some((k, _)) if k == kind => json!(URL_SAFE_NO_PAD.encode(format!("{kind}:987654321"))),
+                _ => value.clone(),
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| ghost(i, kind)).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), ghost(v, kind)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Judging answers.
+// ---------------------------------------------------------------------------------------
+
+fn short(body: &Value) -> String {
+    let text = body.to_string();
+    match text.char_indices().nth(700) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+fn present(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Array(a) => !a.is_empty(),
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// Checks one HTTP answer against an expectation (not [`Expect::LikeMissing`], which needs
+/// a second answer, nor [`Expect::KnownBug`]).
+fn judge(answer: &Answer, at: &str, expect: &Expect) -> Result<(), String> {
+    let value = answer
+        .body
+        .pointer(&format!("/data{at}"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let codes = answer.error_codes();
+    let fail = |what: String| Err(format!("{what}: {}", short(&answer.body)));
+    match expect {
+        Code(code) => {
+            if codes.is_empty() || codes.iter().any(|c| c != code) {
+                return fail(format!("expected {code}, got error codes {codes:?}"));
+            }
+            if !value.is_null() {
+                return fail(format!("expected nothing at {at}"));
+            }
+            Ok(())
+        }
+        _ if !codes.is_empty() => fail(format!("unexpected errors {codes:?}")),
+        Null if !value.is_null() => fail(format!("expected null at {at}")),
+        Json(text) => {
+            let wanted: Value = serde_json::from_str(text).expect("expected JSON");
+            if value != wanted {
+                return fail(format!("expected {wanted} at {at}, got {value}"));
+            }
+            Ok(())
+        }
+        Present if !present(&value) => fail(format!("expected something at {at}")),
+        Check(what, check) if !check(&value) => fail(format!("expected {what} at {at}, got {value}")),
+        Silent | LikeMissing | KnownBug(..) => unreachable!("judged elsewhere"),
+        _ => Ok(()),
+    }
+}
+
+/// The errors of an answer without their locations and paths.
+fn errors(answer: &Answer) -> Vec<Value> {
+    answer
+        .body
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| json!({ "message": e["message"], "extensions": e["extensions"] }))
+        .collect()
+}
+
+/// Runs one viewer's part of an HTTP probe.
+async fn check_http(f: &Fixture, p: &Probe, who: Who, expect: &Expect) -> Result<(), String> {
+    let vars = f.vars(p.vars);
+    let answer = f.send(who, p.doc, vars.clone()).await;
+    match expect {
+        LikeMissing => {
+            let kind = p.ghost.expect("ghost kind");
+            let missing = f.send(who, p.doc, ghost(&vars, kind)).await;
+            let at_real = answer.body.pointer(&format!("/data{}", p.at));
+            if at_real.is_some_and(|v| !v.is_null()) {
+                return Err(format!(
+                    "expected nothing at {}: {}",
+                    p.at,
+                    short(&answer.body)
+                ));
+            }
+            if errors(&answer) != errors(&missing) || answer.status != missing.status {
+                return Err(format!(
+                    "answers differently than for a {kind} that does not exist:\n        \
+                     real:    {}\n        missing: {}",
+                    short(&answer.body),
+                    short(&missing.body)
+                ));
+            }
+            Ok(())
+        }
+        other => {
+            judge(&answer, p.at, other)?;
+            // Without a valid token, a missing object must answer the same.
+            if let (Code("UNAUTHENTICATED"), Some(kind)) = (other, p.ghost) {
+                let missing = f.send(who, p.doc, ghost(&vars, kind)).await;
+                judge(&missing, p.at, other).map_err(|e| format!("for a missing {kind}: {e}"))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Subscriptions: a minimal graphql-transport-ws client over a blocking socket.
+// ---------------------------------------------------------------------------------------
+
+/// What one subscriber saw.
+#[derive(Debug)]
+enum WsOutcome {
+    /// `connection_init` was refused (close frame reason).
+    Refused(String),
+    /// Every message after subscribing.
+    Messages(Vec<Value>),
+    /// The socket failed.
+    Broken(String),
+}
+
+struct Ws {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+enum Frame {
+    Text(String),
+    Close(String),
+}
+
+impl Ws {
+    fn connect(port: u16) -> std::io::Result<Ws> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.write_all(
+            format!(
+                "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
+                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+                 Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
+            )
+            .as_bytes(),
+        )?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut chunk)?;
+            if n == 0 {
+                return Err(std::io::Error::other("closed during the handshake"));
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                if !head.starts_with("HTTP/1.1 101") {
+                    return Err(std::io::Error::other(format!("no upgrade: {head}")));
+                }
+                buf.drain(..end + 4);
+                return Ok(Ws { stream, buf });
+            }
+        }
+    }
+
+    fn send_frame(&mut self, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
+        let mask = [0x5a, 0x13, 0xc7, 0x2e];
+        let mut frame = vec![0x80 | opcode];
+        match payload.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65_536 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame)
+    }
+
+    fn send(&mut self, message: &Value) -> std::io::Result<()> {
+        self.send_frame(0x1, message.to_string().as_bytes())
+    }
+
+    /// The next text or close frame, or `None` once `deadline` passes.
+    fn recv(&mut self, deadline: Instant) -> std::io::Result<Option<Frame>> {
+        loop {
+            if let Some((opcode, payload, used)) = parse_frame(&self.buf) {
+                self.buf.drain(..used);
+                match opcode {
+                    0x1 => return Ok(Some(Frame::Text(String::from_utf8_lossy(&payload).into()))),
+                    0x8 => {
+                        let reason = String::from_utf8_lossy(payload.get(2..).unwrap_or_default());
+                        return Ok(Some(Frame::Close(reason.into())));
+                    }
+                    0x9 => self.send_frame(0xA, &payload)?,
+                    _ => {}
+                }
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            self.stream.set_read_timeout(Some(left))?;
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Ok(Some(Frame::Close("connection closed".into()))),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// `(opcode, payload, bytes used)` of the first whole (unmasked, server) frame in `buf`.
+fn parse_frame(buf: &[u8]) -> Option<(u8, Vec<u8>, usize)> {
+    if buf.len() < 2 {
+        return None;
+    }
+    let opcode = buf[0] & 0x0f;
+    let (len, mut at) = match buf[1] & 0x7f {
+        126 => (u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?) as usize, 4),
+        127 => (u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?) as usize, 10),
+        n => (n as usize, 2),
+    };
+    let mask = if buf[1] & 0x80 != 0 {
+        let m: [u8; 4] = buf.get(at..at + 4)?.try_into().ok()?;
+        at += 4;
+        Some(m)
+    } else {
+        None
+    };
+    let mut payload = buf.get(at..at + len)?.to_vec();
+    if let Some(m) = mask {
+        for (i, b) in payload.iter_mut().enumerate() {
+            *b ^= m[i % 4];
+        }
+    }
+    Some((opcode, payload, at + len))
+}
+
+/// Subscribes as `token`, says so on `ready`, then collects messages for `listen`.
+fn ws_session(
+    port: u16,
+    token: Option<String>,
+    query: &str,
+    ready: tokio::sync::mpsc::UnboundedSender<()>,
+    listen: Duration,
+) -> WsOutcome {
+    let outcome = (|| -> std::io::Result<WsOutcome> {
+        let mut ws = Ws::connect(port)?;
+        let payload = match &token {
+            Some(t) => json!({ "Authorization": format!("Bearer {t}") }),
+            None => json!({}),
+        };
+        ws.send(&json!({ "type": "connection_init", "payload": payload }))?;
+        let init_deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match ws.recv(init_deadline)? {
+                Some(Frame::Close(reason)) => {
+                    let _ = ready.send(());
+                    return Ok(WsOutcome::Refused(reason));
+                }
+                Some(Frame::Text(text)) => {
+                    let message: Value = serde_json::from_str(&text).unwrap_or(json!(text));
+                    if message["type"] == "connection_ack" {
+                        break;
+                    }
+                }
+                None => {
+                    let _ = ready.send(());
+                    return Ok(WsOutcome::Broken("no connection_ack".into()));
+                }
+            }
+        }
+        ws.send(&json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }))?;
+        let _ = ready.send(());
+        let deadline = Instant::now() + listen;
+        let mut messages = Vec::new();
+        while let Some(frame) = ws.recv(deadline)? {
+            match frame {
+                Frame::Text(text) => {
+                    let message: Value = serde_json::from_str(&text).unwrap_or(json!(text));
+                    let done = message["type"] == "complete";
+                    messages.push(message);
+                    if done {
+                        break;
+                    }
+                }
+                Frame::Close(reason) => {
+                    messages.push(json!({ "type": "close", "reason": reason }));
+                    break;
+                }
+            }
+        }
+        Ok(WsOutcome::Messages(messages))
+    })();
+    let _ = ready.send(());
+    outcome.unwrap_or_else(|e| WsOutcome::Broken(e.to_string()))
+}
+
+fn judge_ws(outcome: &WsOutcome, at: &str, expect: &Expect) -> Result<(), String> {
+    let messages = match outcome {
+        WsOutcome::Refused(reason) => {
+            return match expect {
+                Code("UNAUTHENTICATED") => Ok(()),
+                _ => Err(format!("connection refused: {reason}")),
+            };
+        }
+        WsOutcome::Broken(why) => return Err(format!("socket failed: {why}")),
+        WsOutcome::Messages(m) => m,
+    };
+    let codes: Vec<String> = messages
+        .iter()
+        .flat_map(|m| {
+            let errors = if m["type"] == "error" {
+                m["payload"].as_array().cloned()
+            } else {
+                m["payload"]["errors"].as_array().cloned()
+            };
+            errors.unwrap_or_default()
+        })
+        .map(|e| {
+            e.pointer("/extensions/code")
+                .and_then(Value::as_str)
+                .unwrap_or("<none>")
+                .to_string()
+        })
+        .collect();
+    let delivered: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["type"] == "next")
+        .map(|m| &m["payload"]["data"])
+        .filter(|d| !d.is_null())
+        .collect();
+    let fail = |what: String| Err(format!("{what}: {}", short(&json!(messages))));
+    match expect {
+        Code(code) => {
+            if codes.is_empty() || codes.iter().any(|c| c != code) {
+                return fail(format!("expected {code}, got error codes {codes:?}"));
+            }
+            if !delivered.is_empty() {
+                return fail("expected no data".into());
+            }
+            Ok(())
+        }
+        _ if !codes.is_empty() => fail(format!("unexpected errors {codes:?}")),
+        Silent if !delivered.is_empty() => fail("expected no event".into()),
+        Silent => Ok(()),
+        _ => {
+            let Some(first) = delivered.first() else {
+                return fail("expected an event, got none".into());
+            };
+            let value = first.pointer(at).cloned().unwrap_or(Value::Null);
+            let answer = Answer {
+                status: 200,
+                body: json!({ "data": { "v": value } }),
+            };
+            judge(&answer, "/v", expect)
+        }
+    }
+}
+
+/// Runs a subscription probe: every viewer subscribes at once, the trigger runs, and each
+/// one's messages are judged.
+async fn run_ws(f: &Fixture, p: &Probe, cases: &[(Who, Expect)]) -> Vec<(Who, Expect, Result<(), String>)> {
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut sessions = Vec::new();
+    for (who, _) in cases {
+        let (port, token, doc, ready) = (f.org.app.port, f.token(*who), p.doc, ready_tx.clone());
+        sessions.push(tokio::task::spawn_blocking(move || {
+            ws_session(port, token, doc, ready, Duration::from_secs(4))
+        }));
+    }
+    for _ in cases {
+        let _ = tokio::time::timeout(Duration::from_secs(15), ready_rx.recv()).await;
+    }
+    // The server registers a subscription after it has read the `subscribe` message.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (doc, vars) = p.trigger.expect("trigger");
+    f.org.admin(doc, f.vars(vars)).await.ok();
+    let mut out = Vec::new();
+    for ((who, expect), session) in cases.iter().zip(sessions) {
+        let outcome = session.await.expect("session");
+        out.push((*who, *expect, check_outcome(expect, |e| judge_ws(&outcome, p.at, e))));
+    }
+    out
+}
+
+/// Applies a check, turning a [`Expect::KnownBug`] into "fails as described".
+fn check_outcome(expect: &Expect, check: impl Fn(&Expect) -> Result<(), String>) -> Result<(), String> {
+    check(inner(expect))
+}
+
+// ---------------------------------------------------------------------------------------
+// The matrix run.
+// ---------------------------------------------------------------------------------------
+
+db_test!(every_role_gets_what_the_matrix_says);
+async fn every_role_gets_what_the_matrix_says(backend: Backend) {
+    let f = Fixture::new(backend).await;
+    let mut failures = Vec::new();
+    let mut known = Vec::new();
+    let mut fixed = Vec::new();
+    let mut checks = 0;
+    for p in PROBES {
+        let cases: Vec<(Who, Expect)> = INVALID
+            .iter()
+            .map(|w| (*w, UNAUTHENTICATED))
+            .chain(p.deny.iter().copied())
+            .chain(p.allow.iter().copied())
+            .collect();
+        // A probe's own list overrides the default for an invalid viewer.
+        let cases: Vec<(Who, Expect)> = cases
+            .iter()
+            .enumerate()
+            .filter(|(i, (who, _))| {
+                *i >= INVALID.len() || !p.deny.iter().any(|(w, _)| w == who)
+            })
+            .map(|(_, c)| *c)
+            .collect();
+        let results = if p.trigger.is_some() {
+            run_ws(&f, p, &cases).await
+        } else {
+            let mut results = Vec::new();
+            for (who, expect) in &cases {
+                let result = check_http(&f, p, *who, inner(expect)).await;
+                results.push((*who, *expect, result));
+            }
+            results
+        };
+        for (who, expect, result) in results {
+            checks += 1;
+            let line = |r: &str| format!("{} as {who:?}: {r}", p.name);
+            match (expect, result) {
+                (KnownBug(bug, _), Err(e)) => known.push(format!("{}\n      bug: {bug}", line(&e))),
+                (KnownBug(bug, _), Ok(())) => fixed.push(line(&format!(
+                    "passes now — remove its KnownBug marker ({bug})"
+                ))),
+                (_, Err(e)) => failures.push(line(&e)),
+                (_, Ok(())) => {}
+            }
+        }
+    }
+    eprintln!(
+        "authorization matrix: {} fields, {} probes, {checks} checks, {} known bugs still present",
+        FIELDS.len(),
+        PROBES.len(),
+        known.len()
+    );
+    for k in &known {
+        eprintln!("  KNOWN BUG {k}");
+    }
+    let problems: Vec<String> = failures.into_iter().chain(fixed).collect();
+    assert!(
+        problems.is_empty(),
+        "{} matrix check(s) failed:\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
