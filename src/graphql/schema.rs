@@ -7,6 +7,7 @@ use super::insights::{InsightsMutation, InsightsQuery};
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
+use super::rate_limit::RateLimitQuery;
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use crate::config::LimitSettings;
@@ -20,6 +21,7 @@ pub struct Query(
     MeetingsQuery,
     AgendasQuery,
     InsightsQuery,
+    RateLimitQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -268,3 +268,21 @@ async fn rate_limit_headers_are_sent_by_default(backend: Backend) {
         "at least 1 point"
     );
 }
+
+db_test!(the_rate_limit_field_reports_the_budget);
+async fn the_rate_limit_field_reports_the_budget(backend: Backend) {
+    let app = app_with_org(backend, budget(100, 1)).await;
+
+    let answer = app
+        .gql(
+            Some(&app.person_token("dev1")),
+            "{ rateLimit { cost limit remaining resetAt } }",
+            json!({}),
+        )
+        .await
+        .ok();
+
+    assert_eq!(answer.data("/rateLimit/cost"), 1);
+    assert_eq!(answer.data("/rateLimit/limit"), 100);
+    assert_eq!(answer.data("/rateLimit/remaining"), 99);
+}
