@@ -110,8 +110,9 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     let host = args.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     println!(
-        "Cadence demo: {} people, database in {}",
+        "Cadence demo: {} people, {} meetings, database in {}",
         company.people,
+        company.meetings,
         dir.path().display()
     );
     println!("GraphiQL:    http://{host}:{}/graphql", app.port());
@@ -155,8 +156,9 @@ async fn seed_demo(args: SeedArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let company = demo::seed(&db, args.people, args.seed, Utc::now()).await?;
     println!(
-        "seeded {} people in {:.1?}; try tokens for HR admin {}, director {}, manager {}, employee {}",
+        "seeded {} people and {} meetings in {:.1?}; try tokens for HR admin {}, director {}, manager {}, employee {}",
         company.people,
+        company.meetings,
         started.elapsed(),
         company.hr_admin,
         company.director,

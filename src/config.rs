@@ -13,6 +13,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at startup: the size of the `Serve` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (migrations are applied at start).
@@ -183,6 +185,20 @@ pub struct LimitSettings {
     /// Cost points a client's budget regains per second, up to its capacity.
     #[arg(long, env = "CADENCE_RATE_LIMIT_REFILL_PER_SECOND", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub rate_limit_refill_per_second: u64,
+    /// Most documents kept for Apollo automatic persisted queries (least recently used
+    /// evicted first); 0 turns automatic persisted queries off. Kept in each instance's
+    /// memory; unused with `--persisted-only`.
+    #[arg(long, env = "CADENCE_APQ_CACHE_ENTRIES", default_value_t = 10_000)]
+    pub apq_cache_entries: usize,
+    /// Most bytes of query text kept for automatic persisted queries.
+    #[arg(long, env = "CADENCE_APQ_CACHE_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub apq_cache_bytes: usize,
+    /// Allow-list mode: only the operations in this directory's `*.graphql` files run, sent
+    /// as their exact text or by their SHA-256 in `extensions.persistedQuery` (Apollo's
+    /// format); everything else is refused with PERSISTED_QUERY_NOT_ALLOWED and automatic
+    /// persisted queries register nothing. Startup fails if a document does not parse.
+    #[arg(long, env = "CADENCE_PERSISTED_ONLY", value_name = "DIR")]
+    pub persisted_only: Option<std::path::PathBuf>,
 }
 
 impl Default for LimitSettings {
@@ -203,6 +219,9 @@ impl Default for LimitSettings {
             introspection: true,
             rate_limit_capacity: 100_000,
             rate_limit_refill_per_second: 1_000,
+            apq_cache_entries: 10_000,
+            apq_cache_bytes: 32 * 1024 * 1024,
+            persisted_only: None,
         }
     }
 }

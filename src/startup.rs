@@ -17,6 +17,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
 use crate::graphql::limits::SchemaShape;
+use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, graphql::AppState};
 use crate::service::events::MeetingEvents;
@@ -110,6 +111,7 @@ impl Application {
             events,
             db,
             keys,
+            persisted: PersistedQueries::from_settings(&settings.limits)?,
             limits: settings.limits.clone(),
         });
         let body_limit = settings.limits.body_limit;

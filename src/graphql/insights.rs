@@ -29,7 +29,8 @@ async fn person(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
 /// their reporting line began; a report whose line is younger than the cadence is not yet
 /// due and counts as covered. Skip-level coverage works the same way with SKIP_LEVEL
 /// meetings and cadence (default 90 days). Peer, tactical and rating figures look at the
-/// 90 days before `asOf`. Reports never reveal agenda text, notes or individual ratings.
+/// 90 days before `asOf`, ratings the last complete calendar quarter. Reports never reveal
+/// agenda text, notes or individual ratings.
 pub struct CoverageReport(pub insights::CoverageReport);
 
 #[Object]
@@ -84,7 +85,10 @@ impl CoverageReport {
         self.0.tactical_share
     }
 
-    /// Mean rating the direct reports gave those 1:1s; null below 3 ratings.
+    /// Mean rating that direct reports gave their HELD DIRECT 1:1s with the manager in the
+    /// last complete calendar quarter before `asOf`; null below 3 ratings. (A fixed quarter
+    /// rather than a sliding window, so that reports at nearby instants cannot be
+    /// subtracted to reveal one person's rating.)
     async fn average_rating(&self) -> Option<f64> {
         self.0.average_rating
     }

@@ -15,6 +15,7 @@ use super::people::Person;
 use crate::domain::meeting::{Duration, Rating};
 use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
+use crate::service::events::MeetingEvents;
 use crate::service::{feedback, meetings};
 
 /// A one-on-one meeting between a host and a guest.
@@ -410,6 +411,16 @@ pub struct SetPrivateNoteInput {
 #[derive(Default)]
 pub struct MeetingsMutation;
 
+/// Tells subscribers that meetings changed (after the write committed).
+async fn announce(ctx: &Context<'_>, meetings: Vec<i64>) {
+    if let Ok(events) = ctx.data::<MeetingEvents>() {
+        let rc = RequestContext::of(ctx);
+        for id in meetings {
+            events.publish(&rc.db, id).await;
+        }
+    }
+}
+
 #[Object]
 impl MeetingsMutation {
     /// Logs or schedules a 1:1 (participants, hr_admin, integrations with
@@ -424,6 +435,9 @@ impl MeetingsMutation {
         let logged = meetings::log(&rc.db, &rc.viewer, input, rc.now)
             .await
             .extend()?;
+        if logged.changed {
+            announce(ctx, vec![logged.meeting.id]).await;
+        }
         Ok(LogMeetingPayload {
             meeting: Meeting(logged.meeting),
             created: logged.created,
@@ -451,6 +465,7 @@ impl MeetingsMutation {
         let m = meetings::update(&rc.db, &rc.viewer, id, changes, rc.now)
             .await
             .extend()?;
+        announce(ctx, vec![m.id]).await;
         Ok(MeetingPayload {
             meeting: Meeting(m),
         })
@@ -467,6 +482,7 @@ impl MeetingsMutation {
         let m = meetings::cancel(&rc.db, &rc.viewer, id, rc.now)
             .await
             .extend()?;
+        announce(ctx, vec![m.id]).await;
         Ok(MeetingPayload {
             meeting: Meeting(m),
         })
@@ -490,6 +506,8 @@ impl MeetingsMutation {
             meetings::import(&rc.db, &rc.viewer, rows, rc.now)
                 .await
                 .extend()?;
+        let changed: Vec<i64> = found.iter().map(|m| m.id).collect();
+        announce(ctx, changed).await;
         Ok(ImportMeetingsPayload {
             created: created as i32,
             updated: updated as i32,

@@ -15,6 +15,14 @@
 //! `RateLimit-Reset` headers while rate limiting is on, and a request sent with
 //! `GraphQL-Cost: report` gets `extensions.cost { requested maximum nodes maximumNodes depth }`
 //! and `extensions.rateLimit { cost limit remaining resetAt }` in its response.
+//!
+//! A request's document is first resolved through the persisted queries (`http::persisted`:
+//! Apollo's automatic persisted queries, or the `--persisted-only` allow-list), over POST,
+//! GET and WebSocket alike; every check above then applies to the resolved document.
+//! `PERSISTED_QUERY_NOT_FOUND` and `PERSISTED_QUERY_NOT_SUPPORTED` answer 200 (Apollo
+//! clients act on them), `PERSISTED_QUERY_NOT_ALLOWED` and `BAD_REQUEST` (hash mismatch,
+//! unsupported version) answer 400, whatever the response media type. GraphiQL is not
+//! served in allow-list mode.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -30,6 +38,9 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use tracing_actix_web::RequestId;
 
+use super::persisted::{
+    PersistedError, PersistedExecutor, PersistedQueries, PersistedQuery, Registration,
+};
 use super::rate_limit::{Charge, RateKey, RateLimiter};
 use crate::auth::Viewer;
 use crate::auth::jwt::{Claims, JwtKeys};
@@ -58,6 +69,8 @@ pub struct AppState {
     pub shape: SchemaShape,
     /// Per-client cost budgets, kept in this process's memory.
     pub rate_limit: RateLimiter,
+    /// Automatic persisted queries, or the allow-list of `--persisted-only`.
+    pub persisted: PersistedQueries,
 }
 
 /// The response media type the client accepts.
@@ -190,12 +203,12 @@ pub async fn post(
     };
     match parsed {
         Value::Array(items) => batch(&req, &state, media, items, &request_id).await,
-        other => match request_from_json(other) {
-            Ok(request) => send(
+        other => match request_from_json(other, &state.persisted) {
+            Ok(incoming) => send(
                 media,
-                single(&req, &state, request, None, &request_id).await,
+                single(&req, &state, incoming, None, &request_id).await,
             ),
-            Err(msg) => respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
+            Err(rejected) => send(media, rejected.into_reply()),
         },
     }
 }
@@ -233,17 +246,23 @@ async fn batch(
             )),
         );
     }
+    // A malformed item fails the whole batch; a persisted-query refusal only its own item.
     let mut requests = Vec::with_capacity(items.len());
     for item in items {
-        match request_from_json(item) {
-            Ok(r) => requests.push(r),
-            Err(msg) => return respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
+        match request_from_json(item, &state.persisted) {
+            Ok(incoming) => requests.push(Ok(incoming)),
+            Err(Rejected::Persisted(err)) => requests.push(Err(err.to_body())),
+            Err(Rejected::Malformed(msg)) => {
+                return respond(StatusCode::BAD_REQUEST, media, &error_body(msg));
+            }
         }
     }
     let mut checked = Vec::with_capacity(requests.len());
     let mut total: u64 = 0;
-    for mut request in requests {
-        let result = check(state, &mut request, None).map(|cost| (request, cost));
+    for incoming in requests {
+        let result = incoming.and_then(|mut incoming| {
+            check(state, &mut incoming.request, None).map(|cost| (incoming, cost))
+        });
         if let Ok((_, cost)) = &result {
             total = total.saturating_add(cost.cost.max(1));
         }
@@ -262,8 +281,10 @@ async fn batch(
     let mut results = Vec::with_capacity(checked.len());
     for item in checked {
         match item {
-            Ok((request, cost)) => {
-                let (_, mut body) = run(state, request, claims.as_ref(), rate, request_id).await;
+            Ok((incoming, cost)) => {
+                let (outcome, mut body) =
+                    run(state, incoming.request, claims.as_ref(), rate, request_id).await;
+                keep_registration(state, &outcome, incoming.register);
                 if report {
                     add_cost_report(&mut body, &cost, rate.as_ref(), &state.limits);
                 }
@@ -291,7 +312,12 @@ pub async fn get(
     request_id: RequestId,
 ) -> HttpResponse {
     let params = params.into_inner();
-    if !params.contains_key("query") && wants_html(&req) && state.limits.introspection {
+    if !params.contains_key("query")
+        && !params.contains_key("extensions")
+        && wants_html(&req)
+        && state.limits.introspection
+        && !state.persisted.is_allow_list()
+    {
         let html = GraphiQLSource::build()
             .endpoint("/graphql")
             .subscription_endpoint("/graphql")
@@ -320,10 +346,11 @@ pub async fn get(
         };
         object.insert(key, value);
     }
-    let request = match request_from_json(Value::Object(object)) {
-        Ok(r) => r,
-        Err(msg) => return respond(StatusCode::BAD_REQUEST, media, &error_body(msg)),
+    let incoming = match request_from_json(Value::Object(object), &state.persisted) {
+        Ok(incoming) => incoming,
+        Err(rejected) => return send(media, rejected.into_reply()),
     };
+    let request = &incoming.request;
     // Bound the document before parsing it to see whether it only reads.
     if let Err(refusal) = limits::check_document(&request.query, &state.limits) {
         return respond(
@@ -352,36 +379,94 @@ pub async fn get(
     }
     send(
         media,
-        single(&req, &state, request, parsed, &request_id).await,
+        single(&req, &state, incoming, parsed, &request_id).await,
     )
 }
 
-/// Reads a GraphQL-over-HTTP request object; `Err` explains why it is not one.
-fn request_from_json(value: Value) -> Result<async_graphql::Request, String> {
+/// A request read from JSON, its document resolved through the persisted queries.
+struct Incoming {
+    request: async_graphql::Request,
+    /// An APQ registration, kept once the document has parsed and validated.
+    register: Option<Registration>,
+}
+
+/// Why a request object was not accepted.
+enum Rejected {
+    /// Not a GraphQL-over-HTTP request (400); the message says why.
+    Malformed(String),
+    /// Refused by the persisted-query rules.
+    Persisted(PersistedError),
+}
+
+impl Rejected {
+    fn into_reply(self) -> Reply {
+        let (status, body) = match self {
+            Rejected::Malformed(message) => (StatusCode::BAD_REQUEST, error_body(message)),
+            Rejected::Persisted(err) => (err.status(), err.to_body()),
+        };
+        Reply {
+            outcome: Outcome::Fixed(status),
+            body,
+            rate: None,
+            retry_after: None,
+        }
+    }
+}
+
+/// Reads a GraphQL-over-HTTP request object and finds its document: the `query`, or the
+/// one `extensions.persistedQuery` names.
+fn request_from_json(value: Value, persisted: &PersistedQueries) -> Result<Incoming, Rejected> {
+    let malformed = |message: &str| Err(Rejected::Malformed(message.into()));
     let Value::Object(mut object) = value else {
-        return Err("the request must be a JSON object".into());
+        return malformed("the request must be a JSON object");
     };
     let query = match object.remove("query") {
-        Some(Value::String(q)) => q,
-        Some(_) => return Err("`query` must be a string".into()),
-        None => return Err("the request has no `query`".into()),
+        Some(Value::String(q)) => Some(q),
+        None | Some(Value::Null) => None,
+        Some(_) => return malformed("`query` must be a string"),
     };
-    let mut request = async_graphql::Request::new(query);
-    match object.remove("operationName") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(name)) => request = request.operation_name(name),
-        Some(_) => return Err("`operationName` must be a string or null".into()),
+    let operation_name = match object.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return malformed("`operationName` must be a string or null"),
+    };
+    let variables = match object.remove("variables") {
+        None | Some(Value::Null) => None,
+        Some(v @ Value::Object(_)) => Some(Variables::from_json(v)),
+        Some(_) => return malformed("`variables` must be an object or null"),
+    };
+    let persisted_query = match object.remove("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(extensions)) => {
+            PersistedQuery::from_extensions(&extensions).map_err(Rejected::Persisted)?
+        }
+        Some(_) => return malformed("`extensions` must be an object or null"),
+    };
+    if query.is_none() && persisted_query.is_none() {
+        return malformed("the request has no `query`");
     }
-    match object.remove("variables") {
-        None | Some(Value::Null) => {}
-        Some(v @ Value::Object(_)) => request = request.variables(Variables::from_json(v)),
-        Some(_) => return Err("`variables` must be an object or null".into()),
+    let resolved = persisted
+        .resolve(query, persisted_query)
+        .map_err(Rejected::Persisted)?;
+    let mut request = async_graphql::Request::new(resolved.query);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
     }
-    match object.remove("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object or null".into()),
+    if let Some(variables) = variables {
+        request = request.variables(variables);
     }
-    Ok(request)
+    Ok(Incoming {
+        request,
+        register: resolved.register,
+    })
+}
+
+/// Keeps an APQ document once it has run: parsed and validated, so the cache only holds
+/// documents that work.
+fn keep_registration(state: &AppState, outcome: &Outcome, register: Option<Registration>) {
+    if let (Outcome::Executed, Some(registration)) = (outcome, register) {
+        state.persisted.register(registration);
+    }
 }
 
 /// How a request ended, for the status code.
@@ -394,6 +479,8 @@ enum Outcome {
     RateLimited,
     TimedOut,
     Internal,
+    /// Refused with a status that does not depend on the media type.
+    Fixed(StatusCode),
 }
 
 impl Outcome {
@@ -404,6 +491,7 @@ impl Outcome {
             Outcome::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Outcome::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             Outcome::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Outcome::Fixed(status) => *status,
         }
     }
 }
@@ -479,10 +567,14 @@ fn add_cost_report(
 async fn single(
     req: &HttpRequest,
     state: &AppState,
-    mut request: async_graphql::Request,
+    incoming: Incoming,
     parsed: Option<ExecutableDocument>,
     request_id: &RequestId,
 ) -> Reply {
+    let Incoming {
+        mut request,
+        register,
+    } = incoming;
     let cost = match check(state, &mut request, parsed) {
         Ok(cost) => cost,
         Err(body) => return Reply::request_error(body),
@@ -493,6 +585,7 @@ async fn single(
         Err(limited) => return limited,
     };
     let (outcome, mut body) = run(state, request, claims.as_ref(), rate, request_id).await;
+    keep_registration(state, &outcome, register);
     if wants_cost_report(req) {
         add_cost_report(&mut body, &cost, rate.as_ref(), &state.limits);
     }
@@ -807,14 +900,17 @@ async fn viewer_for_claims(
 /// `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws.
 /// Browsers cannot set headers on a WebSocket, so the token travels in `connection_init`'s
 /// payload as `{"Authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
+/// Each `subscribe` goes through the persisted-query rules (`persisted::PersistedExecutor`).
 pub async fn websocket(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
-    let schema = state.schema.clone();
     let state = state.into_inner();
-    GraphQLSubscription::new(schema)
+    let executor = PersistedExecutor {
+        state: state.clone(),
+    };
+    GraphQLSubscription::new(executor)
         .on_connection_init(move |init: Value| async move {
             let header = init
                 .get("Authorization")

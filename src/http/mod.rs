@@ -2,6 +2,7 @@
 
 pub mod graphql;
 pub mod health;
+pub mod persisted;
 pub mod rate_limit;
 
 use actix_web::{guard, web};

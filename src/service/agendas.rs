@@ -437,18 +437,32 @@ async fn participant_agenda_item(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<agenda_item::Model> {
-    let item = agenda_item::Entity::find_by_id(item_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("no such agenda item".into()))?;
-    // Someone outside the pair learns nothing, not even that the item exists.
-    participant_meeting(db, viewer, item.meeting_id, now)
+    policy::ensure_authenticated(viewer)?;
+    let item = agenda_item::Entity::find_by_id(item_id).one(db).await?;
+    let meeting = item.as_ref().map(|i| i.meeting_id);
+    hide_from_outsiders(db, viewer, meeting, now, "no such agenda item").await?;
+    item.ok_or_else(|| AppError::NotFound("no such agenda item".into()))
+}
+
+/// Someone outside the pair learns nothing about an item, not even that it exists: every
+/// refusal reads exactly like an unknown id.
+async fn hide_from_outsiders(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    meeting: Option<i64>,
+    now: DateTime<Utc>,
+    not_found: &str,
+) -> AppResult<()> {
+    let Some(meeting) = meeting else {
+        return Err(AppError::NotFound(not_found.into()));
+    };
+    participant_meeting(db, viewer, meeting, now)
         .await
+        .map(|_| ())
         .map_err(|e| match e {
-            AppError::Forbidden(_) => AppError::NotFound("no such agenda item".into()),
+            AppError::Forbidden(_) | AppError::NotFound(_) => AppError::NotFound(not_found.into()),
             other => other,
-        })?;
-    Ok(item)
+        })
 }
 
 #[tracing::instrument(skip(db, viewer, text))]
@@ -575,16 +589,11 @@ pub async fn set_action_item_done(
     done: bool,
     now: DateTime<Utc>,
 ) -> AppResult<action_item::Model> {
-    let item = action_item::Entity::find_by_id(item_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("no such action item".into()))?;
-    participant_meeting(db, viewer, item.meeting_id, now)
-        .await
-        .map_err(|e| match e {
-            AppError::Forbidden(_) => AppError::NotFound("no such action item".into()),
-            other => other,
-        })?;
+    policy::ensure_authenticated(viewer)?;
+    let item = action_item::Entity::find_by_id(item_id).one(db).await?;
+    let meeting = item.as_ref().map(|i| i.meeting_id);
+    hide_from_outsiders(db, viewer, meeting, now, "no such action item").await?;
+    let item = item.ok_or_else(|| AppError::NotFound("no such action item".into()))?;
     let mut model: action_item::ActiveModel = item.into();
     model.done_at = Set(done.then(|| truncate(now)));
     Ok(model.update(db).await?)

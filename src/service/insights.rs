@@ -16,7 +16,7 @@ use super::sql::{Sql, employed, line_covers};
 use super::{org, policies};
 use crate::auth::{Viewer, policy};
 use crate::domain::cadence::{Policies, Standing, assess, coverage};
-use crate::domain::employment::truncate;
+use crate::domain::employment::{start_of, truncate};
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, TopicCategory};
 use crate::error::{AppError, AppResult};
 
@@ -166,7 +166,8 @@ async fn pair_rows(
     Ok(out)
 }
 
-/// Per-manager figures over the 90 days before `as_of`.
+/// Per-manager figures: peer meetings and tactical share over the 90 days before `as_of`;
+/// ratings over the last complete calendar quarter before it.
 #[derive(Debug, Default, Clone, Copy)]
 struct WindowStats {
     peer_meetings: i64,
@@ -174,6 +175,18 @@ struct WindowStats {
     agenda_items: i64,
     rating_sum: i64,
     ratings: i64,
+}
+
+/// The last complete calendar quarter before `as_of`, as `[start, end)`. Ratings are
+/// averaged over such fixed, disjoint periods: over a window sliding with `as_of`, two
+/// reports a few days apart could be subtracted to reveal a single rating.
+fn previous_quarter(as_of: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    use chrono::Datelike;
+    let month0 = as_of.month0() / 3 * 3;
+    let end = chrono::NaiveDate::from_ymd_opt(as_of.year(), month0 + 1, 1)
+        .expect("first day of a quarter");
+    let start = end - chrono::Months::new(3);
+    (start_of(start), start_of(end))
 }
 
 async fn window_stats(
@@ -192,6 +205,11 @@ async fn window_stats(
     let tactical = q.bind(TopicCategory::Tactical.as_str());
     let window =
         format!("m.status = {held} AND m.scheduled_at > {from} AND m.scheduled_at <= {at}");
+    let (quarter_start, quarter_end) = previous_quarter(as_of);
+    let (qs, qe) = (q.bind(quarter_start), q.bind(quarter_end));
+    let quarter = format!(
+        "m.status = {held} AND m.kind = {direct} AND m.scheduled_at >= {qs} AND m.scheduled_at < {qe}"
+    );
     // `dm`: each manager's DIRECT 1:1s with the people reporting to them at `as_of`.
     let sql = format!(
         "WITH RECURSIVE {ctes}, \
@@ -204,7 +222,17 @@ async fn window_stats(
              JOIN meeting m ON m.guest_id = g.id WHERE {window} \
          ), \
          dm AS (SELECT mm.id, mm.mgr, mm.other FROM mm \
-           JOIN emp ON emp.manager_id = mm.mgr AND emp.person_id = mm.other WHERE mm.kind = {direct}) \
+           JOIN emp ON emp.manager_id = mm.mgr AND emp.person_id = mm.other WHERE mm.kind = {direct}), \
+         rq AS ( \
+           SELECT m.id, g.id AS mgr, m.guest_id AS other, m.scheduled_at FROM mgrs g \
+             JOIN meeting m ON m.host_id = g.id WHERE {quarter} \
+           UNION ALL \
+           SELECT m.id, g.id, m.host_id, m.scheduled_at FROM mgrs g \
+             JOIN meeting m ON m.guest_id = g.id WHERE {quarter} \
+         ), \
+         rd AS (SELECT rq.id, rq.mgr, rq.other FROM rq WHERE EXISTS ( \
+           SELECT 1 FROM reporting_line rl WHERE rl.person_id = rq.other AND rl.manager_id = rq.mgr \
+             AND rl.valid_from <= rq.scheduled_at AND (rl.valid_to IS NULL OR rl.valid_to > rq.scheduled_at))) \
          SELECT mgrs.id AS mgr, \
            COALESCE(pc.n, 0) AS peer_meetings, COALESCE(t.tactical, 0) AS tactical_items, \
            COALESCE(t.n, 0) AS agenda_items, COALESCE(r.total, 0) AS rating_sum, \
@@ -215,9 +243,9 @@ async fn window_stats(
          LEFT JOIN (SELECT dm.mgr, SUM(CASE WHEN ai.category = {tactical} THEN 1 ELSE 0 END) AS tactical, \
              COUNT(*) AS n FROM dm JOIN agenda_item ai ON ai.meeting_id = dm.id GROUP BY dm.mgr) t \
            ON t.mgr = mgrs.id \
-         LEFT JOIN (SELECT dm.mgr, SUM(f.rating) AS total, COUNT(*) AS n FROM dm \
-             JOIN meeting_feedback f ON f.meeting_id = dm.id AND f.rater_id = dm.other \
-             GROUP BY dm.mgr) r \
+         LEFT JOIN (SELECT rd.mgr, SUM(f.rating) AS total, COUNT(*) AS n FROM rd \
+             JOIN meeting_feedback f ON f.meeting_id = rd.id AND f.rater_id = rd.other \
+             GROUP BY rd.mgr) r \
            ON r.mgr = mgrs.id"
     );
     let mut out = HashMap::new();

@@ -54,10 +54,10 @@ pub(crate) async fn load_all(db: &impl ConnectionTrait) -> AppResult<Policies> {
     Ok(policies)
 }
 
-/// Stored policies the viewer may read (any authenticated viewer), org-wide first.
+/// Stored policies: readable like the org chart, org-wide first.
 #[tracing::instrument(skip(db, viewer))]
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResult<Vec<Policy>> {
-    policy::ensure_authenticated(viewer)?;
+    policy::ensure_can_read_org(viewer)?;
     let rows = cadence_policy::Entity::find()
         .order_by_asc(cadence_policy::Column::Id)
         .all(db)
