@@ -22,8 +22,9 @@
 //!   up by operation name: names need not be unique across files, and no client sends a
 //!   name in place of a document. Introspection runs only if its document is in DIR.
 //!
-//! The resolved document then goes through every other check (limits, rate limiting, the
-//! 405 rule for mutations over GET) as if its text had been sent.
+//! The same rules apply to POST, GET and WebSocket `subscribe` messages (so the socket is no
+//! way around the allow-list). The resolved document then goes through every other check
+//! (limits, rate limiting, the 405 rule for mutations over GET) as if its text had been sent.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
