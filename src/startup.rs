@@ -4,7 +4,10 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::postgres::PgConnectOptions;
@@ -121,6 +124,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
+                .wrap(ErrorHandlers::new().handler(StatusCode::PAYLOAD_TOO_LARGE, json_too_large))
                 .configure(http::routes)
         })
         .shutdown_timeout(10)
@@ -142,4 +146,15 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A body over the limit gets a GraphQL-shaped JSON answer, like every other refusal.
+fn json_too_large<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, _) = res.into_parts();
+    let response = HttpResponse::PayloadTooLarge()
+        .content_type("application/json; charset=utf-8")
+        .body(r#"{"errors":[{"message":"the request body is larger than the limit"}]}"#);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }

@@ -8,6 +8,7 @@ use super::connection::{OverdueOneOnOneConnection, connection_cost, page_args};
 use super::context::{RequestContext, loader_error};
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
+use super::scalars::InstantInRange;
 use super::people::Person;
 use crate::domain::cadence::{Policy, PolicyScope};
 use crate::domain::paging::PageOf;
@@ -220,7 +221,7 @@ impl InsightsQuery {
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        #[graphql(desc = "The instant to report on (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to report on (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<CoverageReport> {
         let rc = RequestContext::of(ctx);
         let manager = person_id(&manager_id, "managerId")?;
@@ -237,7 +238,7 @@ impl InsightsQuery {
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        #[graphql(desc = "The instant to report on (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to report on (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<OverdueOneOnOneConnection> {
@@ -269,8 +270,8 @@ impl InsightsQuery {
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        #[graphql(validator(custom = "InstantInRange"))] from: DateTime<Utc>,
+        #[graphql(validator(custom = "InstantInRange"))] to: DateTime<Utc>,
         interval: TrendInterval,
     ) -> async_graphql::Result<Vec<CoveragePoint>> {
         let rc = RequestContext::of(ctx);

@@ -371,6 +371,8 @@ pub struct SchemaShape {
     mutation: String,
     subscription: String,
     types: HashMap<String, HashMap<String, FieldShape>>,
+    /// Scalars, enums and input objects: the types a variable may have.
+    input_types: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -388,6 +390,10 @@ impl SchemaShape {
             mutation: "Mutation".into(),
             subscription: "Subscription".into(),
             types: HashMap::new(),
+            input_types: ["Int", "Float", "String", "Boolean", "ID"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
         };
         let document = match parse_schema(sdl) {
             Ok(document) => document,
@@ -415,6 +421,10 @@ impl SchemaShape {
                     let fields = match ty.kind {
                         TypeKind::Object(object) => object.fields,
                         TypeKind::Interface(interface) => interface.fields,
+                        TypeKind::Scalar | TypeKind::Enum(_) | TypeKind::InputObject(_) => {
+                            shape.input_types.insert(ty.name.node.to_string());
+                            continue;
+                        }
                         _ => continue,
                     };
                     let fields: Vec<(String, FieldShape)> = fields
@@ -443,6 +453,12 @@ impl SchemaShape {
             }
         }
         shape
+    }
+
+    /// Whether a variable may be declared with this named type. With an empty shape (SDL
+    /// that did not parse) every name passes and async-graphql's validation decides.
+    pub fn is_input_type(&self, name: &str) -> bool {
+        self.types.is_empty() || self.input_types.contains(name)
     }
 
     fn root(&self, ty: OperationType) -> &str {

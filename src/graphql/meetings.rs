@@ -10,6 +10,7 @@ use super::connection::{MeetingConnection, connection_cost, page_args};
 use super::context::{RequestContext, loader_error};
 use super::enums::{MeetingKind, MeetingStatus};
 use super::ids::{self, NodeKind};
+use super::scalars::InstantInRange;
 use super::loaders::CarriedOverOf;
 use super::people::Person;
 use crate::domain::meeting::{Duration, Rating};
@@ -242,8 +243,10 @@ pub struct MeetingFilter {
     pub kind: Option<MeetingKind>,
     pub status: Option<MeetingStatus>,
     /// Scheduled at or after.
+    #[graphql(validator(custom = "InstantInRange"))]
     pub from: Option<DateTime<Utc>>,
     /// Scheduled before.
+    #[graphql(validator(custom = "InstantInRange"))]
     pub to: Option<DateTime<Utc>>,
 }
 
@@ -310,6 +313,7 @@ pub struct LogMeetingInput {
     pub external_id: Option<String>,
     pub host_id: ID,
     pub guest_id: ID,
+    #[graphql(validator(custom = "InstantInRange"))]
     pub scheduled_at: DateTime<Utc>,
     /// 1 to 480.
     pub duration_minutes: i32,
@@ -357,6 +361,7 @@ pub struct LogMeetingPayload {
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateMeetingInput {
     pub id: ID,
+    #[graphql(validator(custom = "InstantInRange"))]
     pub scheduled_at: Option<DateTime<Utc>>,
     pub duration_minutes: Option<i32>,
     pub status: Option<MeetingStatus>,

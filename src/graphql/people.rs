@@ -13,7 +13,7 @@ use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
 use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf};
 use super::meetings::{Meeting, MeetingFilter, MeetingPartner};
-use super::scalars::Date;
+use super::scalars::{Date, InstantInRange};
 use super::teams::Team;
 use crate::domain::employment::is_employed;
 use crate::domain::employment::truncate;
@@ -121,7 +121,7 @@ impl Person {
     async fn manager(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let key = ManagerOf {
@@ -141,7 +141,7 @@ impl Person {
     async fn management_chain(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<Person>> {
         let rc = RequestContext::of(ctx);
         let key = ChainOf {
@@ -162,7 +162,7 @@ impl Person {
     async fn direct_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
@@ -176,7 +176,7 @@ impl Person {
     async fn reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "How many levels down (1 = direct reports; default: all).")] depth: Option<
             i32,
         >,
@@ -202,7 +202,7 @@ impl Person {
     async fn skip_level_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
@@ -244,8 +244,8 @@ impl Person {
     async fn meets_with(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only meetings at or after this instant.")] since: Option<DateTime<Utc>>,
-        #[graphql(desc = "Only meetings before this instant.")] until: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only meetings at or after this instant.", validator(custom = "InstantInRange"))] since: Option<DateTime<Utc>>,
+        #[graphql(desc = "Only meetings before this instant.", validator(custom = "InstantInRange"))] until: Option<DateTime<Utc>>,
         #[graphql(desc = "Only meetings of this kind.")] kind: Option<MeetingKind>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
@@ -277,7 +277,7 @@ impl Person {
     async fn peers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
@@ -397,6 +397,7 @@ pub struct PersonInput {
     pub end_date: Option<Date>,
     /// When the manager given here takes effect (default: now; for a person this call
     /// creates, their start date if given). It supersedes reporting history after it.
+    #[graphql(validator(custom = "InstantInRange"))]
     pub effective_from: Option<DateTime<Utc>>,
 }
 

@@ -34,6 +34,8 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Variables, parser::parse_query};
 use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use tracing_actix_web::RequestId;
@@ -417,6 +419,10 @@ impl Rejected {
 /// one `extensions.persistedQuery` names.
 fn request_from_json(value: Value, persisted: &PersistedQueries) -> Result<Incoming, Rejected> {
     let malformed = |message: &str| Err(Rejected::Malformed(message.into()));
+    // NUL is no character of any name, id or text Cadence keeps (PostgreSQL refuses it).
+    if contains_nul(&value) {
+        return malformed("requests may not contain NUL characters");
+    }
     let Value::Object(mut object) = value else {
         return malformed("the request must be a JSON object");
     };
@@ -466,6 +472,15 @@ fn request_from_json(value: Value, persisted: &PersistedQueries) -> Result<Incom
 fn keep_registration(state: &AppState, outcome: &Outcome, register: Option<Registration>) {
     if let (Outcome::Executed, Some(registration)) = (outcome, register) {
         state.persisted.register(registration);
+    }
+}
+
+fn contains_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(contains_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v)),
+        _ => false,
     }
 }
 
@@ -625,7 +640,8 @@ fn check(
         &state.limits,
     )
     .map_err(refused)?;
-    check_before_execution(&doc, request, state.limits.introspection).map_err(error_body)?;
+    check_before_execution(&doc, request, state.limits.introspection, &state.shape)
+        .map_err(error_body)?;
     request.set_parsed_query(doc);
     Ok(cost)
 }
@@ -716,13 +732,21 @@ async fn run(
     if let Some(rate) = rate {
         request = request.data(rate);
     }
-    let response = match tokio::time::timeout(
-        state.limits.execution_timeout,
-        state.schema.execute(request),
-    )
-    .await
-    {
-        Ok(r) => r,
+    // A panic anywhere in execution (ours or a library's) answers INTERNAL for this request
+    // instead of taking the connection down.
+    let execution = AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
+    let response = match tokio::time::timeout(state.limits.execution_timeout, execution).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(_)) => {
+            tracing::error!("execution panicked");
+            return (
+                Outcome::Internal,
+                json!({ "errors": [{
+                    "message": "internal error",
+                    "extensions": { "code": "INTERNAL", "requestId": request_id.to_string() }
+                }] }),
+            );
+        }
         Err(_) => {
             return (
                 Outcome::TimedOut,
@@ -738,6 +762,10 @@ async fn run(
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| error_body("internal error"));
+    // Every root field skipped: the spec's answer is an empty object, not null.
+    if response.data == async_graphql::Value::Null && response.errors.is_empty() {
+        body["data"] = json!({});
+    }
     if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
         for error in errors {
             let internal =
@@ -799,7 +827,26 @@ fn check_before_execution(
     doc: &ExecutableDocument,
     request: &async_graphql::Request,
     introspection: bool,
+    shape: &crate::graphql::limits::SchemaShape,
 ) -> Result<(), String> {
+    // Unknown variable types are refused here: async-graphql panics on some of them (a
+    // list of an unknown type with a default value).
+    for (_, op) in doc.operations.iter() {
+        for definition in &op.node.variable_definitions {
+            let mut ty = &definition.node.var_type.node.base;
+            while let async_graphql::parser::types::BaseType::List(inner) = ty {
+                ty = &inner.base;
+            }
+            if let async_graphql::parser::types::BaseType::Named(name) = ty
+                && !shape.is_input_type(name.as_str())
+            {
+                return Err(format!(
+                    "variable ${} has unknown type {name}",
+                    definition.node.name.node
+                ));
+            }
+        }
+    }
     if !introspection {
         let mut sets: Vec<&SelectionSet> = doc
             .operations

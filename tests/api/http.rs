@@ -563,6 +563,52 @@ async fn a_body_over_the_limit_is_413_and_one_just_under_works(backend: Backend)
     );
     assert_eq!(over_limit.status, 413, "{}", over_limit.body);
     assert_eq!(far_over.status, 413, "{}", far_over.body);
+    assert!(
+        over_limit.json()["errors"][0]["message"].is_string(),
+        "a GraphQL-shaped JSON answer: {}",
+        over_limit.body
+    );
+}
+
+db_test!(nul_characters_and_instants_out_of_range_are_bad_input_not_internal);
+async fn nul_characters_and_instants_out_of_range_are_bad_input_not_internal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("ceo");
+
+    let nul = app
+        .gql(
+            Some(&token),
+            "query($x: String!) { personByExternalId(externalId: $x) { id } }",
+            json!({ "x": "a\u{0}b" }),
+        )
+        .await;
+    let far_past = app
+        .gql(
+            Some(&token),
+            r#"{ personByExternalId(externalId: "ceo") { manager(asOf: "-262143-01-01T00:00:00Z") { id } } }"#,
+            json!({}),
+        )
+        .await;
+    let far_date = app
+        .gql(
+            Some(&app.admin_integration()),
+            r#"mutation { upsertPeople(input: { people: [{ externalId: "x", name: "X", email: "x@example.com", startDate: "0001-01-01" }] }) { created } }"#,
+            json!({}),
+        )
+        .await;
+
+    assert_eq!(nul.status, 400, "{}", nul.body);
+    for answer in [&far_past, &far_date] {
+        assert!(
+            !answer.error_codes().iter().any(|c| c == "INTERNAL"),
+            "{}",
+            answer.body
+        );
+        assert!(answer.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1900 and 9999")), "{}", answer.body);
+    }
 }
 
 db_test!(batched_requests_are_refused_by_default);

@@ -206,7 +206,10 @@ type Meeting<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]
 /// The fixture's meetings (see [`fixture`]), DIRECT unless noted.
 #[rustfmt::skip]
 const FIXTURE_MEETINGS: &[Meeting] = &[
-    // m1's team.
+    // m1's team; the first three in the first quarter, rated for the report of June 30th.
+    ("m1", "r1", "2026-01-15", "HELD", &[]),
+    ("r2", "m1", "2026-03-04", "HELD", &[]),
+    ("m1", "r4", "2026-03-31", "HELD", &[]),
     ("m1", "r1", "2026-06-20", "HELD", &[(T, "Sprint status"), (C, "Promotion path")]),
     ("m1", "r2", "2026-06-10", "HELD", &[(T, "Release blockers")]),
     ("m1", "r3", "2026-06-05", "HELD", &[("WELLBEING", "Workload")]),
@@ -310,8 +313,12 @@ async fn fixture(backend: Backend) -> Company {
     for (host, guest, day, status, agenda) in FIXTURE_MEETINGS {
         company.meet(host, guest, day, status, agenda).await;
     }
-    // Ratings: only a report's rating of a DIRECT 1:1 counts for their manager.
+    // Ratings: only a report's rating of a DIRECT 1:1 counts for their manager, in the
+    // report of any instant of the next calendar quarter.
     for (who, key, rating) in [
+        ("r1", "m1-r1-2026-01-15", 4),
+        ("r2", "r2-m1-2026-03-04", 3),
+        ("r4", "m1-r4-2026-03-31", 5),
         ("r1", "m1-r1-2026-06-20", 5),
         ("m1", "m1-r1-2026-06-20", 1), // the manager's own: not counted
         ("r2", "m1-r2-2026-06-10", 4),
@@ -381,9 +388,11 @@ async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
 
     // June 30th, noon. DIRECT 1:1s cover a pair when held after June 16th, noon (14 days;
     // m1–r3: 30 days, after May 31st); SKIP_LEVEL ones after April 1st, noon (90 days), the
-    // window of the peer, tactical and rating figures too. A pair met last on day D at
-    // 10:00 is overdue by (June 30th − D − 14) whole days; never met, since its line began
-    // on 2025-01-01: due 2025-01-15, 531 days ago. r12 has not joined yet; r10 has not left.
+    // window of the peer and tactical figures too. A pair met last on day D at 10:00 is
+    // overdue by (June 30th − D − 14) whole days; never met, since its line began on
+    // 2025-01-01: due 2025-01-15, 531 days ago. r12 has not joined yet; r10 has not left.
+    // Ratings: reports' ratings of DIRECT 1:1s of the last complete quarter, January 1st to
+    // April 1st (the second quarter is not over); only m1's team rated any then.
     assert_eq!(
         ceo,
         json!({
@@ -400,7 +409,8 @@ async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
             "peerMeetingCount": 0,
             // June 29th: Strategy offsite, Budget (TACTICAL); June 2nd: no agenda.
             "tacticalShare": 0.5,
-            // dira 5, dirb 3: two ratings.
+            // No DIRECT 1:1 of the ceo in the first quarter (dira's 5 and dirb's 3 are of
+            // June).
             "averageRating": null,
         })
     );
@@ -439,7 +449,7 @@ async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
                 // dirb June 8th, m1 May 20th.
                 "peerMeetingCount": 2,
                 "tacticalShare": null,
-                // r5 2, r6 4: two ratings.
+                // r5's 2 and r6's 4 are of June: nothing in the first quarter.
                 "averageRating": null,
             }),
             json!({
@@ -458,7 +468,7 @@ async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
                 "peerMeetingCount": 1,
                 // m1 June 24th: Growth plan (CAREER).
                 "tacticalShare": 0.0,
-                // r1 rated a SKIP_LEVEL 1:1.
+                // Only a rating of a SKIP_LEVEL 1:1 (r1, May 10th).
                 "averageRating": null,
             }),
             json!({
@@ -489,10 +499,12 @@ async fn coverage_of_the_fixture_org_before_the_reorg(backend: Backend) {
                 "skipLevelCoverage": 1.0,
                 // m2 May 20th.
                 "peerMeetingCount": 1,
-                // Sprint status, Promotion path, Release blockers, Workload: 2 of 4.
+                // Sprint status, Promotion path, Release blockers, Workload: 2 of 4 (the
+                // first-quarter 1:1s are older than 90 days, and have no agenda).
                 "tacticalShare": 0.5,
-                // r1 5, r2 4, r3 3, r4 2 (m1's own 1 does not count).
-                "averageRating": 3.5,
+                // First quarter: r1 4 (January 15th), r2 3 (March 4th, hosted by r2), r4 5
+                // (March 31st): 12 / 3. June's 5, 4, 3, 2 wait for the quarter's end.
+                "averageRating": 4.0,
             }),
             json!({
                 "manager": "m4",
@@ -518,7 +530,8 @@ async fn coverage_of_the_fixture_org_after_the_reorg(backend: Backend) {
 
     // September 1st, noon. DIRECT 1:1s cover a pair when held after August 18th, noon
     // (m1–r3: after August 2nd); SKIP_LEVEL ones, and the 90-day figures, after June 3rd,
-    // noon. m2 reports to dirb since July 15th: dirb–m2 counts from then, and so do the
+    // noon. Ratings: those of the second quarter, April 1st to July 1st; August's wait for
+    // the third quarter to end. m2 reports to dirb since July 15th: dirb–m2 counts from then, and so do the
     // skip-level pairs through m2 (dirb–r5..r7, ceo–m2), not yet due. r10 left on August
     // 14th; r12 joined on August 25th, 7 days ago: not yet due. Never met since 2025-01-01:
     // due 2025-01-15, 594 days ago.
@@ -536,8 +549,9 @@ async fn coverage_of_the_fixture_org_after_the_reorg(backend: Backend) {
             "peerMeetingCount": 0,
             // June 29th: Strategy offsite, Budget; August 27th: Hiring plan (TACTICAL).
             "tacticalShare": 0.6667,
-            // dira 5 (June 29th) and 4, dirb 3 (August 21st); June 2nd is outside.
-            "averageRating": 4.0,
+            // Second quarter: dira 5 (June 29th), dirb 3 (June 2nd): two ratings. Their 4
+            // and 3 of August are in the third.
+            "averageRating": null,
         })
     );
     assert_eq!(
@@ -577,8 +591,10 @@ async fn coverage_of_the_fixture_org_after_the_reorg(backend: Backend) {
                 // Workload, Release blockers, Sprint status, Promotion path, Incident review,
                 // Conference talk, Sprint planning: 4 TACTICAL of 7.
                 "tacticalShare": 0.5714,
-                // 5, 4, 3, 2 and r1's 5 of August 20th.
-                "averageRating": 3.8,
+                // Second quarter: r1 5 (June 20th), r2 4, r3 3, r4 2 (m1's own 1 does not
+                // count): 14 / 4. r1's 5 of August 20th is in the third quarter, the first
+                // quarter's 4, 3, 5 in the one before.
+                "averageRating": 3.5,
             }),
             json!({
                 "manager": "dirb",
@@ -628,8 +644,9 @@ async fn coverage_of_the_fixture_org_after_the_reorg(backend: Backend) {
                 // dirb June 8th; m1 on May 20th is outside the window.
                 "peerMeetingCount": 1,
                 "tacticalShare": null,
-                // r5 2, r6 4, r5 5.
-                "averageRating": 3.6667,
+                // Second quarter: r5 2 (June 25th), r6 4 (June 12th): two ratings. r5's 5 of
+                // August 25th is in the third.
+                "averageRating": null,
             }),
             json!({
                 "manager": "m4",
@@ -995,16 +1012,22 @@ async fn a_report_never_reveals_agendas_notes_or_ratings(backend: Backend) {
             assert!(!answer.contains(text), "{text:?} leaked: {answer}");
         }
     }
-    // m1 has ratings 5, 4, 3, 2, 5 and r2's 1 since: the average moved, no single rating
-    // shows.
-    let m1 = company
-        .gql("m1", REPORT, json!({ "id": company.id("m1"), "at": AFTER }))
-        .await
-        .ok();
-    assert_eq!(
-        normalized(m1.data("/coverageReport/averageRating")),
-        json!(3.3333)
-    );
+    // r2's 1 of August 31st is in the third quarter, still running on September 1st: m1's
+    // average is the second quarter's (r1 5, r2 4, r3 3, r4 2: 3.5), as without it. Once
+    // the quarter is over, it holds r1's 5 of August 20th and this 1: two ratings, no
+    // average, so no single rating shows.
+    let m1_average = |as_of: &'static str| {
+        let company = &company;
+        async move {
+            let answer = company
+                .gql("m1", REPORT, json!({ "id": company.id("m1"), "at": as_of }))
+                .await
+                .ok();
+            normalized(answer.data("/coverageReport/averageRating"))
+        }
+    };
+    assert_eq!(m1_average(AFTER).await, json!(3.5));
+    assert_eq!(m1_average("2026-10-01T12:00:00Z").await, Value::Null);
 }
 
 db_test!(an_average_rating_needs_three_ratings_by_reports);
@@ -1017,7 +1040,7 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
             row("em", "Em Manager", Some("boss"), "2025-01-01"),
             row("d1", "Dee One", Some("em"), "2025-01-01"),
             row("d2", "Dee Two", Some("em"), "2025-01-01"),
-            // Joined three days before the report: not overdue yet.
+            // Joined four days before the report: not overdue yet.
             row("d3", "Dee Three", Some("em"), "2026-06-27"),
         ]),
     )
@@ -1026,16 +1049,17 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
     company.meet("d2", "em", "2026-06-20", "HELD", &[]).await;
     company.meet("em", "d1", "2026-06-25", "HELD", &[]).await;
     company.meet("boss", "em", "2026-06-26", "HELD", &[]).await;
-    let report = || async {
-        let answer = company
-            .gql(
-                "em",
-                REPORT,
-                json!({ "id": company.id("em"), "at": BEFORE }),
-            )
-            .await
-            .ok();
-        figures(answer.data("/coverageReport"))
+    // Every 1:1 is of June, in the second quarter: the report of July 1st averages it.
+    let next_quarter = "2026-07-01T12:00:00Z";
+    let report = |as_of: &'static str| {
+        let company = &company;
+        async move {
+            let answer = company
+                .gql("em", REPORT, json!({ "id": company.id("em"), "at": as_of }))
+                .await
+                .ok();
+            figures(answer.data("/coverageReport"))
+        }
     };
 
     company.rate("d1", "em-d1-2026-06-10", 4).await;
@@ -1043,13 +1067,18 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
     // The manager's own rating and their manager's rating of another 1:1 do not count.
     company.rate("em", "em-d1-2026-06-25", 5).await;
     company.rate("em", "boss-em-2026-06-26", 5).await;
-    let two = report().await;
+    let two = report(next_quarter).await;
     company.rate("d1", "em-d1-2026-06-25", 3).await;
-    let three = report().await;
+    let three = report(next_quarter).await;
+    let before_the_quarter_ends = report(BEFORE).await;
 
+    // d1 4, d2 2; then d1 3 too: 9 / 3.
     assert_eq!(two["averageRating"], Value::Null);
     assert_eq!(three["averageRating"], json!(3.0));
-    // d1 met June 25th, d2 June 20th, d3 joined June 27th: everyone is covered.
+    // On June 30th the last complete quarter is the first, without any rating.
+    assert_eq!(before_the_quarter_ends["averageRating"], Value::Null);
+    // July 1st, noon: d1 met June 25th, d2 June 20th, d3 joined June 27th (due July 11th):
+    // everyone is covered.
     assert_eq!(three["directReportCount"], 3);
     assert_eq!(three["directCoverage"], json!(1.0));
     assert_eq!(three["overdue"], json!([]));
