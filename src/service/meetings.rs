@@ -167,18 +167,30 @@ pub async fn list(
     count_all: bool,
     now: DateTime<Utc>,
 ) -> AppResult<PageOf<meeting::Model>> {
-    let build = |q: &mut Sql| -> AppResult<(String, String)> {
+    let build = |q: &mut Sql| -> AppResult<(String, String, String)> {
         let visible = Visible::new(q, viewer, now)?;
+        // One person's meetings come from the host and guest indexes (a union), so the
+        // latest page sorts a few hundred rows instead of walking the whole time index.
+        let from = match filter.person_id.or(filter.with_person_id) {
+            Some(p) => {
+                let p = q.bind(p);
+                format!(
+                    "(SELECT * FROM meeting WHERE host_id = {p} \
+                      UNION ALL SELECT * FROM meeting WHERE guest_id = {p}) m"
+                )
+            }
+            None => "meeting m".to_string(),
+        };
         let mut conditions = filter.conditions(q);
         conditions.push(visible.condition.clone());
-        Ok((visible.with(&[]), conditions.join(" AND ")))
+        Ok((visible.with(&[]), from, conditions.join(" AND ")))
     };
     let mut q = Sql::new();
-    let (with, where_) = build(&mut q)?;
+    let (with, from, where_) = build(&mut q)?;
     let limit = q.bind((page.limit + 1) as i64);
     let offset = q.bind(page.offset as i64);
     let sql = format!(
-        "{with}SELECT {MEETING_COLUMNS} FROM meeting m WHERE {where_} \
+        "{with}SELECT {MEETING_COLUMNS} FROM {from} WHERE {where_} \
          ORDER BY m.scheduled_at DESC, m.id DESC LIMIT {limit} OFFSET {offset}"
     );
     let mut items = q
@@ -191,8 +203,8 @@ pub async fn list(
     items.truncate(page.limit as usize);
     let total = if count_all {
         let mut q = Sql::new();
-        let (with, where_) = build(&mut q)?;
-        let sql = format!("{with}SELECT COUNT(*) AS total FROM meeting m WHERE {where_}");
+        let (with, from, where_) = build(&mut q)?;
+        let sql = format!("{with}SELECT COUNT(*) AS total FROM {from} WHERE {where_}");
         let rows = q.all(db, sql).await?;
         rows.first()
             .map(|r| r.try_get::<i64>("", "total"))
