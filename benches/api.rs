@@ -128,7 +128,13 @@ async fn main() {
     };
     let health = server.url.replace("/graphql", "/readyz");
     for _ in 0..600 {
-        if client.http.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .http
+            .get(&health)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -152,7 +158,11 @@ async fn main() {
     };
     // The CEO is E00001; pick a first-line manager with reports and meetings.
     let ceo_id = client
-        .gql(&hr, r#"{ personByExternalId(externalId: "E00001") { id } }"#, json!({}))
+        .gql(
+            &hr,
+            r#"{ personByExternalId(externalId: "E00001") { id } }"#,
+            json!({}),
+        )
         .await["data"]["personByExternalId"]["id"]
         .as_str()
         .expect("CEO")
@@ -164,7 +174,10 @@ async fn main() {
             json!({ "id": ceo_id }),
         )
         .await;
-    let nodes = managers["data"]["person"]["reports"]["nodes"].as_array().cloned().unwrap_or_default();
+    let nodes = managers["data"]["person"]["reports"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let first_line = nodes
         .iter()
         .find(|n| {
@@ -256,7 +269,11 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 client
-                    .gql(&token, "query($id: ID!) { person(id: $id) { name title email } }", json!({ "id": id }))
+                    .gql(
+                        &token,
+                        "query($id: ID!) { person(id: $id) { name title email } }",
+                        json!({ "id": id }),
+                    )
                     .await;
                 done.fetch_add(1, Ordering::Relaxed);
             }
@@ -272,7 +289,9 @@ async fn main() {
         let _ = t.await;
     }
     let rps = done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64();
-    println!("\nsimple read `person(id) {{ name title email }}`, {concurrency} clients: {rps:.0} requests/s");
+    println!(
+        "\nsimple read `person(id) {{ name title email }}`, {concurrency} clients: {rps:.0} requests/s"
+    );
     println!("server RSS under load: peak {peak_rss:.0} MiB");
 }
 
@@ -282,7 +301,11 @@ fn ensure_postgres_database(url: &str) {
     let name = name.split('?').next().unwrap_or(name);
     let admin = format!("{base}/postgres");
     let exists = Command::new("psql")
-        .args([&admin, "-Atqc", &format!("SELECT 1 FROM pg_database WHERE datname = '{name}'")])
+        .args([
+            &admin,
+            "-Atqc",
+            &format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "1")
         .unwrap_or(false);

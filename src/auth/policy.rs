@@ -185,7 +185,8 @@ fn ensure_manages(viewer: &Viewer, target: i64, chain: &[i64], why: &str) -> App
 /// The people who take part in meetings the viewer may see: whoever may read the org
 /// chart, and integrations with a meetings scope (whose metadata names the participants).
 pub fn ensure_can_read_participants(viewer: &Viewer) -> AppResult<()> {
-    ensure_can_read_org(viewer).or_else(|err| meeting_visibility(viewer).map(|_| ()).map_err(|_| err))
+    ensure_can_read_org(viewer)
+        .or_else(|err| meeting_visibility(viewer).map(|_| ()).map_err(|_| err))
 }
 
 /// Agenda templates a viewer may see and use: org-wide ones and their own.
@@ -196,7 +197,9 @@ pub fn can_use_template(viewer: &Viewer, owner: Option<i64>) -> bool {
 /// A template may start a meeting's agenda when it is org-wide, the viewer's own, or — for
 /// someone logging on the pair's behalf (hr_admin, an integration) — one of the pair's.
 pub fn can_apply_template(viewer: &Viewer, owner: Option<i64>, host: i64, guest: i64) -> bool {
-    let acting_for_pair = viewer.person_id().is_none_or(|me| me != host && me != guest);
+    let acting_for_pair = viewer
+        .person_id()
+        .is_none_or(|me| me != host && me != guest);
     can_use_template(viewer, owner)
         || (acting_for_pair && owner.is_some_and(|o| o == host || o == guest))
 }

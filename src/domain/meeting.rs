@@ -112,7 +112,10 @@ impl Rating {
         if (1..=5).contains(&n) {
             Ok(Rating(n))
         } else {
-            Err(AppError::bad_input(field, format!("must be between 1 and 5, got {n}")))
+            Err(AppError::bad_input(
+                field,
+                format!("must be between 1 and 5, got {n}"),
+            ))
         }
     }
 
@@ -123,6 +126,15 @@ impl Rating {
 
 /// Fewest ratings before an average is shown, so that no rater can be singled out.
 pub const MIN_RATINGS_FOR_AVERAGE: i64 = 3;
+
+/// The start of the calendar quarter holding `at`: managers' rating averages cover whole
+/// quarters.
+pub fn quarter_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let first = chrono::NaiveDate::from_ymd_opt(at.year(), at.month0() / 3 * 3 + 1, 1)
+        .expect("the first day of a quarter exists");
+    crate::domain::employment::start_of(first)
+}
 
 /// HELD and NO_SHOW describe the past: a meeting in the future cannot have them.
 pub fn check_status_time(

@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ActionItemsLoader, AgendaLoader, CarriedOverLoader, AverageRatingLoader, ManagementChainLoader, ManagerOfLoader,
-    MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader,
-    PrivateNoteLoader, RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, ManagementChainLoader,
+    ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, ParticipantLoader,
+    PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader, TeamLoader,
+    TemplateItemsLoader, TemplateLoader,
 };
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;

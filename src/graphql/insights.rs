@@ -8,8 +8,8 @@ use super::connection::{OverdueOneOnOneConnection, connection_cost, page_args};
 use super::context::{RequestContext, loader_error};
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
-use super::scalars::InstantInRange;
 use super::people::Person;
+use super::scalars::InstantInRange;
 use crate::domain::cadence::{Policy, PolicyScope};
 use crate::domain::paging::PageOf;
 use crate::error::AppError;
@@ -29,8 +29,8 @@ async fn person(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
 /// within the effective DIRECT cadence (default 14 days) before `asOf`, counting only since
 /// their reporting line began; a report whose line is younger than the cadence is not yet
 /// due and counts as covered. Skip-level coverage works the same way with SKIP_LEVEL
-/// meetings and cadence (default 90 days). Peer, tactical and rating figures look at the
-/// 90 days before `asOf`, ratings the last complete calendar quarter. Reports never reveal
+/// meetings and cadence (default 90 days). Peer and tactical figures look at the 90 days
+/// before `asOf`, ratings at the last complete calendar quarter. Reports never reveal
 /// agenda text, notes or individual ratings.
 pub struct CoverageReport(pub insights::CoverageReport);
 
@@ -221,7 +221,11 @@ impl InsightsQuery {
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        #[graphql(desc = "The instant to report on (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to report on (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<CoverageReport> {
         let rc = RequestContext::of(ctx);
         let manager = person_id(&manager_id, "managerId")?;
@@ -238,7 +242,11 @@ impl InsightsQuery {
         &self,
         ctx: &Context<'_>,
         manager_id: ID,
-        #[graphql(desc = "The instant to report on (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to report on (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<OverdueOneOnOneConnection> {

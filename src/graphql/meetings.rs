@@ -10,9 +10,9 @@ use super::connection::{MeetingConnection, connection_cost, page_args};
 use super::context::{RequestContext, loader_error};
 use super::enums::{MeetingKind, MeetingStatus};
 use super::ids::{self, NodeKind};
-use super::scalars::InstantInRange;
 use super::loaders::CarriedOverOf;
 use super::people::Person;
+use super::scalars::InstantInRange;
 use crate::domain::meeting::{Duration, Rating};
 use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
@@ -30,7 +30,12 @@ impl Meeting {
 
     async fn person(&self, ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
-        let p = rc.loaders.participant.load_one(id).await.map_err(loader_error)?;
+        let p = rc
+            .loaders
+            .participant
+            .load_one(id)
+            .await
+            .map_err(loader_error)?;
         p.map(Person)
             .ok_or_else(|| "the participant no longer exists".into())
     }
@@ -165,7 +170,12 @@ impl Meeting {
             parties: self.parties(),
             at: self.0.scheduled_at,
         };
-        let found = rc.loaders.carried_over.load_one(key).await.map_err(loader_error)?;
+        let found = rc
+            .loaders
+            .carried_over
+            .load_one(key)
+            .await
+            .map_err(loader_error)?;
         Ok(found.map(|(actions, agenda)| CarriedOver {
             action_items: actions.into_iter().map(ActionItem).collect(),
             agenda_items: agenda.into_iter().map(AgendaItem).collect(),

@@ -1,6 +1,7 @@
 //! The GraphQL layer: types, resolvers (a few lines each: context → one service call →
 //! mapping), DataLoaders, and the mapping of service errors to `extensions.code`.
 
+pub mod agendas;
 pub mod connection;
 pub mod context;
 pub mod enums;
@@ -8,7 +9,6 @@ pub mod ids;
 pub mod insights;
 pub mod limits;
 pub mod loaders;
-pub mod agendas;
 pub mod meetings;
 pub mod node;
 pub mod people;

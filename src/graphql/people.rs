@@ -121,7 +121,11 @@ impl Person {
     async fn manager(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let key = ManagerOf {
@@ -141,7 +145,11 @@ impl Person {
     async fn management_chain(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Vec<Person>> {
         let rc = RequestContext::of(ctx);
         let key = ChainOf {
@@ -162,7 +170,11 @@ impl Person {
     async fn direct_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
@@ -176,7 +188,11 @@ impl Person {
     async fn reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "How many levels down (1 = direct reports; default: all).")] depth: Option<
             i32,
         >,
@@ -202,7 +218,11 @@ impl Person {
     async fn skip_level_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {
@@ -244,8 +264,16 @@ impl Person {
     async fn meets_with(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only meetings at or after this instant.", validator(custom = "InstantInRange"))] since: Option<DateTime<Utc>>,
-        #[graphql(desc = "Only meetings before this instant.", validator(custom = "InstantInRange"))] until: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Only meetings at or after this instant.",
+            validator(custom = "InstantInRange")
+        )]
+        since: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Only meetings before this instant.",
+            validator(custom = "InstantInRange")
+        )]
+        until: Option<DateTime<Utc>>,
         #[graphql(desc = "Only meetings of this kind.")] kind: Option<MeetingKind>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
@@ -277,7 +305,11 @@ impl Person {
     async fn peers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The instant to ask about (default: now).", validator(custom = "InstantInRange"))] as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "The instant to ask about (default: now).",
+            validator(custom = "InstantInRange")
+        )]
+        as_of: Option<DateTime<Utc>>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<PersonConnection> {

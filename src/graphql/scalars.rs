@@ -14,12 +14,15 @@ impl ScalarType for Date {
         match &value {
             Value::String(s) => {
                 use chrono::Datelike;
-                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| InputValueError::custom(format!("{s:?} is not a YYYY-MM-DD date")))?;
+                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    InputValueError::custom(format!("{s:?} is not a YYYY-MM-DD date"))
+                })?;
                 if (1900..=9999).contains(&date.year()) {
                     Ok(Date(date))
                 } else {
-                    Err(InputValueError::custom("dates must lie between the years 1900 and 9999"))
+                    Err(InputValueError::custom(
+                        "dates must lie between the years 1900 and 9999",
+                    ))
                 }
             }
             _ => Err(InputValueError::expected_type(value)),
@@ -44,7 +47,9 @@ impl async_graphql::CustomValidator<chrono::DateTime<chrono::Utc>> for InstantIn
         if (1900..=9999).contains(&value.year()) {
             Ok(())
         } else {
-            Err(InputValueError::custom("must lie between the years 1900 and 9999"))
+            Err(InputValueError::custom(
+                "must lie between the years 1900 and 9999",
+            ))
         }
     }
 }

@@ -35,9 +35,9 @@ use async_graphql::{Variables, parser::parse_query};
 use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
 use futures_util::FutureExt;
-use std::panic::AssertUnwindSafe;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+use std::panic::AssertUnwindSafe;
 use tracing_actix_web::RequestId;
 
 use super::persisted::{

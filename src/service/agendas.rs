@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, FromQueryResult, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
-use super::sql::{Sql, begin_write};
 use super::meetings;
+use super::sql::{Sql, begin_write};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MeetingKind, TopicCategory};
@@ -26,7 +26,10 @@ const MAX_TEXT: usize = 2_000;
 fn check_text(text: &str, field: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_TEXT {
-        return Err(AppError::bad_input(field, format!("must be 1 to {MAX_TEXT} characters")));
+        return Err(AppError::bad_input(
+            field,
+            format!("must be 1 to {MAX_TEXT} characters"),
+        ));
     }
     Ok(text.to_string())
 }
@@ -155,15 +158,15 @@ async fn write_template_items(
     if items.is_empty() {
         return Ok(());
     }
-    agenda_template_item::Entity::insert_many(items.into_iter().enumerate().map(|(i, (text, cat))| {
-        agenda_template_item::ActiveModel {
+    agenda_template_item::Entity::insert_many(items.into_iter().enumerate().map(
+        |(i, (text, cat))| agenda_template_item::ActiveModel {
             template_id: Set(template_id),
             position: Set(i as i32),
             text: Set(text),
             category: Set(cat.as_str().into()),
             ..Default::default()
-        }
-    }))
+        },
+    ))
     .exec_without_returning(txn)
     .await?;
     Ok(())
@@ -187,7 +190,10 @@ pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     let txn = begin_write(db).await?;
     let template = agenda_template::ActiveModel {
         name: Set(name),
-        description: Set(input.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())),
+        description: Set(input
+            .description
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())),
         owner_id: Set(owner),
         kind: Set(input.kind.map(|k| k.as_str().into())),
         created_at: Set(now),
@@ -229,7 +235,10 @@ pub async fn update_template<C: ConnectionTrait + TransactionTrait>(
     let template = agenda_template::ActiveModel {
         id: Set(id),
         name: Set(name),
-        description: Set(input.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty())),
+        description: Set(input
+            .description
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())),
         kind: Set(input.kind.map(|k| k.as_str().into())),
         updated_at: Set(truncate(now)),
         ..Default::default()
@@ -499,7 +508,9 @@ pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
 ) -> AppResult<i64> {
     let txn = begin_write(db).await?;
     let item = participant_agenda_item(&txn, viewer, item_id, now).await?;
-    agenda_item::Entity::delete_by_id(item.id).exec(&txn).await?;
+    agenda_item::Entity::delete_by_id(item.id)
+        .exec(&txn)
+        .await?;
     agenda_item::Entity::update_many()
         .col_expr(
             agenda_item::Column::Position,
@@ -564,7 +575,10 @@ pub async fn add_action_item(
     let (m, me) = participant_meeting(db, viewer, meeting_id, now).await?;
     let owner = owner_id.unwrap_or(me);
     if owner != m.host_id && owner != m.guest_id {
-        return Err(AppError::bad_input("input.ownerId", "must be one of the two participants"));
+        return Err(AppError::bad_input(
+            "input.ownerId",
+            "must be one of the two participants",
+        ));
     }
     let text = check_text(text, "input.text")?;
     Ok(action_item::ActiveModel {

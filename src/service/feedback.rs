@@ -96,7 +96,10 @@ pub async fn set_private_note(
     let me = policy::ensure_participant(viewer, m.host_id, m.guest_id)?;
     let text = text.trim();
     if text.chars().count() > 20_000 {
-        return Err(AppError::bad_input("input.text", "at most 20,000 characters"));
+        return Err(AppError::bad_input(
+            "input.text",
+            "at most 20,000 characters",
+        ));
     }
     let existing = private_note::Entity::find()
         .filter(private_note::Column::MeetingId.eq(m.id))
@@ -144,9 +147,15 @@ pub async fn rate(
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;
     let me = policy::ensure_participant(viewer, m.host_id, m.guest_id)?;
     if m.status != MeetingStatus::Held.as_str() {
-        return Err(AppError::bad_input("input.meetingId", "only HELD meetings can be rated"));
+        return Err(AppError::bad_input(
+            "input.meetingId",
+            "only HELD meetings can be rated",
+        ));
     }
-    let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+
+    let comment = comment
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     let existing = meeting_feedback::Entity::find()
         .filter(meeting_feedback::Column::MeetingId.eq(m.id))
         .filter(meeting_feedback::Column::RaterId.eq(me))

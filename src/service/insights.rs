@@ -16,11 +16,13 @@ use super::sql::{Sql, employed, line_covers};
 use super::{org, policies};
 use crate::auth::{Viewer, policy};
 use crate::domain::cadence::{Policies, Standing, assess, coverage};
-use crate::domain::employment::{start_of, truncate};
-use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, TopicCategory};
+use crate::domain::employment::truncate;
+use crate::domain::meeting::{
+    MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, TopicCategory, quarter_start,
+};
 use crate::error::{AppError, AppResult};
 
-/// Days the peer, tactical and rating figures look back from `asOf`.
+/// Days the peer and tactical figures look back from `asOf` (ratings: the last quarter).
 pub const WINDOW_DAYS: i64 = 90;
 /// Most points one coverage trend may have.
 pub const MAX_TREND_POINTS: usize = 60;
@@ -181,12 +183,8 @@ struct WindowStats {
 /// averaged over such fixed, disjoint periods: over a window sliding with `as_of`, two
 /// reports a few days apart could be subtracted to reveal a single rating.
 fn previous_quarter(as_of: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    use chrono::Datelike;
-    let month0 = as_of.month0() / 3 * 3;
-    let end = chrono::NaiveDate::from_ymd_opt(as_of.year(), month0 + 1, 1)
-        .expect("first day of a quarter");
-    let start = end - chrono::Months::new(3);
-    (start_of(start), start_of(end))
+    let end = quarter_start(as_of);
+    (end - chrono::Months::new(3), end)
 }
 
 async fn window_stats(

@@ -12,9 +12,9 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{begin_write, Sql, line_covers};
-use crate::auth::policy::{self, MeetingVisibility};
+use super::sql::{Sql, begin_write, line_covers};
 use crate::auth::Viewer;
+use crate::auth::policy::{self, MeetingVisibility};
 use crate::domain::employment::{is_employed, truncate};
 use crate::domain::meeting::{
     Duration, MeetingKind, MeetingStatus, TopicCategory, check_status_time, classify,
@@ -53,8 +53,9 @@ impl Visible {
                          WHERE {covers})",
                         covers = line_covers("rl", &at)
                     )),
-                    condition: "(m.host_id IN (SELECT id FROM vis) OR m.guest_id IN (SELECT id FROM vis))"
-                        .into(),
+                    condition:
+                        "(m.host_id IN (SELECT id FROM vis) OR m.guest_id IN (SELECT id FROM vis))"
+                            .into(),
                 }
             }
         })
@@ -334,7 +335,10 @@ pub async fn meets_with(
             .iter()
             .map(|k| {
                 let name = q.bind(k.as_str());
-                format!("MAX(CASE WHEN kind = {name} THEN 1 ELSE 0 END) AS k_{}", k.as_str().to_lowercase())
+                format!(
+                    "MAX(CASE WHEN kind = {name} THEN 1 ELSE 0 END) AS k_{}",
+                    k.as_str().to_lowercase()
+                )
             })
             .collect();
         let lo = q.bind(page.offset as i64);
@@ -365,7 +369,11 @@ pub async fn meets_with(
             let mut kinds = Vec::new();
             for k in MeetingKind::ALL {
                 let col = format!("k_{}", k.as_str().to_lowercase());
-                if row.try_get::<i32>("", &col).map(|v| v != 0).or_else(|_| row.try_get::<i64>("", &col).map(|v| v != 0))? {
+                if row
+                    .try_get::<i32>("", &col)
+                    .map(|v| v != 0)
+                    .or_else(|_| row.try_get::<i64>("", &col).map(|v| v != 0))?
+                {
                     kinds.push(*k);
                 }
             }
@@ -417,12 +425,21 @@ pub struct Logged {
 /// Logs or schedules a meeting. With an externalId that already exists, the meeting is
 /// updated instead (so calendar syncs can re-send).
 #[tracing::instrument(skip(db, viewer, input))]
-pub async fn log<C>(db: &C, viewer: &Viewer, input: LogMeeting, now: DateTime<Utc>) -> AppResult<Logged>
+pub async fn log<C>(
+    db: &C,
+    viewer: &Viewer,
+    input: LogMeeting,
+    now: DateTime<Utc>,
+) -> AppResult<Logged>
 where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = begin_write(db).await?;
-    let kinds = classify_many(&txn, &[(input.host_id, input.guest_id, truncate(input.scheduled_at))]).await?;
+    let kinds = classify_many(
+        &txn,
+        &[(input.host_id, input.guest_id, truncate(input.scheduled_at))],
+    )
+    .await?;
     let logged = write_one(&txn, viewer, input, kinds[0], now, "input").await?;
     txn.commit().await?;
     Ok(logged)
@@ -442,7 +459,10 @@ where
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::bad_input(
             "input.meetings",
-            format!("at most {MAX_IMPORT_ROWS} meetings per call, got {}", rows.len()),
+            format!(
+                "at most {MAX_IMPORT_ROWS} meetings per call, got {}",
+                rows.len()
+            ),
         ));
     }
     let mut problems = Vec::new();
@@ -543,7 +563,12 @@ async fn write_one(
             let t = agenda_template::Entity::find_by_id(id).one(txn).await?;
             match t {
                 Some(t)
-                    if policy::can_apply_template(viewer, t.owner_id, input.host_id, input.guest_id) =>
+                    if policy::can_apply_template(
+                        viewer,
+                        t.owner_id,
+                        input.host_id,
+                        input.guest_id,
+                    ) =>
                 {
                     Some(t)
                 }
@@ -571,7 +596,10 @@ async fn write_one(
         }
         None => None,
     };
-    let shared_notes = input.shared_notes.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let shared_notes = input
+        .shared_notes
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     let (model, created, mut changed) = match existing {
         Some(current) => {
             // Re-sending may also move a meeting between people: both pairs must allow it.
@@ -637,7 +665,10 @@ async fn write_one(
             .all(txn)
             .await?;
         items.extend(template_items.into_iter().map(|i| {
-            (i.text, TopicCategory::parse(&i.category).unwrap_or(TopicCategory::Other))
+            (
+                i.text,
+                TopicCategory::parse(&i.category).unwrap_or(TopicCategory::Other),
+            )
         }));
     }
     if let Some(agenda) = input.agenda {
@@ -735,9 +766,10 @@ where
         host_id: current.host_id,
         guest_id: current.guest_id,
         scheduled_at: changes.scheduled_at.unwrap_or(current.scheduled_at),
-        duration: changes
-            .duration
-            .unwrap_or(Duration::parse(current.duration_minutes, "input.durationMinutes")?),
+        duration: changes.duration.unwrap_or(Duration::parse(
+            current.duration_minutes,
+            "input.durationMinutes",
+        )?),
         status: Some(
             changes
                 .status
@@ -748,7 +780,11 @@ where
         agenda: None,
         shared_notes: changes.shared_notes.or(current.shared_notes.clone()),
     };
-    let kinds = classify_many(&txn, &[(input.host_id, input.guest_id, truncate(input.scheduled_at))]).await?;
+    let kinds = classify_many(
+        &txn,
+        &[(input.host_id, input.guest_id, truncate(input.scheduled_at))],
+    )
+    .await?;
     let logged = if input.external_id.is_some() {
         write_one(&txn, viewer, input, kinds[0], now, "input").await?
     } else {
@@ -776,7 +812,10 @@ async fn update_by_id(
         .filter(person::Column::Id.is_in([input.host_id, input.guest_id]))
         .all(txn)
         .await?;
-    if let Some(p) = people.iter().find(|p| !is_employed(p.start_date, p.end_date, at)) {
+    if let Some(p) = people
+        .iter()
+        .find(|p| !is_employed(p.start_date, p.end_date, at))
+    {
         return Err(AppError::bad_input(
             "input.scheduledAt",
             format!("{} was not employed then", p.external_id),
@@ -788,7 +827,10 @@ async fn update_by_id(
         duration_minutes: Set(input.duration.minutes()),
         status: Set(status.as_str().into()),
         kind: Set(kind.as_str().into()),
-        shared_notes: Set(input.shared_notes.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+        shared_notes: Set(input
+            .shared_notes
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -854,7 +896,10 @@ pub(crate) async fn reclassify_after_org_change(
             .map(meeting_from_row)
             .collect::<Result<Vec<_>, _>>()?;
         for batch in meetings.chunks(250) {
-            let triples: Vec<_> = batch.iter().map(|m| (m.host_id, m.guest_id, m.scheduled_at)).collect();
+            let triples: Vec<_> = batch
+                .iter()
+                .map(|m| (m.host_id, m.guest_id, m.scheduled_at))
+                .collect();
             let kinds = classify_many(txn, &triples).await?;
             for (m, kind) in batch.iter().zip(kinds) {
                 if m.kind != kind.as_str() {
@@ -875,7 +920,12 @@ pub(crate) async fn reclassify_after_org_change(
 
 /// Cancels a meeting.
 #[tracing::instrument(skip(db, viewer))]
-pub async fn cancel<C>(db: &C, viewer: &Viewer, id: i64, now: DateTime<Utc>) -> AppResult<meeting::Model>
+pub async fn cancel<C>(
+    db: &C,
+    viewer: &Viewer,
+    id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<meeting::Model>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -891,7 +941,6 @@ where
     )
     .await
 }
-
 
 /// Watching meeting changes needs the right to read meetings at all.
 pub fn ensure_can_watch(viewer: &Viewer) -> AppResult<()> {

@@ -146,7 +146,9 @@ pub async fn set(
         ));
     }
     check_scope(db, viewer, policy_in.scope, now).await?;
-    if policy_in.kind == MeetingKind::Direct && (!policy_in.required || policy_in.every_days.is_none()) {
+    if policy_in.kind == MeetingKind::Direct
+        && (!policy_in.required || policy_in.every_days.is_none())
+    {
         policy::ensure_can_relax_direct_cadence(viewer)?;
     }
     // Checked after who may: outsiders learn nothing. Without it, the foreign key fails.

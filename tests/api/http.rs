@@ -605,9 +605,13 @@ async fn nul_characters_and_instants_out_of_range_are_bad_input_not_internal(bac
             "{}",
             answer.body
         );
-        assert!(answer.body["errors"][0]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("1900 and 9999")), "{}", answer.body);
+        assert!(
+            answer.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("1900 and 9999")),
+            "{}",
+            answer.body
+        );
     }
 }
 

@@ -2310,10 +2310,10 @@ fn judge_events(
         .and_then(Value::as_str)
         .unwrap_or_default();
     match inner(&s.expect) {
-        Silent if id == change => s.fail("received the change".into()),
+        Silent if id == change => s.fail(format!("received the change {}", short(first))),
         Silent if fences.contains(id) => Ok(()),
-        Silent => s.fail(format!("expected a fence first, got meeting {id}")),
-        _ if id != change => s.fail(format!("expected the change first, got meeting {id}")),
+        Silent => s.fail(format!("expected a fence first, got {}", short(first))),
+        _ if id != change => s.fail(format!("expected the change first, got {}", short(first))),
         expect => {
             let value = first.pointer(at).cloned().unwrap_or(Value::Null);
             let answer = Answer {

@@ -1118,7 +1118,10 @@ async fn carried_over_items_load_in_a_fixed_number_of_statements(backend: Backen
                 org.log(input).await;
             }
             let before = org.app.statements();
-            let answer = org.gql("em1", query, json!({ "me": org.id("em1") })).await.ok();
+            let answer = org
+                .gql("em1", query, json!({ "me": org.id("em1") }))
+                .await
+                .ok();
             (org.app.statements() - before, answer)
         }
     };
@@ -1132,7 +1135,18 @@ async fn carried_over_items_load_in_a_fixed_number_of_statements(backend: Backen
             .unwrap()
             .len()
     };
-    assert_eq!(carried(&few_answer), 1, "the later meeting carries the earlier topic");
-    assert_eq!(carried(&many_answer), 5, "the latest of six carries five topics");
-    assert_eq!(few, many, "statements grow with the meetings: {few} vs {many}");
+    assert_eq!(
+        carried(&few_answer),
+        1,
+        "the later meeting carries the earlier topic"
+    );
+    assert_eq!(
+        carried(&many_answer),
+        5,
+        "the latest of six carries five topics"
+    );
+    assert_eq!(
+        few, many,
+        "statements grow with the meetings: {few} vs {many}"
+    );
 }

@@ -569,7 +569,12 @@ async fn a_report_cannot_relax_their_managers_obligation(backend: Backend) {
         .set_policy(Some("em1"), "DIRECT", json!(7), pair.clone())
         .await;
     let waived_by_hr = company
-        .set_policy(Some("hr"), "DIRECT", Value::Null, json!({ "managerId": company.id("cto") }))
+        .set_policy(
+            Some("hr"),
+            "DIRECT",
+            Value::Null,
+            json!({ "managerId": company.id("cto") }),
+        )
         .await;
 
     by_report.assert_error_code("FORBIDDEN");

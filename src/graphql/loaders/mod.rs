@@ -12,8 +12,8 @@ mod team;
 pub use management_chain::{ChainOf, ManagementChainLoader};
 pub use manager_of::{ManagerOf, ManagerOfLoader};
 pub use meeting_content::{
-    ActionItemsLoader, CarriedOverLoader, CarriedOverOf, AgendaLoader, AverageRatingLoader, MyFeedbackLoader, PrivateNoteLoader,
-    TemplateItemsLoader, TemplateLoader,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, CarriedOverOf,
+    MyFeedbackLoader, PrivateNoteLoader, TemplateItemsLoader, TemplateLoader,
 };
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
 pub use person::{ParticipantLoader, PersonLoader};
