@@ -316,6 +316,19 @@ pub struct ActionItemPayload {
 #[derive(Default)]
 pub struct AgendasMutation;
 
+/// The meeting whose content just changed, as the viewer may see it now.
+async fn meeting_payload(
+    rc: &RequestContext,
+    meeting: i64,
+) -> async_graphql::Result<MeetingContentPayload> {
+    let m = crate::service::meetings::get(&rc.db, &rc.viewer, meeting, rc.now)
+        .await
+        .extend()?;
+    Ok(MeetingContentPayload {
+        meeting: m.map(Meeting),
+    })
+}
+
 #[Object]
 impl AgendasMutation {
     /// Creates an agenda template: personal, or org-wide for hr_admin.
@@ -424,12 +437,7 @@ impl AgendasMutation {
         let meeting = agendas::remove_agenda_item(&rc.db, &rc.viewer, id, rc.now)
             .await
             .extend()?;
-        let m = crate::service::meetings::get(&rc.db, &rc.viewer, meeting, rc.now)
-            .await
-            .extend()?;
-        Ok(MeetingContentPayload {
-            meeting: m.map(Meeting),
-        })
+        meeting_payload(rc, meeting).await
     }
 
     /// Puts a meeting's agenda in a new order (participants only).
@@ -451,12 +459,7 @@ impl AgendasMutation {
         agendas::reorder_agenda(&rc.db, &rc.viewer, meeting, &order, rc.now)
             .await
             .extend()?;
-        let m = crate::service::meetings::get(&rc.db, &rc.viewer, meeting, rc.now)
-            .await
-            .extend()?;
-        Ok(MeetingContentPayload {
-            meeting: m.map(Meeting),
-        })
+        meeting_payload(rc, meeting).await
     }
 
     /// Records an action item for one of the participants (participants only).
