@@ -150,6 +150,14 @@ fn error_body(message: impl Into<String>) -> Value {
     json!({ "errors": [{ "message": message.into() }] })
 }
 
+/// A response body with one error that carries a code and the request id.
+fn coded_error(message: &str, code: &str, request_id: &RequestId) -> Value {
+    json!({ "errors": [{
+        "message": message,
+        "extensions": { "code": code, "requestId": request_id.to_string() }
+    }] })
+}
+
 fn respond(status: StatusCode, media: MediaType, body: &Value) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(media.content_type())
@@ -721,10 +729,7 @@ async fn run(
             tracing::error!(error = %err, "resolving the viewer failed");
             return (
                 Outcome::Internal,
-                json!({ "errors": [{
-                    "message": "internal error",
-                    "extensions": { "code": "INTERNAL", "requestId": request_id.to_string() }
-                }] }),
+                coded_error("internal error", "INTERNAL", request_id),
             );
         }
     };
@@ -741,19 +746,17 @@ async fn run(
             tracing::error!("execution panicked");
             return (
                 Outcome::Internal,
-                json!({ "errors": [{
-                    "message": "internal error",
-                    "extensions": { "code": "INTERNAL", "requestId": request_id.to_string() }
-                }] }),
+                coded_error("internal error", "INTERNAL", request_id),
             );
         }
         Err(_) => {
             return (
                 Outcome::TimedOut,
-                json!({ "errors": [{
-                    "message": "the request took too long and was stopped",
-                    "extensions": { "code": "TIMEOUT", "requestId": request_id.to_string() }
-                }] }),
+                coded_error(
+                    "the request took too long and was stopped",
+                    "TIMEOUT",
+                    request_id,
+                ),
             );
         }
     };
