@@ -37,7 +37,7 @@ pub struct Settings {
 }
 
 /// Opens the connection pool: SQLite in WAL mode with foreign keys and a busy timeout;
-/// PostgreSQL with a statement timeout.
+/// PostgreSQL with a statement timeout and without JIT compilation.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.url.clone());
     let statement_timeout = settings.statement_timeout;
@@ -53,11 +53,16 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
         })
+        // JIT compilation pays off for long analytical scans, not for our index-driven
+        // statements: on the coverage report it added ~45 ms of compile time per statement.
         .map_sqlx_postgres_opts(move |o: PgConnectOptions| {
-            o.options([(
-                "statement_timeout",
-                format!("{}", statement_timeout.as_millis()),
-            )])
+            o.options([
+                (
+                    "statement_timeout",
+                    format!("{}", statement_timeout.as_millis()),
+                ),
+                ("jit", "off".to_string()),
+            ])
         });
     Database::connect(options)
         .await

@@ -17,6 +17,10 @@ pub struct Model {
     pub kind: String,
     pub template_id: Option<i64>,
     pub shared_notes: Option<String>,
+    /// How many agenda items the meeting has, and how many of them are TACTICAL: kept in
+    /// step with `agenda_item` on every write, so reports need not join the items.
+    pub agenda_item_count: i32,
+    pub tactical_item_count: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -87,8 +87,10 @@ impl CoverageReport {
     }
 
     /// Mean rating that direct reports gave their HELD DIRECT 1:1s with the manager in the
-    /// last complete calendar quarter before `asOf`; null below 3 ratings. (A fixed quarter
-    /// rather than a sliding window, so that reports at nearby instants cannot be
+    /// last complete calendar quarter before `asOf`; null below 3 ratings, and null while
+    /// that quarter is still running. A quarter's figures are frozen the first time a
+    /// report shows them: ratings given or changed afterwards do not move them. (Fixed,
+    /// frozen quarters rather than a sliding window, so that two readings can never be
     /// subtracted to reveal one person's rating.)
     async fn average_rating(&self) -> Option<f64> {
         self.0.average_rating
@@ -229,10 +231,19 @@ impl InsightsQuery {
     ) -> async_graphql::Result<CoverageReport> {
         let rc = RequestContext::of(ctx);
         let manager = person_id(&manager_id, "managerId")?;
-        let report =
-            insights::coverage_report(&rc.db, &rc.viewer, manager, rc.as_of(as_of), rc.now)
-                .await
-                .extend()?;
+        let look = ctx.look_ahead();
+        let with_ratings = look.field("averageRating").exists()
+            || look.field("managers").field("averageRating").exists();
+        let report = insights::coverage_report(
+            &rc.db,
+            &rc.viewer,
+            manager,
+            rc.as_of(as_of),
+            rc.now,
+            with_ratings,
+        )
+        .await
+        .extend()?;
         Ok(CoverageReport(report))
     }
 

@@ -412,22 +412,23 @@ pub async fn carried_over(
 }
 
 #[tracing::instrument(skip(db, viewer, text))]
-pub async fn add_agenda_item(
-    db: &impl ConnectionTrait,
+pub async fn add_agenda_item<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     viewer: &Viewer,
     meeting_id: i64,
     text: &str,
     category: TopicCategory,
     now: DateTime<Utc>,
 ) -> AppResult<agenda_item::Model> {
-    let (m, me) = participant_meeting(db, viewer, meeting_id, now).await?;
+    let txn = begin_write(db).await?;
+    let (m, me) = participant_meeting(&txn, viewer, meeting_id, now).await?;
     let text = check_text(text, "input.text")?;
     let last = agenda_item::Entity::find()
         .filter(agenda_item::Column::MeetingId.eq(m.id))
         .order_by_desc(agenda_item::Column::Position)
-        .one(db)
+        .one(&txn)
         .await?;
-    Ok(agenda_item::ActiveModel {
+    let item = agenda_item::ActiveModel {
         meeting_id: Set(m.id),
         position: Set(last.map_or(0, |l| l.position + 1)),
         text: Set(text),
@@ -436,8 +437,11 @@ pub async fn add_agenda_item(
         discussed: Set(false),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    meetings::refresh_agenda_counts(&txn, m.id).await?;
+    txn.commit().await?;
+    Ok(item)
 }
 
 async fn participant_agenda_item(
@@ -475,8 +479,8 @@ async fn hide_from_outsiders(
 }
 
 #[tracing::instrument(skip(db, viewer, text))]
-pub async fn update_agenda_item(
-    db: &impl ConnectionTrait,
+pub async fn update_agenda_item<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     viewer: &Viewer,
     item_id: i64,
     text: Option<&str>,
@@ -484,7 +488,8 @@ pub async fn update_agenda_item(
     discussed: Option<bool>,
     now: DateTime<Utc>,
 ) -> AppResult<agenda_item::Model> {
-    let item = participant_agenda_item(db, viewer, item_id, now).await?;
+    let txn = begin_write(db).await?;
+    let item = participant_agenda_item(&txn, viewer, item_id, now).await?;
     let mut model: agenda_item::ActiveModel = item.into();
     if let Some(text) = text {
         model.text = Set(check_text(text, "input.text")?);
@@ -495,7 +500,12 @@ pub async fn update_agenda_item(
     if let Some(discussed) = discussed {
         model.discussed = Set(discussed);
     }
-    Ok(model.update(db).await?)
+    let item = model.update(&txn).await?;
+    if category.is_some() {
+        meetings::refresh_agenda_counts(&txn, item.meeting_id).await?;
+    }
+    txn.commit().await?;
+    Ok(item)
 }
 
 /// Removes an agenda item; the items after it move up, so positions stay zero-based places.
@@ -520,6 +530,7 @@ pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
         .filter(agenda_item::Column::Position.gt(item.position))
         .exec(&txn)
         .await?;
+    meetings::refresh_agenda_counts(&txn, item.meeting_id).await?;
     txn.commit().await?;
     Ok(item.meeting_id)
 }

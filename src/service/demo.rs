@@ -1853,7 +1853,14 @@ async fn insert_schedule(
     template_ids: &[i64],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    insert_chunked(txn, &schedule.meetings, 11, |m| {
+    // Agenda counters go in with the meetings (the items follow below).
+    let mut counts = vec![(0, 0); schedule.meetings.len()];
+    for a in &schedule.agenda {
+        counts[a.meeting].0 += 1;
+        counts[a.meeting].1 += i32::from(a.category == TopicCategory::Tactical);
+    }
+    let numbered: Vec<(usize, &MeetingPlan)> = schedule.meetings.iter().enumerate().collect();
+    insert_chunked(txn, &numbered, 13, |&(i, m)| {
         let created_at = (m.at - Duration::days(7)).min(now);
         let ended = m.at + Duration::minutes(i64::from(m.minutes));
         let updated_at = match m.status {
@@ -1870,6 +1877,8 @@ async fn insert_schedule(
             kind: Set(m.kind.as_str().to_owned()),
             template_id: Set(m.template.map(|t| template_ids[t])),
             shared_notes: Set(m.notes.map(str::to_owned)),
+            agenda_item_count: Set(counts[i].0),
+            tactical_item_count: Set(counts[i].1),
             created_at: Set(created_at),
             updated_at: Set(updated_at),
             ..Default::default()

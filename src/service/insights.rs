@@ -4,22 +4,22 @@
 //!
 //! Everything is computed set-based: one statement finds every manager–report and
 //! skip-level pair in the subtree with the last HELD meeting of each pair (recursive CTE,
-//! index lookups per pair), one more aggregates the 90-day figures per manager. Rust then
-//! only applies the cadence policies to those rows; no meeting rows are loaded.
+//! one pair-index probe per pair), one more sums the 90-day figures per manager and
+//! 1:1 partner from covering indexes and per-meeting agenda counters, and quarterly
+//! ratings come from frozen per-manager figures. Rust then only applies the cadence
+//! policies to those rows; no meeting rows are loaded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::sql::{Sql, employed, line_covers};
+use super::sql::{Sql, employed, id_list, line_covers, pair_high, pair_low};
 use super::{org, policies};
 use crate::auth::{Viewer, policy};
 use crate::domain::cadence::{Policies, Standing, assess, coverage};
 use crate::domain::employment::truncate;
-use crate::domain::meeting::{
-    MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, TopicCategory, quarter_start,
-};
+use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, quarter_start};
 use crate::error::{AppError, AppResult};
 
 /// Days the peer and tactical figures look back from `asOf` (ratings: the last quarter).
@@ -130,14 +130,7 @@ async fn pair_rows(
     let held = q.bind(MeetingStatus::Held.as_str());
     let direct = q.bind(MeetingKind::Direct.as_str());
     let skip = q.bind(MeetingKind::SkipLevel.as_str());
-    let last = |host: &str, guest: &str| {
-        format!(
-            "(SELECT MAX(m.scheduled_at) FROM meeting m \
-              WHERE m.host_id = pairs.{host} AND m.guest_id = pairs.{guest} AND m.status = {held} \
-              AND m.kind = CASE WHEN pairs.level = 1 THEN {direct} ELSE {skip} END \
-              AND m.scheduled_at >= pairs.since AND m.scheduled_at <= {at})"
-        )
-    };
+    // One backward probe of the pair index per pair, whichever of the two hosted.
     let sql = format!(
         "WITH RECURSIVE {ctes}, pairs AS ( \
            SELECT manager_id, person_id, since, 1 AS level FROM emp \
@@ -147,36 +140,49 @@ async fn pair_rows(
            FROM emp a JOIN emp b ON b.manager_id = a.person_id \
          ) \
          SELECT pairs.manager_id, pairs.person_id, pairs.since, pairs.level, \
-           {l1} AS l1, {l2} AS l2 FROM pairs",
-        l1 = last("manager_id", "person_id"),
-        l2 = last("person_id", "manager_id"),
+           (SELECT MAX(m.scheduled_at) FROM meeting m \
+             WHERE {low} = CASE WHEN pairs.manager_id < pairs.person_id \
+                 THEN pairs.manager_id ELSE pairs.person_id END \
+               AND {high} = CASE WHEN pairs.manager_id < pairs.person_id \
+                 THEN pairs.person_id ELSE pairs.manager_id END \
+               AND m.kind = CASE WHEN pairs.level = 1 THEN {direct} ELSE {skip} END \
+               AND m.status = {held} \
+               AND m.scheduled_at >= pairs.since AND m.scheduled_at <= {at}) AS last_held \
+         FROM pairs",
+        low = pair_low("m"),
+        high = pair_high("m"),
     );
     let mut out = Vec::new();
     for row in q.all(db, sql).await? {
-        let l1: Option<DateTime<Utc>> = row.try_get("", "l1")?;
-        let l2: Option<DateTime<Utc>> = row.try_get("", "l2")?;
         out.push(PairRow {
             manager: row.try_get("", "manager_id")?,
             report: row.try_get("", "person_id")?,
-            level: row
-                .try_get::<i64>("", "level")
-                .or_else(|_| row.try_get::<i32>("", "level").map(i64::from))?,
+            level: count(&row, "level")?,
             since: row.try_get("", "since")?,
-            last_held: l1.max(l2),
+            last_held: row.try_get("", "last_held")?,
         });
     }
     Ok(out)
 }
 
-/// Per-manager figures: peer meetings and tactical share over the 90 days before `as_of`;
-/// ratings over the last complete calendar quarter before it.
+/// An integer column, whichever width the database gives it (PostgreSQL's SUM of a BIGINT
+/// is NUMERIC).
+fn count(row: &sea_orm::QueryResult, col: &str) -> Result<i64, sea_orm::DbErr> {
+    row.try_get::<i64>("", col)
+        .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
+        .or_else(|_| {
+            row.try_get::<sea_orm::prelude::Decimal>("", col)
+                .map(|d| d.try_into().unwrap_or_default())
+        })
+}
+
+/// Per-manager figures over the 90 days before `as_of`: HELD PEER meetings, and the agenda
+/// items of HELD DIRECT 1:1s with the people reporting to them then.
 #[derive(Debug, Default, Clone, Copy)]
 struct WindowStats {
     peer_meetings: i64,
     tactical_items: i64,
     agenda_items: i64,
-    rating_sum: i64,
-    ratings: i64,
 }
 
 /// The last complete calendar quarter before `as_of`, as `[start, end)`. Ratings are
@@ -187,87 +193,151 @@ fn previous_quarter(as_of: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     (end - chrono::Months::new(3), end)
 }
 
+/// One pass over each manager's HELD PEER and DIRECT meetings in the window (covering
+/// index scans on either side, summing the per-meeting agenda counters): PEER meetings
+/// are counted per manager, DIRECT ones per (manager, other person), so that only 1:1s
+/// with the manager's reports at `as_of` (`direct_pairs`) count towards the tactical share.
 async fn window_stats(
     db: &impl ConnectionTrait,
-    root: i64,
+    managers: &[i64],
+    direct_pairs: &HashSet<(i64, i64)>,
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, WindowStats>> {
     let mut q = Sql::new();
-    let ctes = subtree_ctes(&mut q, root, as_of);
-    let root_p = q.bind(root);
     let at = q.bind(as_of);
     let from = q.bind(as_of - Duration::days(WINDOW_DAYS));
     let held = q.bind(MeetingStatus::Held.as_str());
     let peer = q.bind(MeetingKind::Peer.as_str());
     let direct = q.bind(MeetingKind::Direct.as_str());
-    let tactical = q.bind(TopicCategory::Tactical.as_str());
-    let window =
-        format!("m.status = {held} AND m.scheduled_at > {from} AND m.scheduled_at <= {at}");
-    let (quarter_start, quarter_end) = previous_quarter(as_of);
-    let (qs, qe) = (q.bind(quarter_start), q.bind(quarter_end));
-    let quarter = format!(
-        "m.status = {held} AND m.kind = {direct} AND m.scheduled_at >= {qs} AND m.scheduled_at < {qe}"
-    );
-    // `dm`: each manager's DIRECT 1:1s with the people reporting to them at `as_of`.
+    let ids = id_list(managers);
+    let side = |me: &str, other: &str| {
+        format!(
+            "SELECT m.{me}_id AS mgr, m.{other}_id AS other, m.kind, \
+               m.agenda_item_count AS items, m.tactical_item_count AS tactical FROM meeting m \
+             WHERE m.{me}_id IN ({ids}) AND m.status = {held} AND m.kind IN ({peer}, {direct}) \
+               AND m.scheduled_at > {from} AND m.scheduled_at <= {at}"
+        )
+    };
     let sql = format!(
-        "WITH RECURSIVE {ctes}, \
-         mgrs(id) AS (SELECT CAST({root_p} AS BIGINT) UNION SELECT manager_id FROM emp), \
-         mm AS ( \
-           SELECT m.id, g.id AS mgr, m.guest_id AS other, m.kind FROM mgrs g \
-             JOIN meeting m ON m.host_id = g.id WHERE {window} \
-           UNION ALL \
-           SELECT m.id, g.id, m.host_id, m.kind FROM mgrs g \
-             JOIN meeting m ON m.guest_id = g.id WHERE {window} \
-         ), \
-         dm AS (SELECT mm.id, mm.mgr, mm.other FROM mm \
-           JOIN emp ON emp.manager_id = mm.mgr AND emp.person_id = mm.other WHERE mm.kind = {direct}), \
-         rq AS ( \
-           SELECT m.id, g.id AS mgr, m.guest_id AS other, m.scheduled_at FROM mgrs g \
-             JOIN meeting m ON m.host_id = g.id WHERE {quarter} \
-           UNION ALL \
-           SELECT m.id, g.id, m.host_id, m.scheduled_at FROM mgrs g \
-             JOIN meeting m ON m.guest_id = g.id WHERE {quarter} \
-         ), \
-         rd AS (SELECT rq.id, rq.mgr, rq.other FROM rq WHERE EXISTS ( \
-           SELECT 1 FROM reporting_line rl WHERE rl.person_id = rq.other AND rl.manager_id = rq.mgr \
-             AND rl.valid_from <= rq.scheduled_at AND (rl.valid_to IS NULL OR rl.valid_to > rq.scheduled_at))) \
-         SELECT mgrs.id AS mgr, \
-           COALESCE(pc.n, 0) AS peer_meetings, COALESCE(t.tactical, 0) AS tactical_items, \
-           COALESCE(t.n, 0) AS agenda_items, COALESCE(r.total, 0) AS rating_sum, \
-           COALESCE(r.n, 0) AS ratings \
-         FROM mgrs \
-         LEFT JOIN (SELECT mgr, COUNT(*) AS n FROM mm WHERE kind = {peer} GROUP BY mgr) pc \
-           ON pc.mgr = mgrs.id \
-         LEFT JOIN (SELECT dm.mgr, SUM(CASE WHEN ai.category = {tactical} THEN 1 ELSE 0 END) AS tactical, \
-             COUNT(*) AS n FROM dm JOIN agenda_item ai ON ai.meeting_id = dm.id GROUP BY dm.mgr) t \
-           ON t.mgr = mgrs.id \
-         LEFT JOIN (SELECT rd.mgr, SUM(f.rating) AS total, COUNT(*) AS n FROM rd \
-             JOIN meeting_feedback f ON f.meeting_id = rd.id AND f.rater_id = rd.other \
-             GROUP BY rd.mgr) r \
-           ON r.mgr = mgrs.id"
+        "SELECT s.mgr, CASE WHEN s.kind = {direct} THEN s.other END AS other, \
+           COUNT(*) AS meetings, SUM(s.items) AS items, SUM(s.tactical) AS tactical \
+         FROM ({host} UNION ALL {guest}) s \
+         GROUP BY s.mgr, CASE WHEN s.kind = {direct} THEN s.other END",
+        host = side("host", "guest"),
+        guest = side("guest", "host"),
+    );
+    let mut out: HashMap<i64, WindowStats> = HashMap::new();
+    for row in q.all(db, sql).await? {
+        let manager = count(&row, "mgr")?;
+        let other: Option<i64> = row.try_get("", "other")?;
+        let stats = out.entry(manager).or_default();
+        match other {
+            None => stats.peer_meetings += count(&row, "meetings")?,
+            Some(other) if direct_pairs.contains(&(manager, other)) => {
+                stats.agenda_items += count(&row, "items")?;
+                stats.tactical_items += count(&row, "tactical")?;
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The managers' rating figures (sum, count) for the last complete quarter before
+/// `as_of`, frozen the first time any report shows that quarter: a rating given or changed
+/// later, a meeting re-marked or a back-dated reorg cannot move a published average, so
+/// no two readings can be told apart to reveal one rating. While the quarter is still
+/// running at `now` (a report dated in the future) there are no figures.
+async fn quarter_ratings(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    as_of: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let (start, end) = previous_quarter(as_of);
+    if end > now || managers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut found = frozen_ratings(db, managers, start).await?;
+    let missing: Vec<i64> = managers
+        .iter()
+        .copied()
+        .filter(|m| !found.contains_key(m))
+        .collect();
+    if !missing.is_empty() {
+        freeze_ratings(db, &missing, start, end, now).await?;
+        found.extend(frozen_ratings(db, &missing, start).await?);
+    }
+    Ok(found)
+}
+
+async fn frozen_ratings(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    quarter_start: DateTime<Utc>,
+) -> AppResult<HashMap<i64, (i64, i64)>> {
+    let mut q = Sql::new();
+    let start = q.bind(quarter_start);
+    let sql = format!(
+        "SELECT manager_id, rating_sum, ratings FROM rating_snapshot \
+         WHERE quarter_start = {start} AND manager_id IN ({ids})",
+        ids = id_list(managers),
     );
     let mut out = HashMap::new();
     for row in q.all(db, sql).await? {
-        let get = |col: &str| -> Result<i64, sea_orm::DbErr> {
-            row.try_get::<i64>("", col)
-                .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
-                .or_else(|_| {
-                    row.try_get::<sea_orm::prelude::Decimal>("", col)
-                        .map(|d| d.try_into().unwrap_or_default())
-                })
-        };
         out.insert(
-            get("mgr")?,
-            WindowStats {
-                peer_meetings: get("peer_meetings")?,
-                tactical_items: get("tactical_items")?,
-                agenda_items: get("agenda_items")?,
-                rating_sum: get("rating_sum")?,
-                ratings: get("ratings")?,
-            },
+            count(&row, "manager_id")?,
+            (count(&row, "rating_sum")?, count(&row, "ratings")?),
         );
     }
     Ok(out)
+}
+
+/// Stores the quarter's figures of `managers`: their reports' ratings of the HELD DIRECT
+/// 1:1s they had with the manager in `[start, end)`, counting only people who reported to
+/// the manager at the meeting's time. A concurrent reader may have stored them first; the
+/// first one stays.
+async fn freeze_ratings(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut q = Sql::new();
+    let qs = q.bind(start);
+    let qe = q.bind(end);
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let taken = q.bind(now);
+    let ids = id_list(managers);
+    let side = |me: &str, other: &str| {
+        format!(
+            "SELECT m.id, m.{me}_id AS mgr, m.{other}_id AS other, m.scheduled_at FROM meeting m \
+             WHERE m.{me}_id IN ({ids}) AND m.status = {held} AND m.kind = {direct} \
+               AND m.scheduled_at >= {qs} AND m.scheduled_at < {qe}"
+        )
+    };
+    let sql = format!(
+        "INSERT INTO rating_snapshot (manager_id, quarter_start, rating_sum, ratings, taken_at) \
+         SELECT p.id, {qs}, COALESCE(SUM(r.rating), 0), COUNT(r.rating), {taken} \
+         FROM person p LEFT JOIN ( \
+           SELECT x.mgr, f.rating FROM ({host} UNION ALL {guest}) x \
+           JOIN meeting_feedback f ON f.meeting_id = x.id AND f.rater_id = x.other \
+           WHERE EXISTS (SELECT 1 FROM reporting_line rl \
+             WHERE rl.person_id = x.other AND rl.manager_id = x.mgr \
+               AND rl.valid_from <= x.scheduled_at \
+               AND (rl.valid_to IS NULL OR rl.valid_to > x.scheduled_at)) \
+         ) r ON r.mgr = p.id \
+         WHERE p.id IN ({ids}) \
+         GROUP BY p.id \
+         ON CONFLICT (manager_id, quarter_start) DO NOTHING",
+        host = side("host", "guest"),
+        guest = side("guest", "host"),
+    );
+    db.execute_raw(q.statement(db.get_database_backend(), sql))
+        .await?;
+    Ok(())
 }
 
 /// Assesses raw pairs against the effective policies. `chain_of_root` is everyone above
@@ -350,7 +420,8 @@ async fn assessed_pairs(
 }
 
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
-/// below. Managers see their own subtree; hr_admin anyone's.
+/// below. Managers see their own subtree; hr_admin anyone's. Ratings are read (and frozen,
+/// see [`quarter_ratings`]) only `with_ratings`, when the caller asks for them.
 #[tracing::instrument(skip(db, viewer))]
 pub async fn coverage_report(
     db: &impl ConnectionTrait,
@@ -358,10 +429,10 @@ pub async fn coverage_report(
     manager: i64,
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
+    with_ratings: bool,
 ) -> AppResult<CoverageReport> {
     let as_of = truncate(as_of);
     let pairs = assessed_pairs(db, viewer, manager, as_of, now).await?;
-    let stats = window_stats(db, manager, as_of).await?;
     let mut by_manager: HashMap<i64, (Vec<Pair>, Vec<Pair>)> = HashMap::new();
     by_manager.entry(manager).or_default();
     for (level, pair) in pairs {
@@ -372,8 +443,26 @@ pub async fn coverage_report(
             entry.1.push(pair)
         }
     }
+    // The root, and everyone below with a direct report: those are the reports shown.
+    let mut managers: Vec<i64> = by_manager
+        .iter()
+        .filter(|(m, (direct, _))| **m == manager || !direct.is_empty())
+        .map(|(m, _)| *m)
+        .collect();
+    managers.sort_unstable();
+    let direct_pairs: HashSet<(i64, i64)> = by_manager
+        .values()
+        .flat_map(|(direct, _)| direct.iter().map(|p| (p.manager, p.report)))
+        .collect();
+    let stats = window_stats(db, &managers, &direct_pairs, as_of).await?;
+    let ratings = if with_ratings {
+        quarter_ratings(db, &managers, as_of, now).await?
+    } else {
+        HashMap::new()
+    };
     let report_of = |m: i64, (direct, skip_level): (Vec<Pair>, Vec<Pair>)| {
         let s = stats.get(&m).copied().unwrap_or_default();
+        let (rating_sum, rated) = ratings.get(&m).copied().unwrap_or_default();
         CoverageReport {
             manager: m,
             as_of,
@@ -382,8 +471,8 @@ pub async fn coverage_report(
             peer_meeting_count: s.peer_meetings,
             tactical_share: (s.agenda_items > 0)
                 .then(|| s.tactical_items as f64 / s.agenda_items as f64),
-            average_rating: (s.ratings >= MIN_RATINGS_FOR_AVERAGE)
-                .then(|| s.rating_sum as f64 / s.ratings as f64),
+            average_rating: (rated >= MIN_RATINGS_FOR_AVERAGE)
+                .then(|| rating_sum as f64 / rated as f64),
             managers: Vec::new(),
         }
     };

@@ -25,6 +25,7 @@ use entity::{agenda_item, agenda_template, agenda_template_item, meeting, person
 
 pub(crate) const MEETING_COLUMNS: &str = "m.id, m.external_id, m.host_id, m.guest_id, \
      m.scheduled_at, m.duration_minutes, m.status, m.kind, m.template_id, m.shared_notes, \
+     m.agenda_item_count, m.tactical_item_count, \
      m.created_at, m.updated_at";
 
 /// Most meetings one `importMeetings` call may carry.
@@ -729,7 +730,30 @@ async fn replace_agenda(
             .exec_without_returning(txn)
             .await?;
     }
+    refresh_agenda_counts(txn, meeting_id).await?;
     Ok(true)
+}
+
+/// Recounts a meeting's agenda items (all, and TACTICAL ones) into its row. Every write to
+/// `agenda_item` calls this in the same transaction, so the counters reports sum are
+/// never out of step with the items.
+pub(crate) async fn refresh_agenda_counts(
+    txn: &impl ConnectionTrait,
+    meeting_id: i64,
+) -> AppResult<()> {
+    let mut q = Sql::new();
+    let id = q.bind(meeting_id);
+    let tactical = q.bind(TopicCategory::Tactical.as_str());
+    let sql = format!(
+        "UPDATE meeting SET \
+           agenda_item_count = (SELECT COUNT(*) FROM agenda_item a WHERE a.meeting_id = {id}), \
+           tactical_item_count = (SELECT COUNT(*) FROM agenda_item a \
+             WHERE a.meeting_id = {id} AND a.category = {tactical}) \
+         WHERE id = {id}"
+    );
+    txn.execute_raw(q.statement(txn.get_database_backend(), sql))
+        .await?;
+    Ok(())
 }
 
 /// Changes to a meeting's time, length, status or notes.

@@ -57,6 +57,35 @@ pub(crate) fn employed(day: &str) -> String {
     )
 }
 
+/// The lower of meeting `alias`'s two participant ids, spelled exactly as the pair index
+/// `idx_meeting_pair_kind` spells it, so that lookups of a pair are one index probe
+/// whichever of the two hosted.
+pub(crate) fn pair_low(alias: &str) -> String {
+    format!(
+        "(CASE WHEN {alias}.host_id < {alias}.guest_id THEN {alias}.host_id ELSE {alias}.guest_id END)"
+    )
+}
+
+/// The higher participant id of meeting `alias` (see [`pair_low`]).
+pub(crate) fn pair_high(alias: &str) -> String {
+    format!(
+        "(CASE WHEN {alias}.host_id < {alias}.guest_id THEN {alias}.guest_id ELSE {alias}.host_id END)"
+    )
+}
+
+/// Ids written into the statement as an `IN (…)` list: they are integers, so nothing can
+/// be injected, and the planner sees how many there are (bound parameters would hit
+/// SQLite's and PostgreSQL's parameter limits on a large org). An empty list matches nothing.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "NULL".into();
+    }
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reporting line `alias` covers the instant bound at `at`.
 pub(crate) fn line_covers(alias: &str, at: &str) -> String {
     format!("{alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})")
