@@ -2,14 +2,15 @@
 //! effective cadence, overdue pairs, peer 1:1s, tactical share and ratings, for a manager
 //! and every manager below them, as of any instant over the org as it was then.
 //!
-//! Everything is computed set-based: one statement finds every manager–report and
-//! skip-level pair in the subtree with the last HELD meeting of each pair (recursive CTE,
-//! one pair-index probe per pair), one more sums the 90-day figures per manager and
-//! 1:1 partner from covering indexes and per-meeting agenda counters, and quarterly
-//! ratings come from frozen per-manager figures. Rust then only applies the cadence
-//! policies to those rows; no meeting rows are loaded.
+//! Everything is computed set-based, in a fixed number of statements whatever the size of
+//! the subtree: one finds every manager–report and skip-level pair in it (recursive CTE);
+//! one sums each manager's HELD meetings of the 90 days before `asOf` per 1:1 partner from
+//! covering indexes and per-meeting agenda counters (peer count, tactical share, and the
+//! latest 1:1 of most pairs); one probes the pair index for the last 1:1 of the pairs
+//! without a recent one; quarterly ratings come from frozen per-manager figures. Rust then
+//! only applies the cadence policies to those rows; no meeting rows are loaded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
@@ -126,31 +127,13 @@ async fn pair_rows(
 ) -> AppResult<Vec<PairRow>> {
     let mut q = Sql::new();
     let ctes = subtree_ctes(&mut q, root, as_of);
-    let at = q.bind(as_of);
-    let held = q.bind(MeetingStatus::Held.as_str());
-    let direct = q.bind(MeetingKind::Direct.as_str());
-    let skip = q.bind(MeetingKind::SkipLevel.as_str());
-    // One backward probe of the pair index per pair, whichever of the two hosted.
     let sql = format!(
-        "WITH RECURSIVE {ctes}, pairs AS ( \
-           SELECT manager_id, person_id, since, 1 AS level FROM emp \
-           UNION ALL \
-           SELECT a.manager_id, b.person_id, \
-             CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
-           FROM emp a JOIN emp b ON b.manager_id = a.person_id \
-         ) \
-         SELECT pairs.manager_id, pairs.person_id, pairs.since, pairs.level, \
-           (SELECT MAX(m.scheduled_at) FROM meeting m \
-             WHERE {low} = CASE WHEN pairs.manager_id < pairs.person_id \
-                 THEN pairs.manager_id ELSE pairs.person_id END \
-               AND {high} = CASE WHEN pairs.manager_id < pairs.person_id \
-                 THEN pairs.person_id ELSE pairs.manager_id END \
-               AND m.kind = CASE WHEN pairs.level = 1 THEN {direct} ELSE {skip} END \
-               AND m.status = {held} \
-               AND m.scheduled_at >= pairs.since AND m.scheduled_at <= {at}) AS last_held \
-         FROM pairs",
-        low = pair_low("m"),
-        high = pair_high("m"),
+        "WITH RECURSIVE {ctes} \
+         SELECT manager_id, person_id, since, 1 AS level FROM emp \
+         UNION ALL \
+         SELECT a.manager_id, b.person_id, \
+           CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
+         FROM emp a JOIN emp b ON b.manager_id = a.person_id"
     );
     let mut out = Vec::new();
     for row in q.all(db, sql).await? {
@@ -159,10 +142,167 @@ async fn pair_rows(
             report: row.try_get("", "person_id")?,
             level: count(&row, "level")?,
             since: row.try_get("", "since")?,
-            last_held: row.try_get("", "last_held")?,
+            last_held: None,
         });
     }
     Ok(out)
+}
+
+/// What the managers of a subtree did in the 90 days before `as_of`, from one pass over
+/// each one's HELD meetings there (covering index scans on either side): PEER meetings per
+/// manager, and per (manager, other person) their DIRECT and SKIP_LEVEL meetings with the
+/// latest one and the summed agenda counters.
+#[derive(Debug, Default)]
+struct Recent {
+    peer_meetings: HashMap<i64, i64>,
+    /// (manager, other, level 1 DIRECT or 2 SKIP_LEVEL) → (latest, agenda items, tactical).
+    one_on_ones: HashMap<(i64, i64, i64), (DateTime<Utc>, i64, i64)>,
+}
+
+async fn recent_meetings(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    as_of: DateTime<Utc>,
+) -> AppResult<Recent> {
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let from = q.bind(as_of - Duration::days(WINDOW_DAYS));
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let peer = q.bind(MeetingKind::Peer.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    let ids = id_list(managers);
+    let side = |me: &str, other: &str| {
+        format!(
+            "SELECT m.{me}_id AS mgr, m.{other}_id AS other, m.kind, m.scheduled_at, \
+               m.agenda_item_count AS items, m.tactical_item_count AS tactical FROM meeting m \
+             WHERE m.{me}_id IN ({ids}) AND m.status = {held} \
+               AND m.kind IN ({peer}, {direct}, {skip}) \
+               AND m.scheduled_at > {from} AND m.scheduled_at <= {at}"
+        )
+    };
+    // PEER meetings collapse to one row per manager (no `other`).
+    let sql = format!(
+        "SELECT s.mgr, CASE WHEN s.kind = {peer} THEN NULL ELSE s.other END AS other, \
+           CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END AS level, \
+           COUNT(*) AS meetings, MAX(s.scheduled_at) AS latest, \
+           SUM(s.items) AS items, SUM(s.tactical) AS tactical \
+         FROM ({host} UNION ALL {guest}) s \
+         GROUP BY s.mgr, CASE WHEN s.kind = {peer} THEN NULL ELSE s.other END, \
+           CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END",
+        host = side("host", "guest"),
+        guest = side("guest", "host"),
+    );
+    let mut out = Recent::default();
+    for row in q.all(db, sql).await? {
+        let manager = count(&row, "mgr")?;
+        let level = count(&row, "level")?;
+        match row.try_get::<Option<i64>>("", "other")? {
+            None => {
+                *out.peer_meetings.entry(manager).or_default() += count(&row, "meetings")?;
+            }
+            Some(other) => {
+                out.one_on_ones.insert(
+                    (manager, other, level),
+                    (
+                        row.try_get("", "latest")?,
+                        count(&row, "items")?,
+                        count(&row, "tactical")?,
+                    ),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The last HELD meeting at or before `as_of` of each `(manager, report, level)` pair (of
+/// kind DIRECT for level 1, SKIP_LEVEL for 2): one backward probe of the pair index per
+/// pair, whichever of the two hosted. Only pairs without a meeting in the recent window
+/// come here.
+async fn last_held(
+    db: &impl ConnectionTrait,
+    pairs: &[(i64, i64, i64)],
+    as_of: DateTime<Utc>,
+) -> AppResult<HashMap<(i64, i64, i64), DateTime<Utc>>> {
+    let mut out = HashMap::new();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    // Integers only, written into the statement like `id_list`.
+    let values = pairs
+        .iter()
+        .map(|(m, r, level)| format!("({m}, {r}, {level})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT v.column1 AS mgr, v.column2 AS report, v.column3 AS level, \
+           (SELECT MAX(m.scheduled_at) FROM meeting m \
+             WHERE {low} = CASE WHEN v.column1 < v.column2 THEN v.column1 ELSE v.column2 END \
+               AND {high} = CASE WHEN v.column1 < v.column2 THEN v.column2 ELSE v.column1 END \
+               AND m.kind = CASE WHEN v.column3 = 1 THEN {direct} ELSE {skip} END \
+               AND m.status = {held} AND m.scheduled_at <= {at}) AS latest \
+         FROM (VALUES {values}) v",
+        low = pair_low("m"),
+        high = pair_high("m"),
+    );
+    for row in q.all(db, sql).await? {
+        if let Some(latest) = row.try_get::<Option<DateTime<Utc>>>("", "latest")? {
+            out.insert(
+                (
+                    count(&row, "mgr")?,
+                    count(&row, "report")?,
+                    count(&row, "level")?,
+                ),
+                latest,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The pairs of `root`'s subtree at `as_of` with their last HELD meeting since the line
+/// began, and the recent figures of every manager shown (the root, and everyone below with
+/// a direct report).
+async fn subtree_pairs(
+    db: &impl ConnectionTrait,
+    root: i64,
+    as_of: DateTime<Utc>,
+) -> AppResult<(Vec<PairRow>, Vec<i64>, Recent)> {
+    let mut rows = pair_rows(db, root, as_of).await?;
+    let mut managers: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.level == 1)
+        .map(|r| r.manager)
+        .chain([root])
+        .collect();
+    managers.sort_unstable();
+    managers.dedup();
+    let recent = recent_meetings(db, &managers, as_of).await?;
+    let mut missing = Vec::new();
+    for row in &mut rows {
+        match recent
+            .one_on_ones
+            .get(&(row.manager, row.report, row.level))
+        {
+            Some(&(latest, ..)) => row.last_held = Some(latest),
+            None => missing.push((row.manager, row.report, row.level)),
+        }
+    }
+    let older = last_held(db, &missing, as_of).await?;
+    for row in &mut rows {
+        if row.last_held.is_none() {
+            row.last_held = older.get(&(row.manager, row.report, row.level)).copied();
+        }
+        // The latest meeting overall is older than the line: none since it began.
+        row.last_held = row.last_held.filter(|t| *t >= row.since);
+    }
+    Ok((rows, managers, recent))
 }
 
 /// An integer column, whichever width the database gives it (PostgreSQL's SUM of a BIGINT
@@ -176,71 +316,12 @@ fn count(row: &sea_orm::QueryResult, col: &str) -> Result<i64, sea_orm::DbErr> {
         })
 }
 
-/// Per-manager figures over the 90 days before `as_of`: HELD PEER meetings, and the agenda
-/// items of HELD DIRECT 1:1s with the people reporting to them then.
-#[derive(Debug, Default, Clone, Copy)]
-struct WindowStats {
-    peer_meetings: i64,
-    tactical_items: i64,
-    agenda_items: i64,
-}
-
 /// The last complete calendar quarter before `as_of`, as `[start, end)`. Ratings are
 /// averaged over such fixed, disjoint periods: over a window sliding with `as_of`, two
 /// reports a few days apart could be subtracted to reveal a single rating.
 fn previous_quarter(as_of: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     let end = quarter_start(as_of);
     (end - chrono::Months::new(3), end)
-}
-
-/// One pass over each manager's HELD PEER and DIRECT meetings in the window (covering
-/// index scans on either side, summing the per-meeting agenda counters): PEER meetings
-/// are counted per manager, DIRECT ones per (manager, other person), so that only 1:1s
-/// with the manager's reports at `as_of` (`direct_pairs`) count towards the tactical share.
-async fn window_stats(
-    db: &impl ConnectionTrait,
-    managers: &[i64],
-    direct_pairs: &HashSet<(i64, i64)>,
-    as_of: DateTime<Utc>,
-) -> AppResult<HashMap<i64, WindowStats>> {
-    let mut q = Sql::new();
-    let at = q.bind(as_of);
-    let from = q.bind(as_of - Duration::days(WINDOW_DAYS));
-    let held = q.bind(MeetingStatus::Held.as_str());
-    let peer = q.bind(MeetingKind::Peer.as_str());
-    let direct = q.bind(MeetingKind::Direct.as_str());
-    let ids = id_list(managers);
-    let side = |me: &str, other: &str| {
-        format!(
-            "SELECT m.{me}_id AS mgr, m.{other}_id AS other, m.kind, \
-               m.agenda_item_count AS items, m.tactical_item_count AS tactical FROM meeting m \
-             WHERE m.{me}_id IN ({ids}) AND m.status = {held} AND m.kind IN ({peer}, {direct}) \
-               AND m.scheduled_at > {from} AND m.scheduled_at <= {at}"
-        )
-    };
-    let sql = format!(
-        "SELECT s.mgr, CASE WHEN s.kind = {direct} THEN s.other END AS other, \
-           COUNT(*) AS meetings, SUM(s.items) AS items, SUM(s.tactical) AS tactical \
-         FROM ({host} UNION ALL {guest}) s \
-         GROUP BY s.mgr, CASE WHEN s.kind = {direct} THEN s.other END",
-        host = side("host", "guest"),
-        guest = side("guest", "host"),
-    );
-    let mut out: HashMap<i64, WindowStats> = HashMap::new();
-    for row in q.all(db, sql).await? {
-        let manager = count(&row, "mgr")?;
-        let other: Option<i64> = row.try_get("", "other")?;
-        let stats = out.entry(manager).or_default();
-        match other {
-            None => stats.peer_meetings += count(&row, "meetings")?,
-            Some(other) if direct_pairs.contains(&(manager, other)) => {
-                stats.agenda_items += count(&row, "items")?;
-                stats.tactical_items += count(&row, "tactical")?;
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(out)
 }
 
 /// The managers' rating figures (sum, count) for the last complete quarter before
@@ -401,22 +482,24 @@ async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool
     }
 }
 
-/// Checks access and loads what every insight needs: the pairs of `manager`'s subtree.
+/// Checks access and loads what every insight needs: the assessed pairs of `manager`'s
+/// subtree, the managers shown and their recent figures.
 async fn assessed_pairs(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     manager: i64,
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> AppResult<Vec<(i64, Pair)>> {
+) -> AppResult<(Vec<(i64, Pair)>, Vec<i64>, Recent)> {
     let chains = org::chains_at(db, &[(manager, now), (manager, as_of)]).await?;
     let current_chain = chains[0].clone().unwrap_or_default();
     policy::ensure_can_read_insights(viewer, manager, &current_chain)?;
     ensure_exists(db, manager, chains[0].is_some()).await?;
-    let rows = pair_rows(db, manager, as_of).await?;
+    let (rows, managers, recent) = subtree_pairs(db, manager, as_of).await?;
     let policies = policies::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
-    Ok(assess_pairs(&rows, manager, &chain_then, &policies, as_of))
+    let pairs = assess_pairs(&rows, manager, &chain_then, &policies, as_of);
+    Ok((pairs, managers, recent))
 }
 
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
@@ -432,7 +515,7 @@ pub async fn coverage_report(
     with_ratings: bool,
 ) -> AppResult<CoverageReport> {
     let as_of = truncate(as_of);
-    let pairs = assessed_pairs(db, viewer, manager, as_of, now).await?;
+    let (pairs, managers, recent) = assessed_pairs(db, viewer, manager, as_of, now).await?;
     let mut by_manager: HashMap<i64, (Vec<Pair>, Vec<Pair>)> = HashMap::new();
     by_manager.entry(manager).or_default();
     for (level, pair) in pairs {
@@ -443,34 +526,33 @@ pub async fn coverage_report(
             entry.1.push(pair)
         }
     }
-    // The root, and everyone below with a direct report: those are the reports shown.
-    let mut managers: Vec<i64> = by_manager
-        .iter()
-        .filter(|(m, (direct, _))| **m == manager || !direct.is_empty())
-        .map(|(m, _)| *m)
-        .collect();
-    managers.sort_unstable();
-    let direct_pairs: HashSet<(i64, i64)> = by_manager
-        .values()
-        .flat_map(|(direct, _)| direct.iter().map(|p| (p.manager, p.report)))
-        .collect();
-    let stats = window_stats(db, &managers, &direct_pairs, as_of).await?;
+    // Tactical share: agenda items of DIRECT 1:1s with the people reporting to the
+    // manager at `as_of` (not with the manager's own manager).
+    let mut agenda: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (direct, _) in by_manager.values() {
+        for p in direct {
+            if let Some(&(_, items, tactical)) = recent.one_on_ones.get(&(p.manager, p.report, 1)) {
+                let sums = agenda.entry(p.manager).or_default();
+                sums.0 += items;
+                sums.1 += tactical;
+            }
+        }
+    }
     let ratings = if with_ratings {
         quarter_ratings(db, &managers, as_of, now).await?
     } else {
         HashMap::new()
     };
     let report_of = |m: i64, (direct, skip_level): (Vec<Pair>, Vec<Pair>)| {
-        let s = stats.get(&m).copied().unwrap_or_default();
+        let (items, tactical) = agenda.get(&m).copied().unwrap_or_default();
         let (rating_sum, rated) = ratings.get(&m).copied().unwrap_or_default();
         CoverageReport {
             manager: m,
             as_of,
             direct,
             skip_level,
-            peer_meeting_count: s.peer_meetings,
-            tactical_share: (s.agenda_items > 0)
-                .then(|| s.tactical_items as f64 / s.agenda_items as f64),
+            peer_meeting_count: recent.peer_meetings.get(&m).copied().unwrap_or_default(),
+            tactical_share: (items > 0).then(|| tactical as f64 / items as f64),
             average_rating: (rated >= MIN_RATINGS_FOR_AVERAGE)
                 .then(|| rating_sum as f64 / rated as f64),
             managers: Vec::new(),
@@ -501,7 +583,7 @@ pub async fn overdue(
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Pair, i64)>> {
-    let pairs = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
+    let (pairs, ..) = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
     Ok(overdue_of(pairs.iter().map(|(_, p)| p))
         .into_iter()
         .map(|(p, d)| (p.clone(), d))
@@ -563,7 +645,7 @@ pub async fn coverage_trend(
     let chains_then = org::chains_at(db, &asks).await?;
     let mut out = Vec::with_capacity(points.len());
     for (at, chain_then) in points.into_iter().zip(chains_then) {
-        let rows = pair_rows(db, manager, at).await?;
+        let (rows, ..) = subtree_pairs(db, manager, at).await?;
         let chain_then = chain_then.unwrap_or_default();
         let pairs = assess_pairs(&rows, manager, &chain_then, &policies, at);
         let standings = |level: i64| -> Vec<Standing> {

@@ -1305,6 +1305,7 @@ async fn a_whole_org_report_runs_a_fixed_number_of_statements(backend: Backend) 
         small, large,
         "statements grow with the org: {small} for 5 people, {large} for 49"
     );
-    // The viewer, the chains, the pairs, the policies, the 90-day figures, the names.
-    assert!(small <= 6, "{small} statements");
+    // The viewer, the chains, the pairs, the 90-day figures, the older 1:1s of the pairs
+    // without a recent one, the policies, the names.
+    assert!(small <= 7, "{small} statements");
 }
