@@ -44,6 +44,7 @@ use super::persisted::{
     PersistedError, PersistedExecutor, PersistedQueries, PersistedQuery, Registration,
 };
 use super::rate_limit::{Charge, RateKey, RateLimiter};
+use super::socket_deadline;
 use crate::auth::Viewer;
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::LimitSettings;
@@ -951,6 +952,9 @@ async fn viewer_for_claims(
 /// Browsers cannot set headers on a WebSocket, so the token travels in `connection_init`'s
 /// payload as `{"Authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
 /// Each `subscribe` goes through the persisted-query rules (`persisted::PersistedExecutor`).
+/// The socket lives no longer than its token (`socket_deadline`: closed with 4403 once the
+/// token would be refused), and each event is checked against the viewer as of its
+/// delivery (`graphql::subscriptions`).
 pub async fn websocket(
     req: HttpRequest,
     payload: web::Payload,
@@ -960,7 +964,8 @@ pub async fn websocket(
     let executor = PersistedExecutor {
         state: state.clone(),
     };
-    GraphQLSubscription::new(executor)
+    let (arm, deadline) = socket_deadline::deadline();
+    let response = GraphQLSubscription::new(executor)
         .on_connection_init(move |init: Value| async move {
             let header = init
                 .get("Authorization")
@@ -977,14 +982,16 @@ pub async fn websocket(
             let viewer = viewer_for_claims(claims.as_ref(), &state, now)
                 .await
                 .map_err(|_| async_graphql::Error::new("internal error"))?;
-            if viewer == Viewer::Anonymous {
+            let Some(claims) = claims.filter(|_| viewer != Viewer::Anonymous) else {
                 return Err(async_graphql::Error::new(
                     "a valid access token is required",
                 ));
-            }
+            };
+            arm.at(claims.accepted_until());
             let mut data = async_graphql::Data::default();
             data.insert(RequestContext::new(state.db.clone(), viewer, now));
             Ok(data)
         })
-        .start(&req, payload)
+        .start(&req, payload)?;
+    Ok(deadline.close(response))
 }

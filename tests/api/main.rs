@@ -21,3 +21,4 @@ mod privacy;
 mod rate_limit;
 mod schema;
 mod teams;
+mod ws_expiry;
