@@ -12,7 +12,7 @@ use super::meetings::Meeting;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::service::events::MeetingEvents;
-use crate::service::{meetings, people};
+use crate::service::meetings;
 use entity::meeting;
 
 #[derive(Default)]
@@ -30,10 +30,8 @@ impl MeetingsSubscription {
         #[graphql(desc = "Only meetings this person takes part in.")] person_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Meeting>> + use<>> {
         let rc = RequestContext::of(ctx);
-        // The socket's viewer was resolved at `connection_init`, perhaps long ago.
-        people::ensure_still_valid(&rc.db, &rc.viewer, Utc::now())
-            .await
-            .extend()?;
+        // The viewer is the token's as of `subscribe` (`http::graphql::SocketExecutor`);
+        // `Watch` checks it again at each event.
         meetings::ensure_can_watch(&rc.viewer).extend()?;
         let person = person_id
             .map(|id| ids::expect(&id, NodeKind::Person, "personId"))

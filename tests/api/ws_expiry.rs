@@ -1,8 +1,8 @@
 //! A subscription lives no longer than the right to see what it streams, told from the side
 //! of the subscriber who has lost that right: once their token expires the socket closes
 //! (4403) and nothing more reaches it; once their employment ends, their subscription ends
-//! with UNAUTHENTICATED before the next event, while a subscriber who may still watch gets
-//! that event.
+//! with UNAUTHENTICATED before the next event (while a subscriber who may still watch gets
+//! that event), and nothing else on their socket runs as the person they were.
 
 use std::time::Duration;
 
@@ -136,13 +136,36 @@ async fn a_subscription_ends_once_the_subscribers_employment_has_ended(backend: 
         "{complete:?}"
     );
 
-    // A new subscription on the same socket is refused at once.
+    // A new subscription on the same socket is refused at once, and a query over it does
+    // not run as the em1 of connection_init either.
     em1.subscribe("2", WATCH).await;
     let refused = em1.next_event(PROMPTLY).await;
     assert_eq!(
         refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
         "{refused}"
     );
+    em1.send_operation(
+        "3",
+        json!({
+            "query": "query($id: ID!) { node(id: $id) { id } }",
+            "variables": { "id": later },
+        }),
+    )
+    .await;
+    let answer = loop {
+        match em1.next(PROMPTLY).await {
+            Some(Frame::Message(m)) if m["id"] == "3" => break m,
+            // Subscription 2's `complete`.
+            Some(Frame::Message(m)) if m["id"] == "2" => {}
+            other => panic!("expected the answer to the query, got {other:?}"),
+        }
+    };
+    assert_eq!(answer["type"], "next", "{answer}");
+    assert_eq!(
+        answer["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{answer}"
+    );
+    assert!(answer["payload"]["data"]["node"].is_null(), "{answer}");
 }
 
 /// Logs em1–dev1 1:1s until every socket has reported one (a subscription starts listening
@@ -243,7 +266,12 @@ impl Socket {
     }
 
     async fn subscribe(&mut self, id: &str, query: &str) {
-        self.send_json(&json!({ "id": id, "type": "subscribe", "payload": { "query": query } }))
+        self.send_operation(id, json!({ "query": query })).await;
+    }
+
+    /// Sends `subscribe` with a request `payload` (any operation may travel this way).
+    async fn send_operation(&mut self, id: &str, payload: Value) {
+        self.send_json(&json!({ "id": id, "type": "subscribe", "payload": payload }))
             .await;
     }
 
