@@ -21,7 +21,7 @@ use super::jwks::JwksCache;
 use crate::config::AuthSettings;
 
 /// Leeway for clock skew on `exp` and `nbf`, in seconds.
-const LEEWAY_SECONDS: u64 = 30;
+pub const LEEWAY_SECONDS: u64 = 30;
 const MIN_SECRET_BYTES: usize = 32;
 /// Shortest RSA modulus accepted, from a PEM file or a JWKS.
 pub(crate) const MIN_RSA_BITS: usize = 2048;
@@ -80,6 +80,14 @@ impl Claims {
             roles: Vec::new(),
             scope: None,
         }
+    }
+
+    /// The last instant at which [`JwtKeys::verify`] accepts a token with these claims:
+    /// `exp` plus the clock-skew leeway. Whatever outlives a single request (a
+    /// WebSocket) must end here.
+    pub fn accepted_until(&self) -> DateTime<Utc> {
+        let seconds = self.exp.saturating_add(LEEWAY_SECONDS as i64);
+        DateTime::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 
@@ -242,6 +250,14 @@ impl JwtKeys {
         };
         let mut claims =
             jsonwebtoken::decode::<Claims>(token, &key.decoding, &key.validation)?.claims;
+        // jsonwebtoken compares whole seconds, so it accepts a token for up to a second past
+        // `exp` + leeway; hold to the exact instant, which is also when a socket closes.
+        if claims.accepted_until() < Utc::now() {
+            return Err(jsonwebtoken::errors::Error::from(
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature,
+            )
+            .into());
+        }
         if self.audience.is_some() {
             claims.aud = self.audience.clone();
         }

@@ -25,6 +25,7 @@
 //! served in allow-list mode.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::{StatusCode, header};
@@ -34,7 +35,8 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Variables, parser::parse_query};
 use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
-use futures_util::FutureExt;
+use futures_util::stream::{self, BoxStream};
+use futures_util::{FutureExt, StreamExt};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use std::panic::AssertUnwindSafe;
@@ -44,6 +46,7 @@ use super::persisted::{
     PersistedError, PersistedExecutor, PersistedQueries, PersistedQuery, Registration,
 };
 use super::rate_limit::{Charge, RateKey, RateLimiter};
+use super::socket_deadline;
 use crate::auth::Viewer;
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::LimitSettings;
@@ -951,16 +954,24 @@ async fn viewer_for_claims(
 /// Browsers cannot set headers on a WebSocket, so the token travels in `connection_init`'s
 /// payload as `{"Authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
 /// Each `subscribe` goes through the persisted-query rules (`persisted::PersistedExecutor`).
+/// A socket may stay open for hours, so its token is not taken as a standing viewer: the
+/// socket closes (4403) once the token would be refused (`socket_deadline`), each operation
+/// runs as the token's viewer at the time it starts ([`SocketExecutor`]), and each event is
+/// checked against the viewer at its delivery (`graphql::subscriptions`).
 pub async fn websocket(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
     let state = state.into_inner();
-    let executor = PersistedExecutor {
+    let executor = SocketExecutor {
+        persisted: PersistedExecutor {
+            state: state.clone(),
+        },
         state: state.clone(),
     };
-    GraphQLSubscription::new(executor)
+    let (arm, deadline) = socket_deadline::deadline();
+    let response = GraphQLSubscription::new(executor)
         .on_connection_init(move |init: Value| async move {
             let header = init
                 .get("Authorization")
@@ -972,19 +983,79 @@ pub async fn websocket(
                         .and_then(Value::as_str)
                         .map(|t| format!("Bearer {t}"))
                 });
-            let now = Utc::now();
             let claims = claims_for_header(header.as_deref(), &state).await;
-            let viewer = viewer_for_claims(claims.as_ref(), &state, now)
+            let viewer = viewer_for_claims(claims.as_ref(), &state, Utc::now())
                 .await
                 .map_err(|_| async_graphql::Error::new("internal error"))?;
-            if viewer == Viewer::Anonymous {
+            let Some(claims) = claims.filter(|_| viewer != Viewer::Anonymous) else {
                 return Err(async_graphql::Error::new(
                     "a valid access token is required",
                 ));
-            }
+            };
+            arm.at(claims.accepted_until());
             let mut data = async_graphql::Data::default();
-            data.insert(RequestContext::new(state.db.clone(), viewer, now));
+            data.insert(SocketClaims(claims));
             Ok(data)
         })
-        .start(&req, payload)
+        .start(&req, payload)?;
+    Ok(deadline.close(response))
+}
+
+/// The verified claims of a socket's token, kept in the connection's data.
+struct SocketClaims(Claims);
+
+/// Runs each operation of a socket with a [`RequestContext`] of its own: the viewer its
+/// token names at the moment the operation starts (anonymous once the person's employment
+/// has ended) and that moment as the request's "now", as a POST would.
+#[derive(Clone)]
+struct SocketExecutor {
+    persisted: PersistedExecutor,
+    state: Arc<AppState>,
+}
+
+impl SocketExecutor {
+    async fn with_context(
+        state: &AppState,
+        request: async_graphql::Request,
+        session: Option<&async_graphql::Data>,
+    ) -> Result<async_graphql::Request, async_graphql::Response> {
+        let claims = session
+            .and_then(|data| data.get(&std::any::TypeId::of::<SocketClaims>()))
+            .and_then(|claims| claims.downcast_ref::<SocketClaims>())
+            .map(|claims| &claims.0);
+        let now = Utc::now();
+        match viewer_for_claims(claims, state, now).await {
+            Ok(viewer) => Ok(request.data(RequestContext::new(state.db.clone(), viewer, now))),
+            // A database failure; logged with its cause by `extend`, shown as INTERNAL.
+            Err(err) => Err(async_graphql::Response::from_errors(vec![
+                async_graphql::ErrorExtensions::extend(&err)
+                    .into_server_error(async_graphql::Pos::default()),
+            ])),
+        }
+    }
+}
+
+impl async_graphql::Executor for SocketExecutor {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        match Self::with_context(&self.state, request, None).await {
+            Ok(request) => self.persisted.execute(request).await,
+            Err(response) => response,
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<async_graphql::Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        let (persisted, state) = (self.persisted.clone(), self.state.clone());
+        stream::once(async move {
+            match Self::with_context(&state, request, session_data.as_deref()).await {
+                Ok(request) => persisted.execute_stream(request, session_data),
+                Err(response) => stream::once(async move { response }).boxed(),
+            }
+        })
+        .flatten()
+        .boxed()
+    }
 }

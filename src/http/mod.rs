@@ -4,6 +4,7 @@ pub mod graphql;
 pub mod health;
 pub mod persisted;
 pub mod rate_limit;
+pub mod socket_deadline;
 
 use actix_web::{guard, web};
 

@@ -966,6 +966,22 @@ where
     .await
 }
 
+/// A changed meeting as a subscriber sees it at `now`. The subscriber is checked again
+/// first ([`super::people::ensure_still_valid`]): an error here ends the subscription.
+/// `None`: the subscriber may not see this meeting (or it is gone).
+#[tracing::instrument(skip(db))]
+pub async fn change_seen_by(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Option<meeting::Model>> {
+    super::people::ensure_still_valid(db, viewer, now).await?;
+    ensure_can_watch(viewer)?;
+    // Anything else that fails here costs this one event, never more than it shows.
+    Ok(get(db, viewer, id, now).await.ok().flatten())
+}
+
 /// Watching meeting changes needs the right to read meetings at all.
 pub fn ensure_can_watch(viewer: &Viewer) -> AppResult<()> {
     policy::meeting_visibility(viewer).map(|_| ())

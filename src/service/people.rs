@@ -49,6 +49,27 @@ pub async fn viewer_for(
     }
 }
 
+/// Checks that a viewer resolved earlier still stands at `now`. A WebSocket resolves its
+/// viewer once, at `connection_init`, and may stay open for hours: before each event it
+/// delivers, the person behind it must still be employed (UNAUTHENTICATED otherwise, as for
+/// a token whose `sub` is no employed person). An integration has no employment to end;
+/// its token's expiry closes its socket.
+#[tracing::instrument(skip(db))]
+pub async fn ensure_still_valid(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    match viewer {
+        Viewer::Person { id, .. } => match person::Entity::find_by_id(*id).one(db).await? {
+            Some(p) if is_employed(p.start_date, p.end_date, now) => Ok(()),
+            _ => Err(AppError::unauthenticated()),
+        },
+        Viewer::Integration { .. } => Ok(()),
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+    }
+}
+
 #[tracing::instrument(skip(db, viewer))]
 pub async fn get(
     db: &impl ConnectionTrait,

@@ -66,6 +66,8 @@ pub struct Options {
     pub auth: AuthSettings,
     pub cors: CorsSettings,
     pub limits: LimitSettings,
+    /// PostgreSQL `statement_timeout` of the app's pool.
+    pub statement_timeout: Duration,
 }
 
 impl Default for Options {
@@ -77,6 +79,7 @@ impl Default for Options {
             },
             cors: CorsSettings::default(),
             limits: LimitSettings::default(),
+            statement_timeout: DatabaseSettings::new("").statement_timeout,
         }
     }
 }
@@ -86,7 +89,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
-    let (database, dir) = fresh_database(backend).await;
+    let (mut database, dir) = fresh_database(backend).await;
+    database.statement_timeout = options.statement_timeout;
     let mut db = startup::connect(&database).await.expect("connect");
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();

@@ -21,3 +21,5 @@ mod privacy;
 mod rate_limit;
 mod schema;
 mod teams;
+mod timeouts;
+mod ws_expiry;
