@@ -1202,6 +1202,78 @@ fn quarter_of(day: chrono::NaiveDate) -> (i32, u32) {
     (day.year(), day.month0() / 3 + 1)
 }
 
+db_test!(the_tactical_share_follows_every_change_to_an_agenda);
+async fn the_tactical_share_follows_every_change_to_an_agenda(backend: Backend) {
+    let mut company = Company::spawn(
+        backend,
+        json!([
+            row("hr", "Hana HR", None, "2025-01-01"),
+            row("em", "Em Manager", None, "2025-01-01"),
+            row("d1", "Dee One", Some("em"), "2025-01-01"),
+        ]),
+    )
+    .await;
+    let day = (Utc::now() - chrono::Duration::days(3))
+        .date_naive()
+        .to_string();
+    let meeting = company
+        .meet(
+            "em",
+            "d1",
+            &day,
+            "HELD",
+            &[("TACTICAL", "Release"), ("CAREER", "Growth")],
+        )
+        .await;
+    let logged = tactical_share(&company).await;
+
+    let added = company
+        .gql(
+            "d1",
+            "mutation($id: ID!) {
+              addAgendaItem(input: { meetingId: $id, text: \"Sprint\", category: TACTICAL }) { item { id } }
+            }",
+            json!({ "id": meeting }),
+        )
+        .await
+        .ok();
+    let item = added.data("/addAgendaItem/item/id").clone();
+    let after_add = tactical_share(&company).await;
+    company
+        .gql(
+            "em",
+            "mutation($id: ID!) { updateAgendaItem(input: { id: $id, category: FEEDBACK }) { item { id } } }",
+            json!({ "id": item }),
+        )
+        .await
+        .ok();
+    let after_update = tactical_share(&company).await;
+    company
+        .gql(
+            "em",
+            "mutation($id: ID!) { removeAgendaItem(input: { id: $id }) { meeting { id } } }",
+            json!({ "id": item }),
+        )
+        .await
+        .ok();
+    let after_remove = tactical_share(&company).await;
+
+    // 1 of 2; 2 of 3; 1 of 3; 1 of 2 again.
+    assert_eq!(logged, json!(0.5));
+    assert_eq!(after_add, normalized(&json!(2.0 / 3.0)));
+    assert_eq!(after_update, normalized(&json!(1.0 / 3.0)));
+    assert_eq!(after_remove, json!(0.5));
+}
+
+/// Em's tactical share now, as Em reads it.
+async fn tactical_share(company: &Company) -> Value {
+    let answer = company
+        .gql("em", REPORT, json!({ "id": company.id("em") }))
+        .await
+        .ok();
+    normalized(answer.data("/coverageReport/tacticalShare"))
+}
+
 const WHOLE_ORG: &str = "query($ceo: ID!) {
   coverageReport(managerId: $ceo) {
     directCoverage
