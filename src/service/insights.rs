@@ -129,7 +129,7 @@ async fn pair_rows(
     let ctes = subtree_ctes(&mut q, root, as_of);
     let sql = format!(
         "WITH RECURSIVE {ctes} \
-         SELECT manager_id, person_id, since, 1 AS level FROM emp \
+         SELECT manager_id, person_id, since, CAST(1 AS BIGINT) AS level FROM emp \
          UNION ALL \
          SELECT a.manager_id, b.person_id, \
            CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
@@ -184,7 +184,8 @@ async fn recent_meetings(
     // PEER meetings collapse to one row per manager (no `other`).
     let sql = format!(
         "SELECT s.mgr, CASE WHEN s.kind = {peer} THEN NULL ELSE s.other END AS other, \
-           CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END AS level, \
+           CAST(CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END AS BIGINT) \
+             AS level, \
            COUNT(*) AS meetings, MAX(s.scheduled_at) AS latest, \
            SUM(s.items) AS items, SUM(s.tactical) AS tactical \
          FROM ({host} UNION ALL {guest}) s \
@@ -241,7 +242,8 @@ async fn last_held(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT v.column1 AS mgr, v.column2 AS report, v.column3 AS level, \
+        "SELECT CAST(v.column1 AS BIGINT) AS mgr, CAST(v.column2 AS BIGINT) AS report, \
+           CAST(v.column3 AS BIGINT) AS level, \
            (SELECT MAX(m.scheduled_at) FROM meeting m \
              WHERE {low} = CASE WHEN v.column1 < v.column2 THEN v.column1 ELSE v.column2 END \
                AND {high} = CASE WHEN v.column1 < v.column2 THEN v.column2 ELSE v.column1 END \
@@ -306,7 +308,8 @@ async fn subtree_pairs(
 }
 
 /// An integer column, whichever width the database gives it (PostgreSQL's SUM of a BIGINT
-/// is NUMERIC).
+/// is NUMERIC). Statements cast their integers to BIGINT, so the first try is the one that
+/// succeeds: a failed try builds an error, which costs on tens of thousands of rows.
 fn count(row: &sea_orm::QueryResult, col: &str) -> Result<i64, sea_orm::DbErr> {
     row.try_get::<i64>("", col)
         .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
