@@ -10,6 +10,7 @@ mod m20261124_000004_create_agenda_template;
 mod m20261124_000005_create_meeting;
 mod m20261124_000006_create_meeting_content;
 mod m20261124_000007_create_cadence_policy;
+mod m20261201_000009_add_trend_index;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_create_meeting::Migration),
             Box::new(m20261124_000006_create_meeting_content::Migration),
             Box::new(m20261124_000007_create_cadence_policy::Migration),
+            Box::new(m20261201_000009_add_trend_index::Migration),
         ]
     }
 }

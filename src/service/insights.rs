@@ -469,26 +469,5 @@ pub async fn coverage_trend(
     let chain = org::chains_at(db, &[(manager, now)]).await?.remove(0);
     policy::ensure_can_read_insights(viewer, manager, chain.as_deref().unwrap_or_default())?;
     ensure_exists(db, manager, chain.is_some()).await?;
-    let policies = policies::load_all(db).await?;
-    let asks: Vec<(i64, DateTime<Utc>)> = points.iter().map(|at| (manager, *at)).collect();
-    let chains_then = org::chains_at(db, &asks).await?;
-    let mut out = Vec::with_capacity(points.len());
-    for (at, chain_then) in points.into_iter().zip(chains_then) {
-        let rows = pair_rows(db, manager, at).await?;
-        let chain_then = chain_then.unwrap_or_default();
-        let pairs = assess_pairs(&rows, manager, &chain_then, &policies, at);
-        let standings = |level: i64| -> Vec<Standing> {
-            pairs
-                .iter()
-                .filter(|(l, _)| *l == level)
-                .map(|(_, p)| p.standing)
-                .collect()
-        };
-        out.push(TrendPoint {
-            at,
-            direct_coverage: coverage(&standings(1)),
-            skip_level_coverage: coverage(&standings(2)),
-        });
-    }
-    Ok(out)
+    super::trend::coverage_trend(db, manager, &points).await
 }
