@@ -96,7 +96,11 @@ impl Policies {
 
     /// The longest cadence any stored or built-in policy asks for, in days.
     pub fn longest_every_days(&self) -> i32 {
-        let stored = self.org.values().chain(self.subtree.values()).chain(self.pair.values());
+        let stored = self
+            .org
+            .values()
+            .chain(self.subtree.values())
+            .chain(self.pair.values());
         [MeetingKind::Direct, MeetingKind::SkipLevel]
             .map(Policy::built_in)
             .iter()

@@ -73,13 +73,21 @@ pub(crate) fn epoch(backend: DbBackend, expr: &str) -> String {
 
 /// The largest of `exprs`, none of which may be NULL.
 pub(crate) fn greatest(backend: DbBackend, exprs: &[&str]) -> String {
-    let f = if backend == DbBackend::Sqlite { "MAX" } else { "GREATEST" };
+    let f = if backend == DbBackend::Sqlite {
+        "MAX"
+    } else {
+        "GREATEST"
+    };
     format!("{f}({})", exprs.join(", "))
 }
 
 /// The smallest of `exprs`, none of which may be NULL.
 pub(crate) fn least(backend: DbBackend, exprs: &[&str]) -> String {
-    let f = if backend == DbBackend::Sqlite { "MIN" } else { "LEAST" };
+    let f = if backend == DbBackend::Sqlite {
+        "MIN"
+    } else {
+        "LEAST"
+    };
     format!("{f}({})", exprs.join(", "))
 }
 

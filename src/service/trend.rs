@@ -161,8 +161,7 @@ async fn deltas(
     let from_ts = q.bind(first);
     let end_ts = q.bind(last + Duration::seconds(1));
     // Meetings older than the longest cadence before the first point cover no point.
-    let floor_ts =
-        q.bind(first - Duration::days(i64::from(policies.longest_every_days().max(0))));
+    let floor_ts = q.bind(first - Duration::days(i64::from(policies.longest_every_days().max(0))));
     let root = q.bind(root);
     let max_depth = q.bind(MAX_DEPTH);
     let direct = q.bind(MeetingKind::Direct.as_str());
@@ -189,10 +188,7 @@ async fn deltas(
         g(&[&t0, &l(&[&t1, &start])])
     };
     let emp_end = |p: &str| {
-        let end = format!(
-            "COALESCE({} + {day}, {t1})",
-            ep(&format!("{p}.end_date"))
-        );
+        let end = format!("COALESCE({} + {day}, {t1})", ep(&format!("{p}.end_date")));
         g(&[&emp_start(p), &l(&[&t1, &end])])
     };
     let valid_to = |a: &str| format!("COALESCE({}, {t1})", ep(&format!("{a}.valid_to")));
