@@ -1,7 +1,8 @@
 //! `coverageTrend` at its edges: points exactly at a meeting and exactly one cadence after
 //! it; a subtree override, a pair override and an override above the root inside one trend;
 //! a reorg, a leaver and a joiner in the middle of it; agreement with `coverageReport` at
-//! every point; and a statement count that does not grow with the number of points.
+//! every point (a manager whose line starts before their first day included); and a
+//! statement count that does not grow with the number of points.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
@@ -253,7 +254,18 @@ async fn report_coverage(company: &Company, root: &str, at: &str) -> (f64, f64) 
 
 db_test!(a_trend_agrees_with_the_coverage_report_at_every_point);
 async fn a_trend_agrees_with_the_coverage_report_at_every_point(backend: Backend) {
-    let company = reorg(backend).await;
+    let mut company = reorg(backend).await;
+    // pre's line under ann starts a month before pre does, with p1 below: until pre's first
+    // day, p1's 1:1s with pre follow the policy above the root, not ann's.
+    let mut early = vec![
+        row("pre", "Pat Early", Some("ann"), "2026-03-01"),
+        row("p1", "Report p1", Some("pre"), "2025-01-01"),
+    ];
+    for r in &mut early {
+        r["effectiveFrom"] = json!("2026-02-01T00:00:00Z");
+    }
+    company.hire(Value::Array(early)).await;
+    company.meet("pre", "p1", "2026-03-05", "HELD", &[]).await;
     let start: DateTime<Utc> = "2026-02-10T00:00:00Z".parse().unwrap();
     let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
 
