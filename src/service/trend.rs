@@ -282,7 +282,9 @@ async fn deltas(
            FROM pairs pr CROSS JOIN parts k \
            LEFT JOIN cadence_policy po ON po.manager_id IS NULL AND po.kind = {pr_kind} \
              AND po.pair_low = {pair_low} AND po.pair_high = {pair_high} \
-           WHERE pr.lo < pr.hi AND (k.part = 2 OR po.id IS NULL) \
+           WHERE pr.lo < pr.hi AND CASE k.part WHEN 1 THEN po.id IS NULL AND pr.lo < pr.ia \
+             WHEN 2 THEN po.id IS NOT NULL OR pr.ia < pr.ib \
+             ELSE po.id IS NULL AND pr.ib < pr.hi END \
          ), \
          eff(pid, level, kind, manager_id, person_id, since, lo, hi, every) AS ( \
            SELECT ROW_NUMBER() OVER (), sp.level, {sp_kind}, sp.manager_id, sp.person_id, \

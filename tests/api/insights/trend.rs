@@ -266,12 +266,18 @@ async fn a_trend_agrees_with_the_coverage_report_at_every_point(backend: Backend
     }
     company.hire(Value::Array(early)).await;
     company.meet("pre", "p1", "2026-03-05", "HELD", &[]).await;
+    // s1 reports to a1, whose own chain changes with the move: a trend of a1's subtree
+    // inherits ann's 7 days, then boss's 21.
+    company
+        .hire(json!([row("s1", "Report s1", Some("a1"), "2025-01-01")]))
+        .await;
+    company.meet("a1", "s1", "2026-03-03", "HELD", &[]).await;
     let start: DateTime<Utc> = "2026-02-10T00:00:00Z".parse().unwrap();
     let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
 
-    // Weekly trends starting on each day of a week, at midnight (when lines start and end)
-    // and at 10:00 (when meetings happen), and a monthly one; every point is checked
-    // against the report of that instant.
+    // Weekly trends of boss's and a1's subtrees starting on each day of a week, at midnight
+    // (when lines start and end) and at 10:00 (when meetings happen), and monthly ones;
+    // every point is checked against the report of that instant.
     let mut starts = Vec::new();
     for day in 0..7 {
         for hours in [0, 10] {
@@ -279,13 +285,18 @@ async fn a_trend_agrees_with_the_coverage_report_at_every_point(backend: Backend
         }
     }
     starts.push((start, "MONTH"));
-    for (from, interval) in starts {
+    for ((from, interval), root) in starts.into_iter().flat_map(|s| [(s, "boss"), (s, "a1")]) {
         let to = from + Duration::weeks(8);
-        let points = trend(&company, "boss", &rfc(from), &rfc(to), interval).await;
+        let points = trend(&company, root, &rfc(from), &rfc(to), interval).await;
         let mut at = from;
         for (i, point) in points.iter().enumerate() {
-            let expected = report_coverage(&company, "boss", &rfc(at)).await;
-            assert_eq!(*point, expected, "{interval} point {i} at {}", rfc(at));
+            let expected = report_coverage(&company, root, &rfc(at)).await;
+            assert_eq!(
+                *point,
+                expected,
+                "{root} {interval} point {i} at {}",
+                rfc(at)
+            );
             at = if interval == "WEEK" {
                 at + Duration::weeks(1)
             } else {
