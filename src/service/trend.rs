@@ -42,24 +42,18 @@ struct Segment {
 fn segments(points: &[i64], above: &[(Option<i32>, Option<i32>)], end: i64) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     for (at, (direct, skip_level)) in points.iter().zip(above) {
-        match out.last_mut() {
-            Some(last) if (last.direct, last.skip_level) == (*direct, *skip_level) => {}
-            Some(last) => {
-                last.hi = *at;
-                out.push(Segment {
-                    lo: *at,
-                    hi: end,
-                    direct: *direct,
-                    skip_level: *skip_level,
-                });
+        if let Some(last) = out.last_mut() {
+            if (last.direct, last.skip_level) == (*direct, *skip_level) {
+                continue;
             }
-            None => out.push(Segment {
-                lo: *at,
-                hi: end,
-                direct: *direct,
-                skip_level: *skip_level,
-            }),
+            last.hi = *at;
         }
+        out.push(Segment {
+            lo: *at,
+            hi: end,
+            direct: *direct,
+            skip_level: *skip_level,
+        });
     }
     out
 }
