@@ -11,6 +11,7 @@ mod m20261124_000005_create_meeting;
 mod m20261124_000006_create_meeting_content;
 mod m20261124_000007_create_cadence_policy;
 mod m20261201_000008_add_meeting_insight_columns;
+mod m20261201_000009_add_trend_index;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_meeting_content::Migration),
             Box::new(m20261124_000007_create_cadence_policy::Migration),
             Box::new(m20261201_000008_add_meeting_insight_columns::Migration),
+            Box::new(m20261201_000009_add_trend_index::Migration),
         ]
     }
 }

@@ -79,10 +79,35 @@ impl Policies {
         let (low, high) = pair_key(a, b);
         self.pair
             .get(&(kind, low, high))
-            .or_else(|| chain.iter().find_map(|m| self.subtree.get(&(kind, *m))))
+            .copied()
+            .unwrap_or_else(|| self.inherited(kind, chain))
+    }
+
+    /// The policy for `kind` meetings of a pair without an agreement of its own, where
+    /// `chain` is the manager of the pair followed by everyone above them (nearest first).
+    pub fn inherited(&self, kind: MeetingKind, chain: &[i64]) -> Policy {
+        chain
+            .iter()
+            .find_map(|m| self.subtree.get(&(kind, *m)))
             .or_else(|| self.org.get(&kind))
             .copied()
             .unwrap_or_else(|| Policy::built_in(kind))
+    }
+
+    /// The longest cadence any stored or built-in policy asks for, in days.
+    pub fn longest_every_days(&self) -> i32 {
+        let stored = self
+            .org
+            .values()
+            .chain(self.subtree.values())
+            .chain(self.pair.values());
+        [MeetingKind::Direct, MeetingKind::SkipLevel]
+            .map(Policy::built_in)
+            .iter()
+            .chain(stored)
+            .filter_map(|p| p.every_days)
+            .max()
+            .unwrap_or(0)
     }
 }
 

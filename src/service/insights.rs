@@ -155,8 +155,18 @@ async fn pair_rows(
 #[derive(Debug, Default)]
 struct Recent {
     peer_meetings: HashMap<i64, i64>,
-    /// (manager, other, level 1 DIRECT or 2 SKIP_LEVEL) → (latest, agenda items, tactical).
-    one_on_ones: HashMap<(i64, i64, i64), (DateTime<Utc>, i64, i64)>,
+    one_on_ones: HashMap<PairKey, RecentOneOnOnes>,
+}
+
+/// (manager, other person, level: 1 DIRECT or 2 SKIP_LEVEL).
+type PairKey = (i64, i64, i64);
+
+/// A pair's HELD 1:1s of one kind in the window.
+#[derive(Debug, Clone, Copy)]
+struct RecentOneOnOnes {
+    latest: DateTime<Utc>,
+    agenda_items: i64,
+    tactical_items: i64,
 }
 
 async fn recent_meetings(
@@ -205,11 +215,11 @@ async fn recent_meetings(
             Some(other) => {
                 out.one_on_ones.insert(
                     (manager, other, level),
-                    (
-                        row.try_get("", "latest")?,
-                        count(&row, "items")?,
-                        count(&row, "tactical")?,
-                    ),
+                    RecentOneOnOnes {
+                        latest: row.try_get("", "latest")?,
+                        agenda_items: count(&row, "items")?,
+                        tactical_items: count(&row, "tactical")?,
+                    },
                 );
             }
         }
@@ -223,9 +233,9 @@ async fn recent_meetings(
 /// come here.
 async fn last_held(
     db: &impl ConnectionTrait,
-    pairs: &[(i64, i64, i64)],
+    pairs: &[PairKey],
     as_of: DateTime<Utc>,
-) -> AppResult<HashMap<(i64, i64, i64), DateTime<Utc>>> {
+) -> AppResult<HashMap<PairKey, DateTime<Utc>>> {
     let mut out = HashMap::new();
     if pairs.is_empty() {
         return Ok(out);
@@ -292,7 +302,7 @@ async fn subtree_pairs(
             .one_on_ones
             .get(&(row.manager, row.report, row.level))
         {
-            Some(&(latest, ..)) => row.last_held = Some(latest),
+            Some(recent) => row.last_held = Some(recent.latest),
             None => missing.push((row.manager, row.report, row.level)),
         }
     }
@@ -534,10 +544,10 @@ pub async fn coverage_report(
     let mut agenda: HashMap<i64, (i64, i64)> = HashMap::new();
     for (direct, _) in by_manager.values() {
         for p in direct {
-            if let Some(&(_, items, tactical)) = recent.one_on_ones.get(&(p.manager, p.report, 1)) {
+            if let Some(one_on_ones) = recent.one_on_ones.get(&(p.manager, p.report, 1)) {
                 let sums = agenda.entry(p.manager).or_default();
-                sums.0 += items;
-                sums.1 += tactical;
+                sums.0 += one_on_ones.agenda_items;
+                sums.1 += one_on_ones.tactical_items;
             }
         }
     }
@@ -643,26 +653,5 @@ pub async fn coverage_trend(
     let chain = org::chains_at(db, &[(manager, now)]).await?.remove(0);
     policy::ensure_can_read_insights(viewer, manager, chain.as_deref().unwrap_or_default())?;
     ensure_exists(db, manager, chain.is_some()).await?;
-    let policies = policies::load_all(db).await?;
-    let asks: Vec<(i64, DateTime<Utc>)> = points.iter().map(|at| (manager, *at)).collect();
-    let chains_then = org::chains_at(db, &asks).await?;
-    let mut out = Vec::with_capacity(points.len());
-    for (at, chain_then) in points.into_iter().zip(chains_then) {
-        let (rows, ..) = subtree_pairs(db, manager, at).await?;
-        let chain_then = chain_then.unwrap_or_default();
-        let pairs = assess_pairs(&rows, manager, &chain_then, &policies, at);
-        let standings = |level: i64| -> Vec<Standing> {
-            pairs
-                .iter()
-                .filter(|(l, _)| *l == level)
-                .map(|(_, p)| p.standing)
-                .collect()
-        };
-        out.push(TrendPoint {
-            at,
-            direct_coverage: coverage(&standings(1)),
-            skip_level_coverage: coverage(&standings(2)),
-        });
-    }
-    Ok(out)
+    super::trend::coverage_trend(db, manager, &points).await
 }

@@ -11,6 +11,7 @@ pub mod org;
 pub mod people;
 pub mod policies;
 pub mod teams;
+pub mod trend;
 
 mod sql;
 

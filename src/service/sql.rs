@@ -91,6 +91,46 @@ pub(crate) fn line_covers(alias: &str, at: &str) -> String {
     format!("{alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})")
 }
 
+/// The instant or date `expr` as whole seconds since 1970-01-01 UTC (a date: its midnight
+/// UTC), a BIGINT on both databases.
+pub(crate) fn epoch(backend: DbBackend, expr: &str) -> String {
+    match backend {
+        DbBackend::Sqlite => format!("unixepoch({expr})"),
+        _ => format!("CAST(EXTRACT(EPOCH FROM {expr}) AS BIGINT)"),
+    }
+}
+
+/// The largest of `exprs`, none of which may be NULL.
+pub(crate) fn greatest(backend: DbBackend, exprs: &[&str]) -> String {
+    let f = if backend == DbBackend::Sqlite {
+        "MAX"
+    } else {
+        "GREATEST"
+    };
+    format!("{f}({})", exprs.join(", "))
+}
+
+/// The smallest of `exprs`, none of which may be NULL.
+pub(crate) fn least(backend: DbBackend, exprs: &[&str]) -> String {
+    let f = if backend == DbBackend::Sqlite {
+        "MIN"
+    } else {
+        "LEAST"
+    };
+    format!("{f}({})", exprs.join(", "))
+}
+
+/// An integer column read whichever width the database gave it (PostgreSQL sums to
+/// NUMERIC, SQLite and literals to 32 bits).
+pub(crate) fn int_col(row: &QueryResult, col: &str) -> Result<i64, DbErr> {
+    row.try_get::<i64>("", col)
+        .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
+        .or_else(|_| {
+            row.try_get::<sea_orm::prelude::Decimal>("", col)
+                .map(|d| d.try_into().unwrap_or_default())
+        })
+}
+
 pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_orm::DbErr> {
     person::Model::from_query_result(row, "")
 }

@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 use crate::db_test;
 use crate::helpers::{Answer, Backend, TestApp, person, spawn_app};
 
+mod trend;
+
 /// A running app, the global IDs of the people hired into it and the meetings logged.
 pub struct Company {
     pub app: TestApp,

@@ -1,0 +1,377 @@
+//! The coverage trend of a subtree: direct and skip-level coverage at each of a series of
+//! points, computed in one statement over the whole period instead of one per point.
+//!
+//! The statement walks the reporting lines once, with time spans: each row of the walk is a
+//! line of the subtree with the span `[lo, hi)` (epoch seconds) during which it belonged to
+//! the subtree along that path, and the cadence override its manager inherits from the
+//! subtree above (with the span during which that inheritance holds). Pairs are those rows,
+//! and two-level joins of them, cut to the employment of the people involved. For each pair,
+//! the start of its line and its HELD meetings are anchors; from an anchor's due date (anchor
+//! plus cadence) to the next anchor, the pair is overdue. The statement only counts where
+//! such overdue stretches and the pairs themselves begin and end, per point (the first point
+//! at or after each instant), and Rust adds the counts up from point to point. What the
+//! org above the root contributes (overrides in the root's own chain, the org-wide policy,
+//! the built-in one) is resolved in Rust for each point.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+
+use super::insights::TrendPoint;
+use super::sql::{Sql, epoch, greatest, int_col, least};
+use super::{org, policies};
+use crate::domain::cadence::Policies;
+use crate::domain::meeting::{MeetingKind, MeetingStatus};
+use crate::error::AppResult;
+
+/// Longest reporting chain followed below the root, as the per-instant walks do.
+const MAX_DEPTH: i64 = 256;
+
+const DAY_SECONDS: i64 = 86_400;
+
+/// Consecutive points over which the policy inherited from above the root is the same:
+/// `[lo, hi)` in epoch seconds, with the DIRECT and SKIP_LEVEL cadences in days.
+struct Segment {
+    lo: i64,
+    hi: i64,
+    direct: Option<i32>,
+    skip_level: Option<i32>,
+}
+
+/// Splits `points` where the cadence inherited from above the root changes. The first
+/// segment starts at the first point and the last one ends after the last point.
+fn segments(points: &[i64], above: &[(Option<i32>, Option<i32>)], end: i64) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    for (at, (direct, skip_level)) in points.iter().zip(above) {
+        if let Some(last) = out.last_mut() {
+            if (last.direct, last.skip_level) == (*direct, *skip_level) {
+                continue;
+            }
+            last.hi = *at;
+        }
+        out.push(Segment {
+            lo: *at,
+            hi: end,
+            direct: *direct,
+            skip_level: *skip_level,
+        });
+    }
+    out
+}
+
+/// `CASE` expression giving the index of the first of `points[a..b]` at or after `x`, or
+/// `b` when there is none: a balanced tree of comparisons, a few per row.
+fn bucket(q: &mut Sql, x: &str, points: &[i64], a: usize, b: usize) -> String {
+    if a == b {
+        return a.to_string();
+    }
+    let mid = (a + b) / 2;
+    let at = q.bind(points[mid]);
+    let left = bucket(q, x, points, a, mid);
+    let right = bucket(q, x, points, mid + 1, b);
+    format!("CASE WHEN {x} <= {at} THEN {left} ELSE {right} END")
+}
+
+/// Direct and skip-level coverage of every pair in `root`'s subtree, as it was at each of
+/// `points` (ascending, whole seconds). A fixed number of statements, whatever the size of
+/// the org or the number of points.
+#[tracing::instrument(skip(db))]
+pub async fn coverage_trend(
+    db: &impl ConnectionTrait,
+    root: i64,
+    points: &[DateTime<Utc>],
+) -> AppResult<Vec<TrendPoint>> {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Ok(Vec::new());
+    };
+    let policies = policies::load_all(db).await?;
+    let asks: Vec<(i64, DateTime<Utc>)> = points.iter().map(|at| (root, *at)).collect();
+    let chains = org::chains_at(db, &asks).await?;
+    let above: Vec<(Option<i32>, Option<i32>)> = chains
+        .iter()
+        .map(|chain| {
+            let chain = chain.as_deref().unwrap_or_default();
+            (
+                policies.inherited(MeetingKind::Direct, chain).every_days,
+                policies.inherited(MeetingKind::SkipLevel, chain).every_days,
+            )
+        })
+        .collect();
+    let instants: Vec<i64> = points.iter().map(|t| t.timestamp()).collect();
+    let rows = deltas(db, root, *first, *last, &instants, &above, &policies).await?;
+
+    let mut per_point = vec![[(0i64, 0i64); 2]; points.len()];
+    for (bucket, level, overdue, pairs) in rows {
+        if let (Some(point), 1..=2) = (per_point.get_mut(bucket as usize), level) {
+            let slot = &mut point[level as usize - 1];
+            slot.0 += overdue;
+            slot.1 += pairs;
+        }
+    }
+    let mut running = [(0i64, 0i64); 2];
+    let share = |(overdue, pairs): (i64, i64)| {
+        if pairs <= 0 {
+            1.0
+        } else {
+            (pairs - overdue) as f64 / pairs as f64
+        }
+    };
+    Ok(points
+        .iter()
+        .zip(per_point)
+        .map(|(at, deltas)| {
+            for (sum, d) in running.iter_mut().zip(deltas) {
+                sum.0 += d.0;
+                sum.1 += d.1;
+            }
+            TrendPoint {
+                at: *at,
+                direct_coverage: share(running[0]),
+                skip_level_coverage: share(running[1]),
+            }
+        })
+        .collect())
+}
+
+/// Runs the statement: rows `(point index, level, change in overdue pairs, change in
+/// pairs)`, index `points.len()` for what changes after the last point.
+async fn deltas(
+    db: &impl ConnectionTrait,
+    root: i64,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    points: &[i64],
+    above: &[(Option<i32>, Option<i32>)],
+    policies: &Policies,
+) -> AppResult<Vec<(i64, i64, i64, i64)>> {
+    let backend = db.get_database_backend();
+    let ep = |x: &str| epoch(backend, x);
+    let g = |xs: &[&str]| greatest(backend, xs);
+    let l = |xs: &[&str]| least(backend, xs);
+
+    let mut q = Sql::new();
+    let end = last.timestamp() + 1;
+    let t0 = q.bind(first.timestamp());
+    let t1 = q.bind(end);
+    let from_ts = q.bind(first);
+    let end_ts = q.bind(last + Duration::seconds(1));
+    // Meetings older than the longest cadence before the first point cover no point.
+    let floor_ts = q.bind(first - Duration::days(i64::from(policies.longest_every_days().max(0))));
+    let root = q.bind(root);
+    let max_depth = q.bind(MAX_DEPTH);
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let day = q.bind(DAY_SECONDS);
+    let seg_rows: Vec<String> = segments(points, above, end)
+        .into_iter()
+        .map(|s| {
+            format!(
+                "({}, {}, {}, {})",
+                q.bind(s.lo),
+                q.bind(s.hi),
+                q.bind(s.direct),
+                q.bind(s.skip_level)
+            )
+        })
+        .collect();
+
+    // Employment of person `p` as a span within [t0, t1): from the start day's midnight UTC
+    // to the midnight after the end day.
+    let emp_start = |p: &str| {
+        let start = format!("COALESCE({}, {t0})", ep(&format!("{p}.start_date")));
+        g(&[&t0, &l(&[&t1, &start])])
+    };
+    let emp_end = |p: &str| {
+        let end = format!("COALESCE({} + {day}, {t1})", ep(&format!("{p}.end_date")));
+        g(&[&emp_start(p), &l(&[&t1, &end])])
+    };
+    let valid_to = |a: &str| format!("COALESCE({}, {t1})", ep(&format!("{a}.valid_to")));
+    let overlaps = |a: &str| {
+        format!("{a}.valid_from < {end_ts} AND ({a}.valid_to IS NULL OR {a}.valid_to > {from_ts})")
+    };
+    let subtree_override = |alias: &str, manager: &str, kind: &str| {
+        format!(
+            "LEFT JOIN cadence_policy {alias} ON {alias}.manager_id = {manager} \
+             AND {alias}.kind = {kind} AND {alias}.pair_low IS NULL AND {alias}.pair_high IS NULL"
+        )
+    };
+    // A line from the root: its manager's own override, if any, holds throughout.
+    let own = |o: &str| {
+        format!(
+            "CASE WHEN {o}.id IS NULL THEN 0 ELSE 1 END, {o}.every_days, \
+             CAST({t0} AS BIGINT), CAST({t1} AS BIGINT)"
+        )
+    };
+    // A line below: the manager's own override, else what the manager's manager had, but
+    // only while the manager is employed (otherwise the chain resumes above the root).
+    let inherit = |o: &str, k: &str| {
+        format!(
+            "CASE WHEN {o}.id IS NULL THEN sub.{k}_found ELSE 1 END, \
+             CASE WHEN {o}.id IS NULL THEN sub.{k}_every ELSE {o}.every_days END, \
+             CASE WHEN {o}.id IS NULL THEN {ia} ELSE {t0} END, \
+             CASE WHEN {o}.id IS NULL THEN {ib} ELSE {t1} END",
+            ia = g(&[&format!("sub.{k}_ia"), &emp_start("pn")]),
+            ib = l(&[&format!("sub.{k}_ib"), &emp_end("pn")]),
+        )
+    };
+    let nx_lo = g(&["sub.lo", &ep("nx.valid_from")]);
+    let nx_hi = l(&["sub.hi", &valid_to("nx")]);
+    let level_kind = |lvl: &str| format!("CASE WHEN {lvl} = 1 THEN {direct} ELSE {skip} END");
+    let meetings = |host: &str, guest: &str| {
+        format!(
+            "SELECT e.pid, e.every, {at} FROM eff e JOIN meeting m \
+               ON m.host_id = e.{host} AND m.guest_id = e.{guest} AND m.kind = e.kind \
+               AND m.status = {held} AND m.scheduled_at >= e.since \
+               AND m.scheduled_at > {floor_ts} AND m.scheduled_at < {end_ts} \
+             WHERE e.every IS NOT NULL AND {at} > e.lo - e.every * {day}",
+            at = ep("m.scheduled_at"),
+        )
+    };
+    let gap_lo = g(&["due.a", "e.lo"]);
+    let gap_hi = l(&["COALESCE(due.b, e.hi)", "e.hi"]);
+    let point_of_x = bucket(&mut q, "ev.x", points, 0, points.len());
+
+    // sub: the walk (d_/s_: the DIRECT/SKIP_LEVEL override inherited by the line's manager,
+    // found or not, its cadence, and the span [ia, ib) it holds over). pairs: both levels,
+    // cut to employment; [ia, ib) empty when nothing was found. split: each pair in up to
+    // three parts, before, during and after that span (a pair's own override covers all).
+    // eff: each part with its cadence, parts inheriting from above the root cut by
+    // segment. anchor/due/gap: overdue stretches. ev: +1/-1 where pairs and stretches
+    // begin and end.
+    let sql = format!(
+        "WITH RECURSIVE seg(lo, hi, d_every, s_every) AS (VALUES {seg_rows}), \
+         parts(part) AS (VALUES (1), (2), (3)), \
+         sub(manager_id, person_id, since, lo, hi, depth, d_found, d_every, d_ia, d_ib, \
+             s_found, s_every, s_ia, s_ib) AS ( \
+           SELECT rl.manager_id, rl.person_id, rl.valid_from, {rl_lo}, {rl_hi}, 1, \
+             {own_d}, {own_s} \
+           FROM reporting_line rl {ov_rl_d} {ov_rl_s} \
+           WHERE rl.manager_id = {root} AND {overlaps_rl} \
+           UNION ALL \
+           SELECT nx.manager_id, nx.person_id, nx.valid_from, {nx_lo}, {nx_hi}, sub.depth + 1, \
+             {inherit_d}, {inherit_s} \
+           FROM sub JOIN person pn ON pn.id = sub.person_id \
+           JOIN reporting_line nx ON nx.manager_id = sub.person_id \
+           {ov_nx_d} {ov_nx_s} \
+           WHERE sub.depth < {max_depth} AND {overlaps_nx} AND {nx_lo} < {nx_hi} \
+         ), \
+         pairs(level, manager_id, person_id, since, lo, hi, every, ia, ib) AS ( \
+           SELECT 1, s.manager_id, s.person_id, s.since, {d_lo}, {d_hi}, s.d_every, \
+             CASE WHEN s.d_found = 1 THEN s.d_ia ELSE {t1} END, \
+             CASE WHEN s.d_found = 1 THEN s.d_ib ELSE {t1} END \
+           FROM sub s JOIN person p ON p.id = s.person_id \
+           UNION ALL \
+           SELECT 2, a.manager_id, b.person_id, \
+             CASE WHEN a.since > b.since THEN a.since ELSE b.since END, {s_lo}, {s_hi}, \
+             a.s_every, CASE WHEN a.s_found = 1 THEN a.s_ia ELSE {t1} END, \
+             CASE WHEN a.s_found = 1 THEN a.s_ib ELSE {t1} END \
+           FROM sub a JOIN sub b ON b.manager_id = a.person_id AND b.lo < a.hi AND b.hi > a.lo \
+           JOIN person pa ON pa.id = a.person_id JOIN person pb ON pb.id = b.person_id \
+         ), \
+         split(level, manager_id, person_id, since, part, lo, hi, every) AS ( \
+           SELECT pr.level, pr.manager_id, pr.person_id, pr.since, k.part, \
+             CASE k.part WHEN 1 THEN pr.lo WHEN 2 THEN {part2_lo} ELSE {part3_lo} END, \
+             CASE k.part WHEN 1 THEN {part1_hi} WHEN 2 THEN {part2_hi} ELSE pr.hi END, \
+             CASE WHEN po.id IS NULL THEN pr.every ELSE po.every_days END \
+           FROM pairs pr CROSS JOIN parts k \
+           LEFT JOIN cadence_policy po ON po.manager_id IS NULL AND po.kind = {pr_kind} \
+             AND po.pair_low = {pair_low} AND po.pair_high = {pair_high} \
+           WHERE pr.lo < pr.hi AND CASE k.part WHEN 1 THEN po.id IS NULL AND pr.lo < pr.ia \
+             WHEN 2 THEN po.id IS NOT NULL OR pr.ia < pr.ib \
+             ELSE po.id IS NULL AND pr.ib < pr.hi END \
+         ), \
+         eff(pid, level, kind, manager_id, person_id, since, lo, hi, every) AS ( \
+           SELECT ROW_NUMBER() OVER (), sp.level, {sp_kind}, sp.manager_id, sp.person_id, \
+             sp.since, {e_lo}, {e_hi}, \
+             CASE WHEN sp.part = 2 THEN sp.every WHEN sp.level = 1 THEN seg.d_every \
+               ELSE seg.s_every END \
+           FROM split sp LEFT JOIN seg ON sp.part <> 2 AND seg.lo < sp.hi AND seg.hi > sp.lo \
+           WHERE sp.lo < sp.hi \
+         ), \
+         anchor(pid, every, at) AS ( \
+           SELECT pid, every, {since} FROM eff WHERE every IS NOT NULL \
+           UNION ALL {forward} \
+           UNION ALL {backward} \
+         ), \
+         due(pid, a, b) AS ( \
+           SELECT pid, at + every * {day}, LEAD(at) OVER (PARTITION BY pid ORDER BY at) \
+           FROM anchor \
+         ), \
+         gap(level, a, b) AS ( \
+           SELECT e.level, {gap_lo}, {gap_hi} FROM due JOIN eff e ON e.pid = due.pid \
+           WHERE (due.b IS NULL OR due.a < due.b) AND {gap_lo} < {gap_hi} \
+         ), \
+         ev(level, x, overdue, pairs) AS ( \
+           SELECT level, a, 1, 0 FROM gap \
+           UNION ALL SELECT level, b, -1, 0 FROM gap \
+           UNION ALL SELECT level, lo, 0, 1 FROM eff \
+           UNION ALL SELECT level, hi, 0, -1 FROM eff \
+         ) \
+         SELECT {point_of_x} AS bucket, ev.level AS level, SUM(ev.overdue) AS overdue, \
+           SUM(ev.pairs) AS pairs \
+         FROM ev GROUP BY 1, 2",
+        seg_rows = seg_rows.join(", "),
+        rl_lo = g(&[&ep("rl.valid_from"), &t0]),
+        rl_hi = l(&[&valid_to("rl"), &t1]),
+        own_d = own("cd"),
+        own_s = own("cs"),
+        ov_rl_d = subtree_override("cd", "rl.manager_id", &direct),
+        ov_rl_s = subtree_override("cs", "rl.manager_id", &skip),
+        overlaps_rl = overlaps("rl"),
+        inherit_d = inherit("cd", "d"),
+        inherit_s = inherit("cs", "s"),
+        ov_nx_d = subtree_override("cd", "sub.person_id", &direct),
+        ov_nx_s = subtree_override("cs", "sub.person_id", &skip),
+        overlaps_nx = overlaps("nx"),
+        d_lo = g(&["s.lo", &emp_start("p")]),
+        d_hi = l(&["s.hi", &emp_end("p")]),
+        s_lo = g(&["a.lo", "b.lo", &emp_start("pa"), &emp_start("pb")]),
+        s_hi = l(&["a.hi", "b.hi", &emp_end("pa"), &emp_end("pb")]),
+        part2_lo = g(&["pr.lo", "CASE WHEN po.id IS NULL THEN pr.ia ELSE pr.lo END"]),
+        part3_lo = g(&["pr.lo", "pr.ib"]),
+        part1_hi = l(&["pr.hi", "pr.ia"]),
+        part2_hi = l(&["pr.hi", "CASE WHEN po.id IS NULL THEN pr.ib ELSE pr.hi END"]),
+        pr_kind = level_kind("pr.level"),
+        sp_kind = level_kind("sp.level"),
+        pair_low = l(&["pr.manager_id", "pr.person_id"]),
+        pair_high = g(&["pr.manager_id", "pr.person_id"]),
+        e_lo = g(&["sp.lo", "COALESCE(seg.lo, sp.lo)"]),
+        e_hi = l(&["sp.hi", "COALESCE(seg.hi, sp.hi)"]),
+        since = ep("since"),
+        forward = meetings("manager_id", "person_id"),
+        backward = meetings("person_id", "manager_id"),
+    );
+    let mut out = Vec::new();
+    for row in q.all(db, sql).await? {
+        out.push((
+            int_col(&row, "bucket")?,
+            int_col(&row, "level")?,
+            int_col(&row, "overdue")?,
+            int_col(&row, "pairs")?,
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_follow_changes_of_the_inherited_cadence() {
+        let above = [
+            (Some(14), Some(90)),
+            (Some(14), Some(90)),
+            (Some(7), Some(90)),
+            (Some(14), Some(90)),
+        ];
+        let spans: Vec<(i64, i64, Option<i32>)> = segments(&[10, 20, 30, 40], &above, 41)
+            .iter()
+            .map(|s| (s.lo, s.hi, s.direct))
+            .collect();
+        assert_eq!(
+            spans,
+            [(10, 30, Some(14)), (30, 40, Some(7)), (40, 41, Some(14))]
+        );
+    }
+}
