@@ -671,6 +671,10 @@ fn charge(
             .peer_addr()
             .map_or(RateKey::Unknown, |addr| RateKey::Address(addr.ip())),
     };
+    charge_key(state, key, cost)
+}
+
+fn charge_key(state: &AppState, key: RateKey, cost: u64) -> Result<Option<RateLimitStatus>, Reply> {
     match state
         .rate_limit
         .charge(&key, cost, Instant::now(), Utc::now())
@@ -1014,15 +1018,26 @@ struct SocketExecutor {
 }
 
 impl SocketExecutor {
-    async fn with_context(
+    /// What a POST goes through before it runs, for one operation of a socket: the
+    /// persisted-query rules, the document and cost limits, the token's rate budget, and a
+    /// [`RequestContext`] for the viewer the token names now. `Err`: the answer instead.
+    async fn prepare(
         state: &AppState,
+        persisted: &PersistedExecutor,
         request: async_graphql::Request,
         session: Option<&async_graphql::Data>,
     ) -> Result<async_graphql::Request, async_graphql::Response> {
+        let mut request = persisted.resolve(request).map_err(|response| *response)?;
+        let cost = check(state, &mut request, None).map_err(errors_of)?;
         let claims = session
             .and_then(|data| data.get(&std::any::TypeId::of::<SocketClaims>()))
             .and_then(|claims| claims.downcast_ref::<SocketClaims>())
             .map(|claims| &claims.0);
+        let key = claims.map_or(RateKey::Unknown, |c| RateKey::Subject(c.sub.clone()));
+        let rate = charge_key(state, key, cost.cost).map_err(|limited| errors_of(limited.body))?;
+        if let Some(rate) = rate {
+            request = request.data(rate);
+        }
         let now = Utc::now();
         match viewer_for_claims(claims, state, now).await {
             Ok(viewer) => Ok(request.data(RequestContext::new(state.db.clone(), viewer, now))),
@@ -1035,14 +1050,42 @@ impl SocketExecutor {
     }
 }
 
+/// A refusal body (`{"errors": [{message, extensions}]}`) as a GraphQL response, for the
+/// socket, which sends responses rather than HTTP bodies.
+fn errors_of(body: Value) -> async_graphql::Response {
+    let errors = body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|error| {
+            let message = error["message"].as_str().unwrap_or("request refused");
+            let mut server_error = async_graphql::ServerError::new(message, None);
+            if let Some(extensions) = error["extensions"].as_object() {
+                let mut values = async_graphql::ErrorExtensionValues::default();
+                for (name, value) in extensions {
+                    if let Ok(value) = async_graphql::Value::from_json(value.clone()) {
+                        values.set(name, value);
+                    }
+                }
+                server_error.extensions = Some(values);
+            }
+            server_error
+        })
+        .collect();
+    async_graphql::Response::from_errors(errors)
+}
+
 impl async_graphql::Executor for SocketExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        match Self::with_context(&self.state, request, None).await {
-            Ok(request) => self.persisted.execute(request).await,
+        match Self::prepare(&self.state, &self.persisted, request, None).await {
+            Ok(request) => self.state.schema.execute(request).await,
             Err(response) => response,
         }
     }
 
+    /// Every operation of a socket comes here (queries and mutations too, as one-item
+    /// streams). A subscription may stream for as long as its socket lives; queries and
+    /// mutations get the execution timeout of a POST.
     fn execute_stream(
         &self,
         request: async_graphql::Request,
@@ -1050,12 +1093,46 @@ impl async_graphql::Executor for SocketExecutor {
     ) -> BoxStream<'static, async_graphql::Response> {
         let (persisted, state) = (self.persisted.clone(), self.state.clone());
         stream::once(async move {
-            match Self::with_context(&state, request, session_data.as_deref()).await {
-                Ok(request) => persisted.execute_stream(request, session_data),
+            match Self::prepare(&state, &persisted, request, session_data.as_deref()).await {
+                Ok(request) if is_subscription(&request) => {
+                    async_graphql::Executor::execute_stream(&state.schema, request, session_data)
+                }
+                Ok(request) => {
+                    let timeout = state.limits.execution_timeout;
+                    let schema = state.schema.clone();
+                    let execution = async move { schema.execute(request).await };
+                    stream::once(async move {
+                        tokio::time::timeout(timeout, execution)
+                            .await
+                            .unwrap_or_else(|_| {
+                                errors_of(json!({ "errors": [{
+                                    "message": "the request took too long and was stopped",
+                                    "extensions": { "code": "TIMEOUT" },
+                                }] }))
+                            })
+                    })
+                    .boxed()
+                }
                 Err(response) => stream::once(async move { response }).boxed(),
             }
         })
         .flatten()
         .boxed()
     }
+}
+
+/// Whether the operation the request selects is a subscription (a document that does not
+/// parse is not; it fails where it runs).
+fn is_subscription(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = parse_query(&request.query) else {
+        return false;
+    };
+    let mut operations = doc.operations.iter();
+    let selected = match request.operation_name.as_deref() {
+        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
+        None => operations.next(),
+    };
+    selected.is_some_and(|(_, op)| {
+        op.node.ty == async_graphql::parser::types::OperationType::Subscription
+    })
 }

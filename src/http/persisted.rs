@@ -34,9 +34,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::http::StatusCode;
 use anyhow::{Context, bail};
 use async_graphql::parser::parse_query;
-use async_graphql::{ErrorExtensions, Executor, Pos, Response};
-use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
+use async_graphql::{ErrorExtensions, Pos, Response};
 use lru::LruCache;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -366,17 +364,20 @@ impl Cache {
     }
 }
 
-/// The schema behind the WebSocket endpoint, with the persisted-query rules applied to each
-/// `subscribe`: in allow-list mode only known documents run there too, and a known hash may
-/// stand in for the text. Nothing is registered over WebSocket (APQ registration waits for
-/// validation, which the HTTP handler sees and this executor does not).
+/// The persisted-query rules for each `subscribe` of the WebSocket endpoint (the socket's
+/// executor applies them, then the limits a POST gets): in allow-list mode only known
+/// documents run there too, and a known hash may stand in for the text. Nothing is
+/// registered over WebSocket (APQ registration waits for validation, which the HTTP
+/// handler sees and the socket does not).
 #[derive(Clone)]
 pub struct PersistedExecutor {
     pub state: Arc<AppState>,
 }
 
 impl PersistedExecutor {
-    fn resolve(
+    /// The request with its document text: a known hash stands in for it, and in
+    /// allow-list mode only known documents pass.
+    pub(crate) fn resolve(
         &self,
         mut request: async_graphql::Request,
     ) -> Result<async_graphql::Request, Box<Response>> {
@@ -398,26 +399,6 @@ impl PersistedExecutor {
             .map_err(|e| Box::new(e.to_response()))?;
         request.query = resolved.query;
         Ok(request)
-    }
-}
-
-impl Executor for PersistedExecutor {
-    async fn execute(&self, request: async_graphql::Request) -> Response {
-        match self.resolve(request) {
-            Ok(request) => self.state.schema.execute(request).await,
-            Err(response) => *response,
-        }
-    }
-
-    fn execute_stream(
-        &self,
-        request: async_graphql::Request,
-        session_data: Option<Arc<async_graphql::Data>>,
-    ) -> BoxStream<'static, Response> {
-        match self.resolve(request) {
-            Ok(request) => Executor::execute_stream(&self.state.schema, request, session_data),
-            Err(response) => futures_util::stream::once(async move { *response }).boxed(),
-        }
     }
 }
 

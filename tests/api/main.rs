@@ -23,3 +23,4 @@ mod schema;
 mod teams;
 mod timeouts;
 mod ws_expiry;
+mod ws_limits;

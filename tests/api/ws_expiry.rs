@@ -20,7 +20,7 @@ use crate::meetings::{Org, at};
 const WATCH: &str = "subscription { meetingChanged { id host { externalId } } }";
 
 /// Longest wait for anything the server should send promptly.
-const PROMPTLY: Duration = Duration::from_secs(10);
+pub(crate) const PROMPTLY: Duration = Duration::from_secs(10);
 
 db_test!(a_socket_closes_when_its_token_expires_and_delivers_nothing_after);
 async fn a_socket_closes_when_its_token_expires_and_delivers_nothing_after(backend: Backend) {
@@ -201,7 +201,7 @@ async fn warm_up(org: &Org, sockets: &mut [&mut Socket]) -> Vec<Value> {
 
 /// What the server sent.
 #[derive(Debug)]
-enum Frame {
+pub(crate) enum Frame {
     /// A text frame, as JSON.
     Message(Value),
     /// A close frame.
@@ -210,14 +210,14 @@ enum Frame {
     Eof,
 }
 
-struct Socket {
+pub(crate) struct Socket {
     stream: TcpStream,
     buf: Vec<u8>,
 }
 
 impl Socket {
     /// Upgrades `GET /graphql` to a graphql-transport-ws WebSocket.
-    async fn connect(port: u16) -> Socket {
+    pub(crate) async fn connect(port: u16) -> Socket {
         let mut stream = TcpStream::connect(("127.0.0.1", port))
             .await
             .expect("connect");
@@ -245,7 +245,7 @@ impl Socket {
     }
 
     /// Sends `connection_init` with `token`; the server's answer.
-    async fn init(&mut self, token: &str) -> Frame {
+    pub(crate) async fn init(&mut self, token: &str) -> Frame {
         self.send_json(&json!({
             "type": "connection_init",
             "payload": { "Authorization": format!("Bearer {token}") },
@@ -257,7 +257,7 @@ impl Socket {
     }
 
     /// A socket whose `connection_init` with `token` was acknowledged.
-    async fn open(port: u16, token: &str) -> Socket {
+    pub(crate) async fn open(port: u16, token: &str) -> Socket {
         let mut socket = Socket::connect(port).await;
         match socket.init(token).await {
             Frame::Message(m) if m["type"] == "connection_ack" => socket,
@@ -265,12 +265,12 @@ impl Socket {
         }
     }
 
-    async fn subscribe(&mut self, id: &str, query: &str) {
+    pub(crate) async fn subscribe(&mut self, id: &str, query: &str) {
         self.send_operation(id, json!({ "query": query })).await;
     }
 
     /// Sends `subscribe` with a request `payload` (any operation may travel this way).
-    async fn send_operation(&mut self, id: &str, payload: Value) {
+    pub(crate) async fn send_operation(&mut self, id: &str, payload: Value) {
         self.send_json(&json!({ "id": id, "type": "subscribe", "payload": payload }))
             .await;
     }
@@ -287,7 +287,7 @@ impl Socket {
     }
 
     /// The next `next` message; panics on anything else or on silence.
-    async fn next_event(&mut self, within: Duration) -> Value {
+    pub(crate) async fn next_event(&mut self, within: Duration) -> Value {
         match self.next(within).await {
             Some(Frame::Message(m)) if m["type"] == "next" => m,
             other => panic!("expected a `next` message, got {other:?}"),
@@ -295,7 +295,7 @@ impl Socket {
     }
 
     /// The next frame, or `None` when nothing comes `within`. Pings are answered.
-    async fn next(&mut self, within: Duration) -> Option<Frame> {
+    pub(crate) async fn next(&mut self, within: Duration) -> Option<Frame> {
         let deadline = Instant::now() + within;
         loop {
             if let Some((opcode, payload, used)) = parse_frame(&self.buf) {
