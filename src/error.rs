@@ -1,7 +1,7 @@
 //! The one error type of the service and its mapping to GraphQL `extensions.code`.
 
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// A problem with one field of the client's input, e.g. `input.people[3].email`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +62,18 @@ impl AppError {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::Db(err) if is_statement_timeout(err) => "TIMEOUT",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// What the client reads: internal causes never show.
+    fn client_message(&self) -> String {
+        match self {
+            AppError::Db(err) if is_statement_timeout(err) => {
+                "the request took too long and was stopped".into()
+            }
+            other => other.to_string(),
         }
     }
 
@@ -77,6 +88,18 @@ impl AppError {
     }
 }
 
+/// PostgreSQL cancelled the statement at its `statement_timeout` (SQLSTATE 57014): the
+/// client may retry, unlike after an internal error.
+fn is_statement_timeout(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|db| db.code())
+            .is_some_and(|code| code == "57014"),
+        _ => false,
+    }
+}
+
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         // Internal causes are logged (inside the request's span, which carries the request
@@ -88,7 +111,7 @@ impl ErrorExtensions for AppError {
             }
             _ => {}
         }
-        let message = self.to_string();
+        let message = self.client_message();
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", self.code());
             if let AppError::BadInput(problems) = self {

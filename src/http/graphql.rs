@@ -778,8 +778,10 @@ async fn run(
     }
     if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
         for error in errors {
-            let internal =
-                error.pointer("/extensions/code").and_then(Value::as_str) == Some("INTERNAL");
+            let internal = matches!(
+                error.pointer("/extensions/code").and_then(Value::as_str),
+                Some("INTERNAL" | "TIMEOUT")
+            );
             if internal
                 && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
             {
