@@ -334,3 +334,78 @@ pub fn small_org() -> Value {
         person("acct", "Ann Accountant", Some("cfo")),
     ])
 }
+
+// --- WebSocket framing, for the tests' small graphql-transport-ws clients ---------------
+
+/// The HTTP request that upgrades `GET /graphql` to a graphql-transport-ws WebSocket.
+pub fn ws_upgrade_request(port: u16) -> String {
+    format!(
+        "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
+    )
+}
+
+/// Takes the upgrade answer off the front of `buf` once it is whole: `Some(Ok(()))` for
+/// `101 Switching Protocols`, `Some(Err(head))` for anything else, `None` while incomplete.
+pub fn ws_take_upgrade(buf: &mut Vec<u8>) -> Option<Result<(), String>> {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&buf[..end]).to_string();
+    buf.drain(..end + 4);
+    Some(if head.starts_with("HTTP/1.1 101") {
+        Ok(())
+    } else {
+        Err(head)
+    })
+}
+
+/// One masked client frame (RFC 6455 5.2).
+pub fn ws_client_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mask = [0x1b, 0x7e, 0xc4, 0x52];
+    let mut frame = vec![0x80 | opcode];
+    match payload.len() {
+        n if n < 126 => frame.push(0x80 | n as u8),
+        n if n < 65_536 => {
+            frame.push(0x80 | 126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(0x80 | 127);
+            frame.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+/// Takes the first whole server frame off the front of `buf`: `(opcode, payload)`.
+pub fn ws_take_frame(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
+    let opcode = buf.first()? & 0x0f;
+    let (len, mut at) = match buf.get(1)? & 0x7f {
+        126 => (
+            u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?) as usize,
+            4,
+        ),
+        127 => (
+            u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?) as usize,
+            10,
+        ),
+        n => (n as usize, 2),
+    };
+    let mask: Option<[u8; 4]> = if buf[1] & 0x80 != 0 {
+        let m = buf.get(at..at + 4)?.try_into().ok()?;
+        at += 4;
+        Some(m)
+    } else {
+        None
+    };
+    let mut payload = buf.get(at..at + len)?.to_vec();
+    if let Some(m) = mask {
+        for (i, b) in payload.iter_mut().enumerate() {
+            *b ^= m[i % 4];
+        }
+    }
+    buf.drain(..at + len);
+    Some((opcode, payload))
+}

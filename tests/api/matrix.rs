@@ -33,7 +33,9 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, person};
+use crate::helpers::{
+    Answer, Backend, person, ws_client_frame, ws_take_frame, ws_take_upgrade, ws_upgrade_request,
+};
 use crate::meetings::{Org, at, in_days};
 
 // ---------------------------------------------------------------------------------------
@@ -1996,14 +1998,7 @@ enum Frame {
 impl Ws {
     fn connect(port: u16) -> std::io::Result<Ws> {
         let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-        stream.write_all(
-            format!(
-                "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-                 Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-            )
-            .as_bytes(),
-        )?;
+        stream.write_all(ws_upgrade_request(port).as_bytes())?;
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
         let mut buf = Vec::new();
         let mut chunk = [0u8; 4096];
@@ -2013,34 +2008,18 @@ impl Ws {
                 return Err(std::io::Error::other("closed during the handshake"));
             }
             buf.extend_from_slice(&chunk[..n]);
-            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&buf[..end]).to_string();
-                if !head.starts_with("HTTP/1.1 101") {
+            match ws_take_upgrade(&mut buf) {
+                Some(Ok(())) => return Ok(Ws { stream, buf }),
+                Some(Err(head)) => {
                     return Err(std::io::Error::other(format!("no upgrade: {head}")));
                 }
-                buf.drain(..end + 4);
-                return Ok(Ws { stream, buf });
+                None => {}
             }
         }
     }
 
     fn send_frame(&mut self, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
-        let mask = [0x5a, 0x13, 0xc7, 0x2e];
-        let mut frame = vec![0x80 | opcode];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n < 65_536 => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.stream.write_all(&frame)
+        self.stream.write_all(&ws_client_frame(opcode, payload))
     }
 
     fn send(&mut self, message: &Value) -> std::io::Result<()> {
@@ -2050,8 +2029,7 @@ impl Ws {
     /// The next text or close frame, or `None` once `deadline` passes.
     fn recv(&mut self, deadline: Instant) -> std::io::Result<Option<Frame>> {
         loop {
-            if let Some((opcode, payload, used)) = parse_frame(&self.buf) {
-                self.buf.drain(..used);
+            if let Some((opcode, payload)) = ws_take_frame(&mut self.buf) {
                 match opcode {
                     0x1 => return Ok(Some(Frame::Text(String::from_utf8_lossy(&payload).into()))),
                     0x8 => {
@@ -2079,39 +2057,6 @@ impl Ws {
             }
         }
     }
-}
-
-/// `(opcode, payload, bytes used)` of the first whole (unmasked, server) frame in `buf`.
-fn parse_frame(buf: &[u8]) -> Option<(u8, Vec<u8>, usize)> {
-    if buf.len() < 2 {
-        return None;
-    }
-    let opcode = buf[0] & 0x0f;
-    let (len, mut at) = match buf[1] & 0x7f {
-        126 => (
-            u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?) as usize,
-            4,
-        ),
-        127 => (
-            u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?) as usize,
-            10,
-        ),
-        n => (n as usize, 2),
-    };
-    let mask = if buf[1] & 0x80 != 0 {
-        let m: [u8; 4] = buf.get(at..at + 4)?.try_into().ok()?;
-        at += 4;
-        Some(m)
-    } else {
-        None
-    };
-    let mut payload = buf.get(at..at + len)?.to_vec();
-    if let Some(m) = mask {
-        for (i, b) in payload.iter_mut().enumerate() {
-            *b ^= m[i % 4];
-        }
-    }
-    Some((opcode, payload, at + len))
 }
 
 /// Subscribes as `token` and reports everything to `out` until the socket closes, the test

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::helpers::{
     Backend, Options, TestApp, UPSERT_PEOPLE, small_org, spawn_app, spawn_app_with,
+    ws_client_frame, ws_take_frame, ws_take_upgrade, ws_upgrade_request,
 };
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -482,15 +483,7 @@ impl Ws {
     fn connect(port: u16, token: &str) -> Ws {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         stream
-            .write_all(
-                format!(
-                    "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-                     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-                     Sec-WebSocket-Version: 13\r\n\
-                     Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-                )
-                .as_bytes(),
-            )
+            .write_all(ws_upgrade_request(port).as_bytes())
             .unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -499,15 +492,13 @@ impl Ws {
             stream,
             buf: Vec::new(),
         };
-        let end = loop {
-            if let Some(end) = ws.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break end;
+        loop {
+            match ws_take_upgrade(&mut ws.buf) {
+                Some(Ok(())) => break,
+                Some(Err(head)) => panic!("no upgrade: {head}"),
+                None => ws.fill(),
             }
-            ws.fill();
-        };
-        let head = String::from_utf8_lossy(&ws.buf[..end]).to_string();
-        assert!(head.starts_with("HTTP/1.1 101"), "no upgrade: {head}");
-        ws.buf.drain(..end + 4);
+        }
         ws.send(json!({
             "type": "connection_init",
             "payload": { "Authorization": format!("Bearer {token}") },
@@ -542,45 +533,23 @@ impl Ws {
     }
 
     fn send(&mut self, message: Value) {
-        let payload = message.to_string().into_bytes();
-        let mask = [0x37, 0xfa, 0x21, 0x3d];
-        let mut frame = vec![0x81];
-        if payload.len() < 126 {
-            frame.push(0x80 | payload.len() as u8);
-        } else {
-            frame.push(0x80 | 126);
-            frame.extend_from_slice(&(payload.len() as u16).to_be_bytes());
-        }
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        let frame = ws_client_frame(0x1, message.to_string().as_bytes());
         self.stream.write_all(&frame).unwrap();
     }
 
-    /// The next text message, as JSON (server frames are unmasked and small here).
+    /// The next text message, as JSON.
     fn recv(&mut self) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             assert!(Instant::now() < deadline, "no message in time");
-            if self.buf.len() >= 2 {
-                let (len, at) = match self.buf[1] & 0x7f {
-                    126 if self.buf.len() >= 4 => {
-                        (u16::from_be_bytes([self.buf[2], self.buf[3]]) as usize, 4)
-                    }
-                    126 => (usize::MAX, 0),
-                    127 => panic!("unexpectedly large frame"),
-                    n => (n as usize, 2),
-                };
-                if len != usize::MAX && self.buf.len() >= at + len {
-                    let opcode = self.buf[0] & 0x0f;
-                    let payload: Vec<u8> = self.buf.drain(..at + len).skip(at).collect();
-                    match opcode {
-                        0x1 => return serde_json::from_slice(&payload).expect("JSON message"),
-                        0x8 => panic!("closed: {}", String::from_utf8_lossy(&payload)),
-                        _ => continue,
-                    }
+            match ws_take_frame(&mut self.buf) {
+                Some((0x1, payload)) => {
+                    return serde_json::from_slice(&payload).expect("JSON message");
                 }
+                Some((0x8, payload)) => panic!("closed: {}", String::from_utf8_lossy(&payload)),
+                Some(_) => {}
+                None => self.fill(),
             }
-            self.fill();
         }
     }
 }

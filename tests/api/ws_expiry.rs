@@ -14,7 +14,10 @@ use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
 use crate::db_test;
-use crate::helpers::{Backend, UPSERT_PEOPLE, person};
+use crate::helpers::{
+    Backend, UPSERT_PEOPLE, person, ws_client_frame, ws_take_frame, ws_take_upgrade,
+    ws_upgrade_request,
+};
 use crate::meetings::{Org, at};
 
 const WATCH: &str = "subscription { meetingChanged { id host { externalId } } }";
@@ -221,27 +224,22 @@ impl Socket {
         let mut stream = TcpStream::connect(("127.0.0.1", port))
             .await
             .expect("connect");
-        let request = format!(
-            "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
+        stream
+            .write_all(ws_upgrade_request(port).as_bytes())
+            .await
+            .unwrap();
         let mut socket = Socket {
             stream,
             buf: Vec::new(),
         };
         let deadline = Instant::now() + PROMPTLY;
-        let end = loop {
-            if let Some(end) = socket.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break end;
+        loop {
+            match ws_take_upgrade(&mut socket.buf) {
+                Some(Ok(())) => return socket,
+                Some(Err(head)) => panic!("no upgrade: {head}"),
+                None => assert!(socket.fill(deadline).await, "no upgrade in time"),
             }
-            assert!(socket.fill(deadline).await, "no upgrade in time");
-        };
-        let head = String::from_utf8_lossy(&socket.buf[..end]).to_string();
-        assert!(head.starts_with("HTTP/1.1 101"), "no upgrade: {head}");
-        socket.buf.drain(..end + 4);
-        socket
+        }
     }
 
     /// Sends `connection_init` with `token`; the server's answer.
@@ -298,8 +296,7 @@ impl Socket {
     pub(crate) async fn next(&mut self, within: Duration) -> Option<Frame> {
         let deadline = Instant::now() + within;
         loop {
-            if let Some((opcode, payload, used)) = parse_frame(&self.buf) {
-                self.buf.drain(..used);
+            if let Some((opcode, payload)) = ws_take_frame(&mut self.buf) {
                 match opcode {
                     0x1 => {
                         let message = serde_json::from_slice(&payload).expect("JSON message");
@@ -353,36 +350,10 @@ impl Socket {
 
     /// Sends one masked (client) frame.
     async fn send_frame(&mut self, opcode: u8, payload: &[u8]) {
-        let mask = [0x1b, 0x7e, 0xc4, 0x52];
-        let mut frame = vec![0x80 | opcode];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-        }
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
         // A write to a socket the server has closed is the test's next read to report.
-        let _ = self.stream.write_all(&frame).await;
+        let _ = self
+            .stream
+            .write_all(&ws_client_frame(opcode, payload))
+            .await;
     }
-}
-
-/// `(opcode, payload, bytes used)` of the first whole (unmasked, server) frame in `buf`.
-fn parse_frame(buf: &[u8]) -> Option<(u8, Vec<u8>, usize)> {
-    let opcode = buf.first()? & 0x0f;
-    let (len, at) = match buf.get(1)? & 0x7f {
-        126 => (
-            u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?) as usize,
-            4,
-        ),
-        127 => (
-            u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?) as usize,
-            10,
-        ),
-        n => (n as usize, 2),
-    };
-    let payload = buf.get(at..at + len)?.to_vec();
-    Some((opcode, payload, at + len))
 }
