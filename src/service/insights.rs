@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::sql::{Sql, employed, id_list, line_covers, pair_high, pair_low};
+use super::sql::{Sql, employed, id_list, int_col, line_covers, pair_high, pair_low};
 use super::{org, policies};
 use crate::auth::{Viewer, policy};
 use crate::domain::cadence::{Policies, Standing, assess, coverage};
@@ -140,7 +140,7 @@ async fn pair_rows(
         out.push(PairRow {
             manager: row.try_get("", "manager_id")?,
             report: row.try_get("", "person_id")?,
-            level: count(&row, "level")?,
+            level: int_col(&row, "level")?,
             since: row.try_get("", "since")?,
             last_held: None,
         });
@@ -206,19 +206,19 @@ async fn recent_meetings(
     );
     let mut out = Recent::default();
     for row in q.all(db, sql).await? {
-        let manager = count(&row, "mgr")?;
-        let level = count(&row, "level")?;
+        let manager = int_col(&row, "mgr")?;
+        let level = int_col(&row, "level")?;
         match row.try_get::<Option<i64>>("", "other")? {
             None => {
-                *out.peer_meetings.entry(manager).or_default() += count(&row, "meetings")?;
+                *out.peer_meetings.entry(manager).or_default() += int_col(&row, "meetings")?;
             }
             Some(other) => {
                 out.one_on_ones.insert(
                     (manager, other, level),
                     RecentOneOnOnes {
                         latest: row.try_get("", "latest")?,
-                        agenda_items: count(&row, "items")?,
-                        tactical_items: count(&row, "tactical")?,
+                        agenda_items: int_col(&row, "items")?,
+                        tactical_items: int_col(&row, "tactical")?,
                     },
                 );
             }
@@ -267,9 +267,9 @@ async fn last_held(
         if let Some(latest) = row.try_get::<Option<DateTime<Utc>>>("", "latest")? {
             out.insert(
                 (
-                    count(&row, "mgr")?,
-                    count(&row, "report")?,
-                    count(&row, "level")?,
+                    int_col(&row, "mgr")?,
+                    int_col(&row, "report")?,
+                    int_col(&row, "level")?,
                 ),
                 latest,
             );
@@ -315,18 +315,6 @@ async fn subtree_pairs(
         row.last_held = row.last_held.filter(|t| *t >= row.since);
     }
     Ok((rows, managers, recent))
-}
-
-/// An integer column, whichever width the database gives it (PostgreSQL's SUM of a BIGINT
-/// is NUMERIC). Statements cast their integers to BIGINT, so the first try is the one that
-/// succeeds: a failed try builds an error, which costs on tens of thousands of rows.
-fn count(row: &sea_orm::QueryResult, col: &str) -> Result<i64, sea_orm::DbErr> {
-    row.try_get::<i64>("", col)
-        .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
-        .or_else(|_| {
-            row.try_get::<sea_orm::prelude::Decimal>("", col)
-                .map(|d| d.try_into().unwrap_or_default())
-        })
 }
 
 /// The last complete calendar quarter before `as_of`, as `[start, end)`. Ratings are
@@ -380,8 +368,8 @@ async fn frozen_ratings(
     let mut out = HashMap::new();
     for row in q.all(db, sql).await? {
         out.insert(
-            count(&row, "manager_id")?,
-            (count(&row, "rating_sum")?, count(&row, "ratings")?),
+            int_col(&row, "manager_id")?,
+            (int_col(&row, "rating_sum")?, int_col(&row, "ratings")?),
         );
     }
     Ok(out)

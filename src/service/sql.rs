@@ -121,7 +121,9 @@ pub(crate) fn least(backend: DbBackend, exprs: &[&str]) -> String {
 }
 
 /// An integer column read whichever width the database gave it (PostgreSQL sums to
-/// NUMERIC, SQLite and literals to 32 bits).
+/// NUMERIC, SQLite and literals to 32 bits). A failed try builds an error, which adds up
+/// over tens of thousands of rows: statements that return many rows cast their integers to
+/// BIGINT so that the first try succeeds.
 pub(crate) fn int_col(row: &QueryResult, col: &str) -> Result<i64, DbErr> {
     row.try_get::<i64>("", col)
         .or_else(|_| row.try_get::<i32>("", col).map(i64::from))
