@@ -30,6 +30,10 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// What a client reads when its request ran out of time (code `TIMEOUT`), whichever timeout
+/// stopped it.
+pub const TIMED_OUT: &str = "the request took too long and was stopped";
+
 fn describe_problems(problems: &[InputProblem]) -> String {
     problems
         .iter()
@@ -70,9 +74,7 @@ impl AppError {
     /// What the client reads: internal causes never show.
     fn client_message(&self) -> String {
         match self {
-            AppError::Db(err) if is_statement_timeout(err) => {
-                "the request took too long and was stopped".into()
-            }
+            AppError::Db(err) if is_statement_timeout(err) => TIMED_OUT.into(),
             other => other.to_string(),
         }
     }

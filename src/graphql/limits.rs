@@ -20,10 +20,11 @@
 
 use std::collections::HashMap;
 
+use async_graphql::Positioned;
 use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet, TypeKind,
-    TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
+    SelectionSet, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Value as GqlValue, Variables};
 use serde_json::{Value, json};
@@ -484,6 +485,23 @@ fn named_type(mut base: &BaseType) -> &str {
     }
 }
 
+/// The operation a request runs: the one named `operation_name`, or without a name the
+/// document's only operation. `None` when there is no such operation (the executor then
+/// reports the error).
+pub fn selected_operation<'a>(
+    doc: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    let mut operations = doc.operations.iter();
+    let (_, operation) = match operation_name {
+        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
+        None => operations
+            .next()
+            .filter(|_| doc.operations.iter().count() == 1),
+    }?;
+    Some(operation)
+}
+
 /// Prices the operation a request selects and checks every limit on it. Every operation
 /// and fragment of the document is also walked for circular fragments and for directive
 /// overloading (async-graphql checks those document-wide too). A document whose operation
@@ -495,13 +513,7 @@ pub fn analyse(
     shape: &SchemaShape,
     limits: &LimitSettings,
 ) -> Result<QueryCost, Refusal> {
-    let mut operations = doc.operations.iter();
-    let selected = match operation_name {
-        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
-        None => operations
-            .next()
-            .filter(|_| doc.operations.iter().count() == 1),
-    };
+    let selected = selected_operation(doc, operation_name);
     let mut walker = Walker {
         doc,
         variables,
@@ -512,7 +524,7 @@ pub fn analyse(
         nesting: 0,
     };
     let mut cost = QueryCost::default();
-    if let Some((_, operation)) = selected {
+    if let Some(operation) = selected {
         let operation = &operation.node;
         walker.check_directives(operation.directives.len(), "the operation")?;
         walker.defaults = operation

@@ -42,15 +42,13 @@ use serde_json::{Value, json};
 use std::panic::AssertUnwindSafe;
 use tracing_actix_web::RequestId;
 
-use super::persisted::{
-    PersistedError, PersistedExecutor, PersistedQueries, PersistedQuery, Registration,
-};
+use super::persisted::{PersistedError, PersistedQueries, PersistedQuery, Registration};
 use super::rate_limit::{Charge, RateKey, RateLimiter};
 use super::socket_deadline;
 use crate::auth::Viewer;
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::LimitSettings;
-use crate::error::AppError;
+use crate::error::{AppError, TIMED_OUT};
 use crate::graphql::limits::{self, Limit, QueryCost, Refusal, SchemaShape};
 use crate::graphql::rate_limit::RateLimitStatus;
 use crate::graphql::{CadenceSchema, RequestContext};
@@ -759,11 +757,7 @@ async fn run(
         Err(_) => {
             return (
                 Outcome::TimedOut,
-                coded_error(
-                    "the request took too long and was stopped",
-                    "TIMEOUT",
-                    request_id,
-                ),
+                coded_error(TIMED_OUT, "TIMEOUT", request_id),
             );
         }
     };
@@ -884,14 +878,7 @@ fn check_before_execution(
             }
         }
     }
-    let mut operations = doc.operations.iter();
-    let selected = match request.operation_name.as_deref() {
-        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
-        None => operations
-            .next()
-            .filter(|_| doc.operations.iter().count() == 1),
-    };
-    let Some((_, op)) = selected else {
+    let Some(op) = limits::selected_operation(doc, request.operation_name.as_deref()) else {
         return Ok(());
     };
     for definition in &op.node.variable_definitions {
@@ -959,7 +946,8 @@ async fn viewer_for_claims(
 /// `GET /graphql` with `Upgrade: websocket`: subscriptions over graphql-transport-ws.
 /// Browsers cannot set headers on a WebSocket, so the token travels in `connection_init`'s
 /// payload as `{"Authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
-/// Each `subscribe` goes through the persisted-query rules (`persisted::PersistedExecutor`).
+/// Each `subscribe` goes through the persisted-query rules and the limits of a POST
+/// ([`SocketExecutor`]).
 /// A socket may stay open for hours, so its token is not taken as a standing viewer: the
 /// socket closes (4403) once the token would be refused (`socket_deadline`), each operation
 /// runs as the token's viewer at the time it starts ([`SocketExecutor`]), and each event is
@@ -971,9 +959,6 @@ pub async fn websocket(
 ) -> actix_web::Result<HttpResponse> {
     let state = state.into_inner();
     let executor = SocketExecutor {
-        persisted: PersistedExecutor {
-            state: state.clone(),
-        },
         state: state.clone(),
     };
     let (arm, deadline) = socket_deadline::deadline();
@@ -1015,7 +1000,6 @@ struct SocketClaims(Claims);
 /// has ended) and that moment as the request's "now", as a POST would.
 #[derive(Clone)]
 struct SocketExecutor {
-    persisted: PersistedExecutor,
     state: Arc<AppState>,
 }
 
@@ -1025,11 +1009,13 @@ impl SocketExecutor {
     /// [`RequestContext`] for the viewer the token names now. `Err`: the answer instead.
     async fn prepare(
         state: &AppState,
-        persisted: &PersistedExecutor,
         request: async_graphql::Request,
         session: Option<&async_graphql::Data>,
     ) -> Result<async_graphql::Request, async_graphql::Response> {
-        let mut request = persisted.resolve(request).map_err(|response| *response)?;
+        let mut request = state
+            .persisted
+            .resolve_socket_request(request)
+            .map_err(|response| *response)?;
         let cost = check(state, &mut request, None).map_err(errors_of)?;
         let claims = session
             .and_then(|data| data.get(&std::any::TypeId::of::<SocketClaims>()))
@@ -1079,7 +1065,7 @@ fn errors_of(body: Value) -> async_graphql::Response {
 
 impl async_graphql::Executor for SocketExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        match Self::prepare(&self.state, &self.persisted, request, None).await {
+        match Self::prepare(&self.state, request, None).await {
             Ok(request) => self.state.schema.execute(request).await,
             Err(response) => response,
         }
@@ -1093,48 +1079,44 @@ impl async_graphql::Executor for SocketExecutor {
         request: async_graphql::Request,
         session_data: Option<Arc<async_graphql::Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
-        let (persisted, state) = (self.persisted.clone(), self.state.clone());
+        let state = self.state.clone();
         stream::once(async move {
-            match Self::prepare(&state, &persisted, request, session_data.as_deref()).await {
-                Ok(request) if is_subscription(&request) => {
-                    async_graphql::Executor::execute_stream(&state.schema, request, session_data)
-                }
-                Ok(request) => {
-                    let timeout = state.limits.execution_timeout;
-                    let schema = state.schema.clone();
-                    let execution = async move { schema.execute(request).await };
-                    stream::once(async move {
-                        tokio::time::timeout(timeout, execution)
-                            .await
-                            .unwrap_or_else(|_| {
-                                errors_of(json!({ "errors": [{
-                                    "message": "the request took too long and was stopped",
-                                    "extensions": { "code": "TIMEOUT" },
-                                }] }))
-                            })
-                    })
-                    .boxed()
-                }
-                Err(response) => stream::once(async move { response }).boxed(),
+            let mut request = match Self::prepare(&state, request, session_data.as_deref()).await {
+                Ok(request) => request,
+                Err(response) => return stream::once(async move { response }).boxed(),
+            };
+            if is_subscription(&mut request) {
+                return async_graphql::Executor::execute_stream(
+                    &state.schema,
+                    request,
+                    session_data,
+                );
             }
+            let timeout = state.limits.execution_timeout;
+            let schema = state.schema.clone();
+            stream::once(async move {
+                tokio::time::timeout(timeout, schema.execute(request))
+                    .await
+                    .unwrap_or_else(|_| {
+                        errors_of(json!({ "errors": [{
+                            "message": TIMED_OUT,
+                            "extensions": { "code": "TIMEOUT" },
+                        }] }))
+                    })
+            })
+            .boxed()
         })
         .flatten()
         .boxed()
     }
 }
 
-/// Whether the operation the request selects is a subscription (a document that does not
-/// parse is not; it fails where it runs).
-fn is_subscription(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = parse_query(&request.query) else {
-        return false;
-    };
-    let mut operations = doc.operations.iter();
-    let selected = match request.operation_name.as_deref() {
-        Some(wanted) => operations.find(|(name, _)| name.map(|n| n.as_str()) == Some(wanted)),
-        None => operations.next(),
-    };
-    selected.is_some_and(|(_, op)| {
-        op.node.ty == async_graphql::parser::types::OperationType::Subscription
+/// Whether the operation the request selects is a subscription. The document was parsed
+/// by [`check`]; one that does not parse is no subscription (it fails where it runs).
+fn is_subscription(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    request.parsed_query().is_ok_and(|doc| {
+        limits::selected_operation(doc, operation_name.as_deref())
+            .is_some_and(|op| op.node.ty == OperationType::Subscription)
     })
 }

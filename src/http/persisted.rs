@@ -39,7 +39,6 @@ use lru::LruCache;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::graphql::AppState;
 use crate::config::LimitSettings;
 
 /// The only APQ protocol version.
@@ -364,20 +363,13 @@ impl Cache {
     }
 }
 
-/// The persisted-query rules for each `subscribe` of the WebSocket endpoint (the socket's
-/// executor applies them, then the limits a POST gets): in allow-list mode only known
-/// documents run there too, and a known hash may stand in for the text. Nothing is
-/// registered over WebSocket (APQ registration waits for validation, which the HTTP
-/// handler sees and the socket does not).
-#[derive(Clone)]
-pub struct PersistedExecutor {
-    pub state: Arc<AppState>,
-}
-
-impl PersistedExecutor {
-    /// The request with its document text: a known hash stands in for it, and in
-    /// allow-list mode only known documents pass.
-    pub(crate) fn resolve(
+impl PersistedQueries {
+    /// The persisted-query rules for one `subscribe` of the WebSocket endpoint (the socket's
+    /// executor applies them before the limits a POST gets): in allow-list mode only known
+    /// documents run there too, and a known hash may stand in for the text. Nothing is
+    /// registered over WebSocket (APQ registration waits for validation, which the HTTP
+    /// handler sees and the socket does not).
+    pub(crate) fn resolve_socket_request(
         &self,
         mut request: async_graphql::Request,
     ) -> Result<async_graphql::Request, Box<Response>> {
@@ -393,8 +385,6 @@ impl PersistedExecutor {
         };
         let query = Some(std::mem::take(&mut request.query)).filter(|q| !q.is_empty());
         let resolved = self
-            .state
-            .persisted
             .resolve(query, persisted)
             .map_err(|e| Box::new(e.to_response()))?;
         request.query = resolved.query;
