@@ -285,7 +285,7 @@ async fn subtree_pairs(
     db: &impl ConnectionTrait,
     root: i64,
     as_of: DateTime<Utc>,
-) -> AppResult<(Vec<PairRow>, Vec<i64>, Recent)> {
+) -> AppResult<(Vec<PairRow>, Recent)> {
     let mut rows = pair_rows(db, root, as_of).await?;
     let mut managers: Vec<i64> = rows
         .iter()
@@ -314,7 +314,7 @@ async fn subtree_pairs(
         // The latest meeting overall is older than the line: none since it began.
         row.last_held = row.last_held.filter(|t| *t >= row.since);
     }
-    Ok((rows, managers, recent))
+    Ok((rows, recent))
 }
 
 /// The last complete calendar quarter before `as_of`, as `[start, end)`. Ratings are
@@ -484,23 +484,23 @@ async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool
 }
 
 /// Checks access and loads what every insight needs: the assessed pairs of `manager`'s
-/// subtree, the managers shown and their recent figures.
+/// subtree and the recent figures of the managers shown.
 async fn assessed_pairs(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     manager: i64,
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> AppResult<(Vec<(i64, Pair)>, Vec<i64>, Recent)> {
+) -> AppResult<(Vec<(i64, Pair)>, Recent)> {
     let chains = org::chains_at(db, &[(manager, now), (manager, as_of)]).await?;
     let current_chain = chains[0].clone().unwrap_or_default();
     policy::ensure_can_read_insights(viewer, manager, &current_chain)?;
     ensure_exists(db, manager, chains[0].is_some()).await?;
-    let (rows, managers, recent) = subtree_pairs(db, manager, as_of).await?;
+    let (rows, recent) = subtree_pairs(db, manager, as_of).await?;
     let policies = policies::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
     let pairs = assess_pairs(&rows, manager, &chain_then, &policies, as_of);
-    Ok((pairs, managers, recent))
+    Ok((pairs, recent))
 }
 
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
@@ -516,7 +516,7 @@ pub async fn coverage_report(
     with_ratings: bool,
 ) -> AppResult<CoverageReport> {
     let as_of = truncate(as_of);
-    let (pairs, managers, recent) = assessed_pairs(db, viewer, manager, as_of, now).await?;
+    let (pairs, recent) = assessed_pairs(db, viewer, manager, as_of, now).await?;
     let mut by_manager: HashMap<i64, (Vec<Pair>, Vec<Pair>)> = HashMap::new();
     by_manager.entry(manager).or_default();
     for (level, pair) in pairs {
@@ -540,7 +540,11 @@ pub async fn coverage_report(
         }
     }
     let ratings = if with_ratings {
-        quarter_ratings(db, &managers, as_of, now).await?
+        // The root and everyone below with a direct report: the reports shown.
+        let mut shown: Vec<i64> = by_manager.keys().copied().collect();
+        // Sorted, so that the same report reads with the same (cached) statement.
+        shown.sort_unstable();
+        quarter_ratings(db, &shown, as_of, now).await?
     } else {
         HashMap::new()
     };
@@ -584,7 +588,7 @@ pub async fn overdue(
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Pair, i64)>> {
-    let (pairs, ..) = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
+    let (pairs, _) = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
     Ok(overdue_of(pairs.iter().map(|(_, p)| p))
         .into_iter()
         .map(|(p, d)| (p.clone(), d))

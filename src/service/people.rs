@@ -50,9 +50,10 @@ pub async fn viewer_for(
 }
 
 /// Checks that a viewer resolved earlier still stands at `now`. A subscription resolves its
-/// viewer once, when it starts, and may stream for hours: before each event it delivers, the person behind it must still be employed (UNAUTHENTICATED otherwise, as for
-/// a token whose `sub` is no employed person). An integration has no employment to end;
-/// its token's expiry closes its socket.
+/// viewer once, when it starts, and may stream for hours: before each event it delivers,
+/// the person behind it must still be employed (UNAUTHENTICATED otherwise, as for a token
+/// whose `sub` is no employed person). An integration has no employment to end; its
+/// token's expiry closes its socket.
 #[tracing::instrument(skip(db))]
 pub async fn ensure_still_valid(
     db: &impl ConnectionTrait,
