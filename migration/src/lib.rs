@@ -13,6 +13,19 @@ mod m20261124_000007_create_cadence_policy;
 mod m20261201_000008_add_meeting_insight_columns;
 mod m20261201_000009_add_trend_index;
 
+/// Lifts the service's statement timeout for the rest of one migration: backfills and
+/// indexes over a large meeting table outlast it. PostgreSQL runs each migration in a
+/// transaction, which ends the exemption (`SET LOCAL`); SQLite has no statement timeout.
+pub(crate) async fn without_statement_timeout(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+        manager
+            .get_connection()
+            .execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await?;
+    }
+    Ok(())
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

@@ -37,13 +37,7 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         let db = manager.get_connection();
-        // The backfill and the indexes take minutes on a large database, longer than the
-        // service's statement timeout; PostgreSQL runs each migration in a transaction, so
-        // the timeout comes back when this one ends.
-        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
-            db.execute_unprepared("SET LOCAL statement_timeout = 0")
-                .await?;
-        }
+        crate::without_statement_timeout(manager).await?;
         db.execute_unprepared(
             "UPDATE meeting SET \
                agenda_item_count = (SELECT COUNT(*) FROM agenda_item a WHERE a.meeting_id = meeting.id), \

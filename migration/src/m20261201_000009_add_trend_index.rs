@@ -12,14 +12,7 @@ impl MigrationTrait for Migration {
     /// "HELD meetings of kind K between host A and guest B, in time order": the coverage
     /// trend reads every such range of a subtree's pairs from this index alone.
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Indexing a large meeting table outlasts the service's statement timeout; the
-        // migration's transaction (PostgreSQL) ends the exemption.
-        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
-            manager
-                .get_connection()
-                .execute_unprepared("SET LOCAL statement_timeout = 0")
-                .await?;
-        }
+        crate::without_statement_timeout(manager).await?;
         manager
             .create_index(
                 Index::create()
