@@ -42,14 +42,7 @@ async fn a_request_just_under_the_execution_timeout_runs_and_one_over_it_is_stop
     app.upsert_people(small_org()).await;
 
     // Under: the other writer finishes after SHORT_HOLD; the rename waits for it, then runs.
-    let writer = OtherWriter::start(&app).await;
-    let started = Instant::now();
-    let (answer, ()) = tokio::join!(rename(&app, "Dana Patient"), async {
-        tokio::time::sleep(SHORT_HOLD).await;
-        writer.finish().await;
-    });
-    let took = started.elapsed();
-    let answer = answer.ok();
+    let (answer, took) = rename_behind_a_short_lock(&app).await;
     assert_eq!(
         answer.data("/upsertPeople/people/0/name"),
         "Dana Patient",
@@ -101,14 +94,7 @@ async fn a_statement_just_under_the_database_timeout_runs_and_one_over_it_is_can
     app.upsert_people(small_org()).await;
 
     // Under: the UPDATE waits SHORT_HOLD for the row lock, within the statement timeout.
-    let writer = OtherWriter::start(&app).await;
-    let started = Instant::now();
-    let (answer, ()) = tokio::join!(rename(&app, "Dana Patient"), async {
-        tokio::time::sleep(SHORT_HOLD).await;
-        writer.finish().await;
-    });
-    let took = started.elapsed();
-    let answer = answer.ok();
+    let (answer, took) = rename_behind_a_short_lock(&app).await;
     assert_eq!(answer.data("/upsertPeople/people/0/name"), "Dana Patient");
     assert!(took >= SHORT_HOLD, "the rename did not wait for the lock");
 
@@ -159,6 +145,19 @@ impl OtherWriter {
 }
 
 /// Renames `dev1` through `upsertPeople`: an update of the locked row.
+/// Renames dev1 to "Dana Patient" while another writer holds dev1's row for
+/// [`SHORT_HOLD`]: the rename's answer (which must be free of errors) and how long it took.
+async fn rename_behind_a_short_lock(app: &TestApp) -> (Answer, Duration) {
+    let writer = OtherWriter::start(app).await;
+    let started = Instant::now();
+    let (answer, ()) = tokio::join!(rename(app, "Dana Patient"), async {
+        tokio::time::sleep(SHORT_HOLD).await;
+        writer.finish().await;
+    });
+    let took = started.elapsed();
+    (answer.ok(), took)
+}
+
 async fn rename(app: &TestApp, name: &str) -> Answer {
     let row = person("dev1", name, Some("em1"));
     app.gql(
