@@ -83,8 +83,24 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Applies pending migrations. When they changed a database that already holds people,
+/// it refreshes the planner's statistics: a migration may add indexes or backfill columns
+/// (on an empty database there is nothing to measure, and SQLite would keep statistics
+/// of empty tables).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("applying migrations")
+    let pending = Migrator::get_pending_migrations(db)
+        .await
+        .context("reading the applied migrations")?
+        .len();
+    Migrator::up(db, None)
+        .await
+        .context("applying migrations")?;
+    if pending > 0 && crate::service::people::any_exist(db).await? {
+        crate::service::sql::analyze(db)
+            .await
+            .context("refreshing statistics after migrating")?;
+    }
+    Ok(())
 }
 
 /// A bound, migrated, ready-to-run server.

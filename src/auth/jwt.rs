@@ -6,16 +6,19 @@
 //! configured.
 
 use std::collections::HashSet;
+use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey, Header, Validation};
+use lru::LruCache;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::traits::PublicKeyParts;
 use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::jwks::JwksCache;
 use crate::config::AuthSettings;
@@ -23,6 +26,8 @@ use crate::config::AuthSettings;
 /// Leeway for clock skew on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
 const MIN_SECRET_BYTES: usize = 32;
+/// Verified tokens remembered (about 300 bytes each).
+const VERIFIED_TOKENS: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 /// Shortest RSA modulus accepted, from a PEM file or a JWKS.
 pub(crate) const MIN_RSA_BITS: usize = 2048;
 
@@ -135,6 +140,8 @@ enum KeySource {
 #[derive(Clone)]
 pub struct JwtKeys {
     source: KeySource,
+    /// Tokens already verified, by SHA-256 of the token, until they expire.
+    verified: Arc<Mutex<LruCache<[u8; 32], Claims>>>,
     /// What the keys are, for logs and errors: "HS256 secret", "RS256 key from <file>", ….
     description: String,
     signing: Option<EncodingKey>,
@@ -205,6 +212,7 @@ impl JwtKeys {
         };
         Ok(Self {
             source,
+            verified: Arc::new(Mutex::new(LruCache::new(VERIFIED_TOKENS))),
             description,
             signing,
             issuer: settings.jwt_issuer.clone(),
@@ -231,7 +239,36 @@ impl JwtKeys {
 
     /// Checks signature, algorithm and claims; returns the claims of a valid token. With a
     /// JWKS this may fetch the set (see [`super::jwks`]).
+    /// A token verified before is not checked again while it lasts: its signature and
+    /// claims cannot change, and only its expiry can come due, which is checked here.
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(claims) = self.remembered(&digest) {
+            return Ok(claims);
+        }
+        let claims = self.verify_anew(token).await?;
+        self.lock_verified().put(digest, claims.clone());
+        Ok(claims)
+    }
+
+    /// The claims of a token verified before, unless it has expired since.
+    fn remembered(&self, digest: &[u8; 32]) -> Option<Claims> {
+        let mut verified = self.lock_verified();
+        let claims = verified.get(digest)?.clone();
+        if claims.accepted_until() < Utc::now() {
+            verified.pop(digest);
+            return None;
+        }
+        Some(claims)
+    }
+
+    fn lock_verified(&self) -> std::sync::MutexGuard<'_, LruCache<[u8; 32], Claims>> {
+        // A panic while holding the lock leaves nothing half-written: every entry was a
+        // whole verified token.
+        self.verified.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn verify_anew(&self, token: &str) -> Result<Claims, VerifyError> {
         let key = match &self.source {
             KeySource::Fixed(key) => key.clone(),
             KeySource::Jwks(jwks) => {
@@ -360,4 +397,62 @@ fn public_key_from_pem_file(path: &Path) -> anyhow::Result<(DecodingKey, Algorit
         "{}: expected an RSA or EC P-256 public key in PEM",
         context()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::from_settings(&AuthSettings {
+            jwt_secret: Some("0123456789abcdef0123456789abcdef".into()),
+            ..AuthSettings::default()
+        })
+        .unwrap()
+    }
+
+    fn claims(exp: i64) -> Claims {
+        Claims {
+            sub: "E1".into(),
+            exp,
+            iat: None,
+            nbf: None,
+            iss: None,
+            aud: None,
+            roles: vec![],
+            scope: None,
+        }
+    }
+
+    fn digest(token: &str) -> [u8; 32] {
+        Sha256::digest(token.as_bytes()).into()
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_remembered_until_it_expires() {
+        let keys = keys();
+        let token = keys.mint(claims(Utc::now().timestamp() + 600)).unwrap();
+        let first = keys.verify(&token).await.unwrap();
+        assert_eq!(keys.remembered(&digest(&token)), Some(first.clone()));
+        assert_eq!(keys.verify(&token).await.unwrap(), first);
+
+        // A remembered token whose time has run out is verified anew, and refused.
+        let stale = keys.mint(claims(Utc::now().timestamp() - 600)).unwrap();
+        keys.lock_verified()
+            .put(digest(&stale), claims(Utc::now().timestamp() - 600));
+        assert!(keys.verify(&stale).await.is_err());
+        assert_eq!(keys.remembered(&digest(&stale)), None);
+    }
+
+    #[tokio::test]
+    async fn a_refused_token_is_not_remembered() {
+        let keys = keys();
+        let forged = format!(
+            "{}x",
+            keys.mint(claims(Utc::now().timestamp() + 600)).unwrap()
+        );
+        assert!(keys.verify(&forged).await.is_err());
+        assert_eq!(keys.remembered(&digest(&forged)), None);
+        assert!(keys.verify(&forged).await.is_err());
+    }
 }

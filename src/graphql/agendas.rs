@@ -47,7 +47,7 @@ impl AgendaTemplate {
         let rc = RequestContext::of(ctx);
         let items = rc
             .loaders
-            .template_items
+            .template_items()
             .load_one(self.0.id)
             .await
             .map_err(loader_error)?;
@@ -111,7 +111,7 @@ impl AgendaItem {
         let rc = RequestContext::of(ctx);
         let m = rc
             .loaders
-            .meeting
+            .meeting()
             .load_one(self.0.meeting_id)
             .await
             .map_err(loader_error)?;
@@ -138,7 +138,7 @@ impl ActionItem {
         let rc = RequestContext::of(ctx);
         let p = rc
             .loaders
-            .participant
+            .participant()
             .load_one(self.0.owner_id)
             .await
             .map_err(loader_error)?;
@@ -163,7 +163,7 @@ impl ActionItem {
         let rc = RequestContext::of(ctx);
         let m = rc
             .loaders
-            .meeting
+            .meeting()
             .load_one(self.0.meeting_id)
             .await
             .map_err(loader_error)?;
@@ -185,8 +185,8 @@ impl AgendasQuery {
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<AgendaTemplateConnection> {
         let rc = RequestContext::of(ctx);
-        let page = page_args(first, after.as_deref()).extend()?;
-        let found = agendas::list_templates(&rc.db, &rc.viewer, page)
+        let page = page_args(ctx, first, after.as_deref()).extend()?;
+        let found = agendas::list_templates(&rc.db, &rc.viewer, &page)
             .await
             .extend()?;
         Ok(AgendaTemplateConnection::from_page(found, AgendaTemplate))

@@ -1,6 +1,6 @@
 //! Relay connections: one generic shape, named per node type.
 
-use async_graphql::SimpleObject;
+use async_graphql::{ComplexObject, Context, SimpleObject};
 
 use super::agendas::AgendaTemplate;
 use super::ids;
@@ -9,7 +9,7 @@ use super::meetings::{Meeting, MeetingPartner};
 use super::people::Person;
 use super::teams::Team;
 use crate::domain::paging::{Page, PageOf};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// Where a page starts and whether there is more on either side.
 #[derive(Debug, Clone, SimpleObject)]
@@ -38,6 +38,7 @@ macro_rules! connection {
 
         #[doc = concat!("A page of ", $what, "s, with the size of the whole list.")]
         #[derive(Debug, Clone, SimpleObject)]
+        #[graphql(complex)]
         pub struct $connection {
             /// The items with their cursors.
             pub edges: Vec<$edge>,
@@ -45,8 +46,17 @@ macro_rules! connection {
             pub nodes: Vec<$node>,
             /// Paging details.
             pub page_info: PageInfo,
+            /// Read only when `totalCount` is selected.
+            #[graphql(skip)]
+            pub total: Option<u64>,
+        }
+
+        #[ComplexObject]
+        impl $connection {
             /// Number of items in the whole list, across all pages.
-            pub total_count: i64,
+            async fn total_count(&self) -> async_graphql::Result<i64> {
+                total_count(self.total)
+            }
         }
 
         impl $connection {
@@ -55,17 +65,16 @@ macro_rules! connection {
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
-                    .enumerate()
-                    .map(|(i, m)| $edge {
+                    .map(|(m, cursor)| $edge {
                         node: wrap(m),
-                        cursor: ids::cursor(page.offset + i as u64),
+                        cursor: ids::cursor(&cursor),
                     })
                     .collect();
                 $connection {
                     nodes: edges.iter().map(|e| e.node.clone()).collect(),
                     edges,
                     page_info,
-                    total_count: page.total as i64,
+                    total: page.total,
                 }
             }
         }
@@ -95,19 +104,33 @@ connection!(
 );
 
 fn page_info<M>(page: &PageOf<M>) -> PageInfo {
-    let count = page.items.len() as u64;
     PageInfo {
-        has_next_page: page.has_next(),
-        has_previous_page: page.has_previous(),
-        start_cursor: (count > 0).then(|| ids::cursor(page.offset)),
-        end_cursor: (count > 0).then(|| ids::cursor(page.offset + count - 1)),
+        has_next_page: page.has_next,
+        has_previous_page: page.has_previous,
+        start_cursor: page.items.first().map(|(_, c)| ids::cursor(c)),
+        end_cursor: page.items.last().map(|(_, c)| ids::cursor(c)),
     }
 }
 
-/// Parses the `first`/`after` arguments of a connection field.
-pub fn page_args(first: Option<i32>, after: Option<&str>) -> AppResult<Page> {
+/// `totalCount`, which a connection reads only when the query selects it ([`page_args`]).
+fn total_count(total: Option<u64>) -> async_graphql::Result<i64> {
+    use async_graphql::ErrorExtensions;
+    total.map(|t| t as i64).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("totalCount resolved but not read")).extend()
+    })
+}
+
+/// Parses the `first`/`after` arguments of the connection field being resolved, and looks
+/// ahead at its selection: the page's rows are read only when `nodes`, `edges` or
+/// `pageInfo` is selected, its total only when `totalCount` is.
+pub fn page_args(ctx: &Context<'_>, first: Option<i32>, after: Option<&str>) -> AppResult<Page> {
     let after = after.map(|c| ids::decode_cursor(c, "after")).transpose()?;
-    Page::new(first, after)
+    let look = ctx.look_ahead();
+    let rows = ["nodes", "edges", "pageInfo"]
+        .iter()
+        .any(|f| look.field(f).exists());
+    let total = look.field("totalCount").exists();
+    Ok(Page::new(first, after)?.selecting(rows, total))
 }
 
 /// Cost of a connection field as Shopify and GitHub price it: 2 + `first` × children.

@@ -1,6 +1,6 @@
 //! Per-request context: the viewer, the request's "now", the database and the DataLoaders.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
@@ -24,51 +24,57 @@ pub struct LoaderEnv {
     pub viewer: Viewer,
 }
 
-pub struct Loaders {
-    pub person: DataLoader<PersonLoader>,
-    pub participant: DataLoader<ParticipantLoader>,
-    pub team: DataLoader<TeamLoader>,
-    pub manager_of: DataLoader<ManagerOfLoader>,
-    pub management_chain: DataLoader<ManagementChainLoader>,
-    pub relatives: DataLoader<RelativesLoader>,
-    pub meeting: DataLoader<MeetingLoader>,
-    pub meetings_of: DataLoader<MeetingsOfLoader>,
-    pub partners: DataLoader<PartnersLoader>,
-    pub agenda: DataLoader<AgendaLoader>,
-    pub action_items: DataLoader<ActionItemsLoader>,
-    pub private_note: DataLoader<PrivateNoteLoader>,
-    pub my_feedback: DataLoader<MyFeedbackLoader>,
-    pub average_rating: DataLoader<AverageRatingLoader>,
-    pub template: DataLoader<TemplateLoader>,
-    pub template_items: DataLoader<TemplateItemsLoader>,
-    pub carried_over: DataLoader<CarriedOverLoader>,
+/// Declares the per-request loaders: each is built the first time a resolver asks for it,
+/// so a request pays only for the loaders its query uses.
+macro_rules! loaders {
+    ($($field:ident: $loader:ident $(with $now:ident)?),* $(,)?) => {
+        pub struct Loaders {
+            env: LoaderEnv,
+            now: DateTime<Utc>,
+            $($field: OnceLock<DataLoader<$loader>>,)*
+        }
+
+        impl Loaders {
+            fn new(env: LoaderEnv, now: DateTime<Utc>) -> Self {
+                Self {
+                    env,
+                    now,
+                    $($field: OnceLock::new(),)*
+                }
+            }
+
+            $(
+                pub fn $field(&self) -> &DataLoader<$loader> {
+                    self.$field.get_or_init(|| {
+                        // `with now`: the loader also takes the request's instant.
+                        DataLoader::new($loader(self.env.clone() $(, self.$now)?), |fut| {
+                            tokio::spawn(fut);
+                        })
+                    })
+                }
+            )*
+        }
+    };
 }
 
-impl Loaders {
-    fn new(env: &LoaderEnv, now: DateTime<Utc>) -> Self {
-        let spawn = |fut| {
-            tokio::spawn(fut);
-        };
-        Self {
-            person: DataLoader::new(PersonLoader(env.clone()), spawn),
-            participant: DataLoader::new(ParticipantLoader(env.clone()), spawn),
-            team: DataLoader::new(TeamLoader(env.clone()), spawn),
-            manager_of: DataLoader::new(ManagerOfLoader(env.clone()), spawn),
-            management_chain: DataLoader::new(ManagementChainLoader(env.clone()), spawn),
-            relatives: DataLoader::new(RelativesLoader(env.clone()), spawn),
-            meeting: DataLoader::new(MeetingLoader(env.clone(), now), spawn),
-            meetings_of: DataLoader::new(MeetingsOfLoader(env.clone(), now), spawn),
-            partners: DataLoader::new(PartnersLoader(env.clone(), now), spawn),
-            agenda: DataLoader::new(AgendaLoader(env.clone()), spawn),
-            action_items: DataLoader::new(ActionItemsLoader(env.clone()), spawn),
-            private_note: DataLoader::new(PrivateNoteLoader(env.clone()), spawn),
-            my_feedback: DataLoader::new(MyFeedbackLoader(env.clone()), spawn),
-            average_rating: DataLoader::new(AverageRatingLoader(env.clone()), spawn),
-            template: DataLoader::new(TemplateLoader(env.clone()), spawn),
-            template_items: DataLoader::new(TemplateItemsLoader(env.clone()), spawn),
-            carried_over: DataLoader::new(CarriedOverLoader(env.clone()), spawn),
-        }
-    }
+loaders! {
+    person: PersonLoader,
+    participant: ParticipantLoader,
+    team: TeamLoader,
+    manager_of: ManagerOfLoader,
+    management_chain: ManagementChainLoader,
+    relatives: RelativesLoader,
+    meeting: MeetingLoader with now,
+    meetings_of: MeetingsOfLoader with now,
+    partners: PartnersLoader with now,
+    agenda: AgendaLoader,
+    action_items: ActionItemsLoader,
+    private_note: PrivateNoteLoader,
+    my_feedback: MyFeedbackLoader,
+    average_rating: AverageRatingLoader,
+    template: TemplateLoader,
+    template_items: TemplateItemsLoader,
+    carried_over: CarriedOverLoader,
 }
 
 pub struct RequestContext {
@@ -87,7 +93,7 @@ impl RequestContext {
         };
         let now = truncate(now);
         Self {
-            loaders: Loaders::new(&env, now),
+            loaders: Loaders::new(env, now),
             db,
             viewer,
             now,

@@ -4,6 +4,7 @@ use async_graphql::ID;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::domain::paging::Cursor;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,17 +72,17 @@ pub fn expect(id: &ID, kind: NodeKind, field: &str) -> AppResult<i64> {
         .ok_or_else(|| AppError::bad_input(field, format!("is not a {} ID", kind.prefix())))
 }
 
-/// Cursor of the item at zero-based position `index` in a list.
-pub fn cursor(index: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{index}"))
+/// The opaque form of a cursor: its sort key, base64url-encoded.
+pub fn cursor(cursor: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(cursor.as_json())
 }
 
-/// Position of the item a cursor points at; anything else is BAD_USER_INPUT.
-pub fn decode_cursor(cursor: &str, field: &str) -> AppResult<u64> {
+/// The cursor behind an opaque one; anything else is BAD_USER_INPUT naming `field`.
+pub fn decode_cursor(cursor: &str, field: &str) -> AppResult<Cursor> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|s| s.strip_prefix("cursor:")?.parse::<u64>().ok())
+        .and_then(|json| Cursor::parse(&json).ok())
         .ok_or_else(|| AppError::bad_input(field, "is not a valid cursor"))
 }

@@ -17,7 +17,12 @@ use crate::service::{insights, policies};
 
 async fn person(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
     let rc = RequestContext::of(ctx);
-    let p = rc.loaders.person.load_one(id).await.map_err(loader_error)?;
+    let p = rc
+        .loaders
+        .person()
+        .load_one(id)
+        .await
+        .map_err(loader_error)?;
     p.map(Person)
         .ok_or_else(|| AppError::NotFound("the person no longer exists".into()))
         .extend()
@@ -263,24 +268,18 @@ impl InsightsQuery {
     ) -> async_graphql::Result<OverdueOneOnOneConnection> {
         let rc = RequestContext::of(ctx);
         let manager = person_id(&manager_id, "managerId")?;
-        let page = page_args(first, after.as_deref()).extend()?;
+        let page = page_args(ctx, first, after.as_deref()).extend()?;
         let all = insights::overdue(&rc.db, &rc.viewer, manager, rc.as_of(as_of), rc.now)
             .await
             .extend()?;
-        let total = all.len() as u64;
-        let items = all
-            .into_iter()
-            .skip(page.offset as usize)
-            .take(page.limit as usize)
-            .collect();
-        Ok(OverdueOneOnOneConnection::from_page(
-            PageOf {
-                items,
-                offset: page.offset,
-                total,
-            },
-            |(p, d)| OverdueOneOnOne(p, d),
-        ))
+        // Most overdue first, then by manager and report: the order `overdue` returns.
+        let found = PageOf::cut(&page, all, |(pair, days)| {
+            (-days, pair.manager, pair.report)
+        })
+        .extend()?;
+        Ok(OverdueOneOnOneConnection::from_page(found, |(p, d)| {
+            OverdueOneOnOne(p, d)
+        }))
     }
 
     /// Direct and skip-level coverage of `managerId`'s whole subtree (as it was at each

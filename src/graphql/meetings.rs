@@ -32,7 +32,7 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let p = rc
             .loaders
-            .participant
+            .participant()
             .load_one(id)
             .await
             .map_err(loader_error)?;
@@ -90,7 +90,7 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let t = rc
             .loaders
-            .template
+            .template()
             .load_one(id)
             .await
             .map_err(loader_error)?;
@@ -102,7 +102,7 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let items = rc
             .loaders
-            .agenda
+            .agenda()
             .load_one(self.parties())
             .await
             .map_err(loader_error)?;
@@ -117,7 +117,7 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let items = rc
             .loaders
-            .action_items
+            .action_items()
             .load_one(self.parties())
             .await
             .map_err(loader_error)?;
@@ -133,7 +133,7 @@ impl Meeting {
     async fn private_note(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         let rc = RequestContext::of(ctx);
         rc.loaders
-            .private_note
+            .private_note()
             .load_one(self.0.id)
             .await
             .map_err(loader_error)
@@ -144,7 +144,7 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let f = rc
             .loaders
-            .my_feedback
+            .my_feedback()
             .load_one(self.0.id)
             .await
             .map_err(loader_error)?;
@@ -156,7 +156,7 @@ impl Meeting {
     async fn average_rating(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<f64>> {
         let rc = RequestContext::of(ctx);
         rc.loaders
-            .average_rating
+            .average_rating()
             .load_one(self.0.id)
             .await
             .map_err(loader_error)
@@ -172,7 +172,7 @@ impl Meeting {
         };
         let found = rc
             .loaders
-            .carried_over
+            .carried_over()
             .load_one(key)
             .await
             .map_err(loader_error)?;
@@ -211,7 +211,7 @@ impl MeetingPartner {
         let rc = RequestContext::of(ctx);
         let p = rc
             .loaders
-            .participant
+            .participant()
             .load_one(self.0.person_id)
             .await
             .map_err(loader_error)?;
@@ -306,10 +306,9 @@ impl MeetingsQuery {
         filter: Option<MeetingFilter>,
     ) -> async_graphql::Result<MeetingConnection> {
         let rc = RequestContext::of(ctx);
-        let page = page_args(first, after.as_deref()).extend()?;
+        let page = page_args(ctx, first, after.as_deref()).extend()?;
         let filter = filter.unwrap_or_default().into_service().extend()?;
-        let count_all = ctx.look_ahead().field("totalCount").exists();
-        let found = meetings::list(&rc.db, &rc.viewer, &filter, page, count_all, rc.now)
+        let found = meetings::list(&rc.db, &rc.viewer, &filter, &page, rc.now)
             .await
             .extend()?;
         Ok(MeetingConnection::from_page(found, Meeting))

@@ -40,15 +40,16 @@ impl Person {
             person: self.0.id,
             relatives,
             as_of: rc.as_of(as_of),
-            page: page_args(first, after.as_deref()).extend()?,
+            page: page_args(ctx, first, after.as_deref()).extend()?,
         };
-        let page = rc
+        let page = key.page.clone();
+        let found = rc
             .loaders
-            .relatives
+            .relatives()
             .load_one(key)
             .await
             .map_err(loader_error)?;
-        let page = page.unwrap_or_else(|| crate::domain::paging::PageOf::empty(key.page));
+        let page = found.unwrap_or_else(|| PageOf::empty(&page));
         Ok(PersonConnection::from_page(page, Person))
     }
 }
@@ -109,7 +110,7 @@ impl Person {
         let rc = RequestContext::of(ctx);
         let team = rc
             .loaders
-            .team
+            .team()
             .load_one(team_id)
             .await
             .map_err(loader_error)?;
@@ -134,7 +135,7 @@ impl Person {
         };
         let manager = rc
             .loaders
-            .manager_of
+            .manager_of()
             .load_one(key)
             .await
             .map_err(loader_error)?;
@@ -158,7 +159,7 @@ impl Person {
         };
         let chain = rc
             .loaders
-            .management_chain
+            .management_chain()
             .load_one(key)
             .await
             .map_err(loader_error)?;
@@ -243,17 +244,17 @@ impl Person {
         let key = MeetingsOf {
             person: self.0.id,
             filter: filter.unwrap_or_default().into_service().extend()?,
-            page: page_args(first, after.as_deref()).extend()?,
+            page: page_args(ctx, first, after.as_deref()).extend()?,
         };
-        let page = key.page;
+        let page = key.page.clone();
         let found = rc
             .loaders
-            .meetings_of
+            .meetings_of()
             .load_one(key)
             .await
             .map_err(loader_error)?;
         Ok(MeetingConnection::from_page(
-            found.unwrap_or_else(|| PageOf::empty(page)),
+            found.unwrap_or_else(|| PageOf::empty(&page)),
             Meeting,
         ))
     }
@@ -286,16 +287,17 @@ impl Person {
                 until: until.map(truncate),
                 kind: kind.map(Into::into),
             },
-            page: page_args(first, after.as_deref()).extend()?,
+            page: page_args(ctx, first, after.as_deref()).extend()?,
         };
+        let page = key.page.clone();
         let found = rc
             .loaders
-            .partners
+            .partners()
             .load_one(key)
             .await
             .map_err(loader_error)?;
         Ok(MeetingPartnerConnection::from_page(
-            found.unwrap_or_else(|| PageOf::empty(key.page)),
+            found.unwrap_or_else(|| PageOf::empty(&page)),
             MeetingPartner,
         ))
     }
@@ -402,9 +404,9 @@ impl PeopleQuery {
         filter: Option<PersonFilter>,
     ) -> async_graphql::Result<PersonConnection> {
         let rc = RequestContext::of(ctx);
-        let page = page_args(first, after.as_deref()).extend()?;
+        let page = page_args(ctx, first, after.as_deref()).extend()?;
         let filter = filter.unwrap_or_default().into_service().extend()?;
-        let found = service::people::list(&rc.db, &rc.viewer, &filter, page, rc.now)
+        let found = service::people::list(&rc.db, &rc.viewer, &filter, &page, rc.now)
             .await
             .extend()?;
         Ok(PersonConnection::from_page(found, Person))

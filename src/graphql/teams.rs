@@ -37,7 +37,7 @@ impl Team {
         let rc = RequestContext::of(ctx);
         let team = rc
             .loaders
-            .team
+            .team()
             .load_one(parent)
             .await
             .map_err(loader_error)?;
@@ -72,8 +72,8 @@ impl TeamsQuery {
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<TeamConnection> {
         let rc = RequestContext::of(ctx);
-        let page = page_args(first, after.as_deref()).extend()?;
-        let found = service::teams::list(&rc.db, &rc.viewer, page)
+        let page = page_args(ctx, first, after.as_deref()).extend()?;
+        let found = service::teams::list(&rc.db, &rc.viewer, &page)
             .await
             .extend()?;
         Ok(TeamConnection::from_page(found, Team))

@@ -13,11 +13,11 @@ use sea_orm::{
 
 use super::IN_CHUNK;
 use super::meetings;
-use super::sql::{Sql, begin_write};
+use super::sql::{Sql, begin_write, by_name_after, id_in_expr};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MeetingKind, TopicCategory};
-use crate::domain::paging::{Page, PageOf};
+use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::{AppError, AppResult};
 use entity::{action_item, agenda_item, agenda_template, agenda_template_item, meeting};
 
@@ -51,11 +51,11 @@ async fn participant_meeting(
 // ---- templates ----
 
 /// Templates the viewer may use: org-wide ones and their own, by name.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list_templates(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    page: Page,
+    page: &Page,
 ) -> AppResult<PageOf<agenda_template::Model>> {
     policy::ensure_authenticated(viewer)?;
     let mut visible = sea_orm::Condition::any().add(agenda_template::Column::OwnerId.is_null());
@@ -63,19 +63,36 @@ pub async fn list_templates(
         visible = visible.add(agenda_template::Column::OwnerId.eq(me));
     }
     let query = agenda_template::Entity::find().filter(visible);
-    let total = query.clone().count(db).await?;
-    let items = query
-        .order_by_asc(agenda_template::Column::Name)
-        .order_by_asc(agenda_template::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok(PageOf {
-        items,
-        offset: page.offset,
-        total,
-    })
+    let rows = if page.rows {
+        let mut rows = query.clone();
+        if let Some((name, id)) = page.after_key::<(String, i64)>()? {
+            rows = rows.filter(by_name_after(
+                agenda_template::Column::Name,
+                agenda_template::Column::Id,
+                name,
+                id,
+            ));
+        }
+        rows.order_by_asc(agenda_template::Column::Name)
+            .order_by_asc(agenda_template::Column::Id)
+            .limit(page.fetch())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let cursor = Cursor::of(&(&t.name, t.id));
+                (t, cursor)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = if page.total {
+        Some(query.count(db).await?)
+    } else {
+        None
+    };
+    Ok(PageOf::from_rows(page, rows, total))
 }
 
 /// Templates by id that the viewer may see (org-wide or their own).
@@ -88,7 +105,11 @@ pub async fn templates_by_ids(
     let mut out = HashMap::new();
     for chunk in ids.chunks(IN_CHUNK) {
         let found = agenda_template::Entity::find()
-            .filter(agenda_template::Column::Id.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""agenda_template"."id""#,
+                chunk,
+            ))
             .all(db)
             .await?;
         out.extend(
@@ -109,7 +130,11 @@ pub async fn template_items(
     let mut out: HashMap<i64, Vec<agenda_template_item::Model>> = HashMap::new();
     for chunk in template_ids.chunks(IN_CHUNK) {
         let found = agenda_template_item::Entity::find()
-            .filter(agenda_template_item::Column::TemplateId.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""agenda_template_item"."template_id""#,
+                chunk,
+            ))
             .order_by_asc(agenda_template_item::Column::TemplateId)
             .order_by_asc(agenda_template_item::Column::Position)
             .all(db)
@@ -172,7 +197,7 @@ async fn write_template_items(
     Ok(())
 }
 
-#[tracing::instrument(skip(db, viewer, input))]
+#[tracing::instrument(level = "debug", skip(db, viewer, input))]
 pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -221,7 +246,7 @@ async fn managed_template(
 }
 
 /// Replaces a template's name, description, kind and items (its scope stays).
-#[tracing::instrument(skip(db, viewer, input))]
+#[tracing::instrument(level = "debug", skip(db, viewer, input))]
 pub async fn update_template<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -251,7 +276,7 @@ pub async fn update_template<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Deletes a template; meetings that used it keep their agenda.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn delete_template<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -303,7 +328,11 @@ pub async fn agenda_of(
         readable.iter().map(|id| (*id, Vec::new())).collect();
     for chunk in readable.chunks(IN_CHUNK) {
         let found = agenda_item::Entity::find()
-            .filter(agenda_item::Column::MeetingId.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""agenda_item"."meeting_id""#,
+                chunk,
+            ))
             .order_by_asc(agenda_item::Column::MeetingId)
             .order_by_asc(agenda_item::Column::Position)
             .all(db)
@@ -326,7 +355,11 @@ pub async fn action_items_of(
         readable.iter().map(|id| (*id, Vec::new())).collect();
     for chunk in readable.chunks(IN_CHUNK) {
         let found = action_item::Entity::find()
-            .filter(action_item::Column::MeetingId.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""action_item"."meeting_id""#,
+                chunk,
+            ))
             .order_by_asc(action_item::Column::MeetingId)
             .order_by_asc(action_item::Column::Id)
             .all(db)
@@ -411,7 +444,7 @@ pub async fn carried_over(
     Ok(out)
 }
 
-#[tracing::instrument(skip(db, viewer, text))]
+#[tracing::instrument(level = "debug", skip(db, viewer, text))]
 pub async fn add_agenda_item<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -478,7 +511,7 @@ async fn hide_from_outsiders(
         })
 }
 
-#[tracing::instrument(skip(db, viewer, text))]
+#[tracing::instrument(level = "debug", skip(db, viewer, text))]
 pub async fn update_agenda_item<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -509,7 +542,7 @@ pub async fn update_agenda_item<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Removes an agenda item; the items after it move up, so positions stay zero-based places.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -536,7 +569,7 @@ pub async fn remove_agenda_item<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Puts a meeting's agenda in the given order; the ids must be exactly its items.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn reorder_agenda<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     viewer: &Viewer,
@@ -573,7 +606,7 @@ pub async fn reorder_agenda<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
-#[tracing::instrument(skip(db, viewer, text))]
+#[tracing::instrument(level = "debug", skip(db, viewer, text))]
 pub async fn add_action_item(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -606,7 +639,7 @@ pub async fn add_action_item(
 }
 
 /// Marks an action item done (`done = true`) or open again.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn set_action_item_done(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

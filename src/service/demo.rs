@@ -50,7 +50,7 @@ pub struct DemoCompany {
 /// [`MIN_PEOPLE`]) and their meetings from a year before `now` to two weeks after (about a
 /// hundred per person), the same for the same `(people, seed, now)`, in one transaction.
 /// Fails, writing nothing, when the database already holds people or teams.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn seed(
     db: &DatabaseConnection,
     people: usize,
@@ -75,6 +75,7 @@ pub async fn seed(
         "demo meetings generated"
     );
     write(db, &plan, truncate(now)).await?;
+    super::sql::analyze(db).await?;
     tracing::info!(
         teams = plan.teams.len(),
         lines = plan.lines.len(),

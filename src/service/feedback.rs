@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::IN_CHUNK;
 use super::meetings;
-use super::sql::Sql;
+use super::sql::{Sql, id_in_expr};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingStatus, Rating};
@@ -29,7 +29,11 @@ pub async fn my_notes(
     let mut out = HashMap::new();
     for chunk in meeting_ids.chunks(IN_CHUNK) {
         let found = private_note::Entity::find()
-            .filter(private_note::Column::MeetingId.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""private_note"."meeting_id""#,
+                chunk,
+            ))
             .filter(private_note::Column::AuthorId.eq(me))
             .all(db)
             .await?;
@@ -50,7 +54,11 @@ pub async fn my_feedback(
     let mut out = HashMap::new();
     for chunk in meeting_ids.chunks(IN_CHUNK) {
         let found = meeting_feedback::Entity::find()
-            .filter(meeting_feedback::Column::MeetingId.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""meeting_feedback"."meeting_id""#,
+                chunk,
+            ))
             .filter(meeting_feedback::Column::RaterId.eq(me))
             .all(db)
             .await?;
@@ -67,11 +75,11 @@ pub async fn average_ratings(
     let mut out = HashMap::new();
     for chunk in meeting_ids.chunks(IN_CHUNK) {
         let mut q = Sql::new();
-        let ids = q.bind_ids(chunk);
+        let wanted = q.id_in(db.get_database_backend(), "meeting_id", chunk);
         let min = q.bind(MIN_RATINGS_FOR_AVERAGE);
         let sql = format!(
             "SELECT meeting_id, CAST(SUM(rating) AS DOUBLE PRECISION) / COUNT(*) AS average \
-             FROM meeting_feedback WHERE meeting_id IN ({ids}) \
+             FROM meeting_feedback WHERE {wanted} \
              GROUP BY meeting_id HAVING COUNT(*) >= {min}"
         );
         for row in q.all(db, sql).await? {
@@ -82,7 +90,7 @@ pub async fn average_ratings(
 }
 
 /// Sets (or, with empty text, removes) the viewer's private note on a meeting they attend.
-#[tracing::instrument(skip(db, viewer, text))]
+#[tracing::instrument(level = "debug", skip(db, viewer, text))]
 pub async fn set_private_note(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -133,7 +141,7 @@ pub async fn set_private_note(
 }
 
 /// Rates a HELD meeting as one of its participants; rating again replaces the rating.
-#[tracing::instrument(skip(db, viewer, comment))]
+#[tracing::instrument(level = "debug", skip(db, viewer, comment))]
 pub async fn rate(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

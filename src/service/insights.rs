@@ -506,7 +506,7 @@ async fn assessed_pairs(
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
 /// below. Managers see their own subtree; hr_admin anyone's. Ratings are read (and frozen,
 /// see [`quarter_ratings`]) only `with_ratings`, when the caller asks for them.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn coverage_report(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -580,7 +580,7 @@ pub async fn coverage_report(
 }
 
 /// Every overdue required pair in `manager`'s subtree at `as_of`, most overdue first.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn overdue(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -612,7 +612,7 @@ pub struct TrendPoint {
 
 /// Direct and skip-level coverage of every pair in `manager`'s subtree (as it was at each
 /// point), at the end of each period from `from` to `to`.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn coverage_trend(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

@@ -12,14 +12,14 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{Sql, begin_write, line_covers};
+use super::sql::{Order, Sql, begin_write, count, int_col, line_covers};
 use crate::auth::Viewer;
 use crate::auth::policy::{self, MeetingVisibility};
 use crate::domain::employment::{is_employed, truncate};
 use crate::domain::meeting::{
     Duration, MeetingKind, MeetingStatus, TopicCategory, check_status_time, classify,
 };
-use crate::domain::paging::{Page, PageOf};
+use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
 use entity::{agenda_item, agenda_template, agenda_template_item, meeting, person};
 
@@ -100,6 +100,13 @@ impl MeetingFilter {
             let p = q.bind(p);
             out.push(format!("(m.host_id = {p} OR m.guest_id = {p})"));
         }
+        out.extend(self.other_conditions(q));
+        out
+    }
+
+    /// The conditions on anything but the participants.
+    fn other_conditions(&self, q: &mut Sql) -> Vec<String> {
+        let mut out = Vec::new();
         if let Some(kind) = self.kind {
             out.push(format!("m.kind = {}", q.bind(kind.as_str())));
         }
@@ -122,7 +129,7 @@ fn meeting_from_row(row: &sea_orm::QueryResult) -> Result<meeting::Model, sea_or
 
 /// A meeting the viewer may see; `None` when there is none or the viewer may not see it
 /// (the two are indistinguishable on purpose).
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn get(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -133,43 +140,54 @@ pub async fn get(
 }
 
 /// The meetings among `ids` the viewer may see.
-#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, meeting::Model>> {
+    let mut q = Sql::new();
+    let visible = Visible::new(&mut q, viewer, now)?;
+    let wanted = q.id_in(db.get_database_backend(), "m.id", ids);
+    let sql = format!(
+        "{with}SELECT {MEETING_COLUMNS} FROM meeting m WHERE {wanted} AND {cond}",
+        with = visible.with(&[]),
+        cond = visible.condition,
+    );
     let mut out = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        let mut q = Sql::new();
-        let visible = Visible::new(&mut q, viewer, now)?;
-        let ids = q.bind_ids(chunk);
-        let sql = format!(
-            "{with}SELECT {MEETING_COLUMNS} FROM meeting m WHERE m.id IN ({ids}) AND {cond}",
-            with = visible.with(&[]),
-            cond = visible.condition,
-        );
-        for row in q.all(db, sql).await? {
-            let m = meeting_from_row(&row)?;
-            out.insert(m.id, m);
-        }
+    for row in q.all(db, sql).await? {
+        let m = meeting_from_row(&row)?;
+        out.insert(m.id, m);
     }
     Ok(out)
 }
 
-/// Meetings matching `filter` the viewer may see, latest first. `total` is exact only when
-/// `count_all` is set; otherwise it only tells whether more follow.
-#[tracing::instrument(skip(db, viewer))]
+/// The sort key of meeting lists, latest first: `(scheduled_at, id)`, both descending.
+const LATEST_FIRST: [(&str, Order); 2] = [("m.scheduled_at", Order::Desc), ("m.id", Order::Desc)];
+
+fn latest_first_cursor(m: &meeting::Model) -> Cursor {
+    Cursor::of(&(m.scheduled_at, m.id))
+}
+
+/// The keyset condition of a page of a latest-first meeting list, if it has a cursor.
+fn after_meeting(q: &mut Sql, page: &Page) -> AppResult<Option<String>> {
+    Ok(page
+        .after_key::<(DateTime<Utc>, i64)>()?
+        .map(|(at, id)| q.after(&LATEST_FIRST, vec![at.into(), id.into()])))
+}
+
+/// Meetings matching `filter` the viewer may see, latest first: one keyset page, and the
+/// count when the page asks for it.
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &MeetingFilter,
-    page: Page,
-    count_all: bool,
+    page: &Page,
     now: DateTime<Utc>,
 ) -> AppResult<PageOf<meeting::Model>> {
-    let build = |q: &mut Sql| -> AppResult<(String, String, String)> {
+    let build = |q: &mut Sql| -> AppResult<(String, String, Vec<String>)> {
         let visible = Visible::new(q, viewer, now)?;
         // One person's meetings come from the host and guest indexes (a union), so the
         // latest page sorts a few hundred rows instead of walking the whole time index.
@@ -185,94 +203,137 @@ pub async fn list(
         };
         let mut conditions = filter.conditions(q);
         conditions.push(visible.condition.clone());
-        Ok((visible.with(&[]), from, conditions.join(" AND ")))
+        Ok((visible.with(&[]), from, conditions))
     };
-    let mut q = Sql::new();
-    let (with, from, where_) = build(&mut q)?;
-    let limit = q.bind((page.limit + 1) as i64);
-    let offset = q.bind(page.offset as i64);
-    let sql = format!(
-        "{with}SELECT {MEETING_COLUMNS} FROM {from} WHERE {where_} \
-         ORDER BY m.scheduled_at DESC, m.id DESC LIMIT {limit} OFFSET {offset}"
-    );
-    let mut items = q
-        .all(db, sql)
-        .await?
-        .iter()
-        .map(meeting_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    let more = items.len() as u64 > page.limit;
-    items.truncate(page.limit as usize);
-    let total = if count_all {
+    let rows = if page.rows {
         let mut q = Sql::new();
-        let (with, from, where_) = build(&mut q)?;
-        let sql = format!("{with}SELECT COUNT(*) AS total FROM {from} WHERE {where_}");
-        let rows = q.all(db, sql).await?;
-        rows.first()
-            .map(|r| r.try_get::<i64>("", "total"))
-            .transpose()?
-            .unwrap_or(0) as u64
+        let (with, from, mut conditions) = build(&mut q)?;
+        conditions.extend(after_meeting(&mut q, page)?);
+        let limit = q.bind(page.fetch() as i64);
+        let sql = format!(
+            "{with}SELECT {MEETING_COLUMNS} FROM {from} WHERE {where_} \
+             ORDER BY m.scheduled_at DESC, m.id DESC LIMIT {limit}",
+            where_ = conditions.join(" AND "),
+        );
+        q.all(db, sql)
+            .await?
+            .iter()
+            .map(|row| {
+                let m = meeting_from_row(row)?;
+                let cursor = latest_first_cursor(&m);
+                Ok((m, cursor))
+            })
+            .collect::<AppResult<Vec<_>>>()?
     } else {
-        page.offset + items.len() as u64 + u64::from(more)
+        Vec::new()
     };
-    Ok(PageOf {
-        items,
-        offset: page.offset,
-        total,
-    })
+    let total = if page.total {
+        let mut q = Sql::new();
+        let (with, from, conditions) = build(&mut q)?;
+        let sql = format!(
+            "{with}SELECT COUNT(*) AS total FROM {from} WHERE {where_}",
+            where_ = conditions.join(" AND "),
+        );
+        Some(count(q.all(db, sql).await?)?)
+    } else {
+        None
+    };
+    Ok(PageOf::from_rows(page, rows, total))
+}
+
+/// `mine(subject, …meeting columns)`: the meetings of each of `people` matching `filter`
+/// and visible to the viewer, one row per (subject, meeting). A meeting with one given
+/// other person is read from the pair index, whichever of the two hosted.
+fn meetings_of_cte(
+    q: &mut Sql,
+    backend: sea_orm::DbBackend,
+    visible: &Visible,
+    people: &[i64],
+    filter: &MeetingFilter,
+    extra: &[String],
+) -> String {
+    let mut shared = filter.other_conditions(q);
+    if let Some(p) = filter.person_id {
+        let p = q.bind(p);
+        shared.push(format!("(m.host_id = {p} OR m.guest_id = {p})"));
+    }
+    shared.push(visible.condition.clone());
+    shared.extend(extra.iter().cloned());
+    let set = q.bind(super::sql::id_set(backend, people));
+    let with = filter.with_person_id.map(|w| q.bind(w));
+    let branch = |subject: &str, other: &str| {
+        let mut conditions = vec![super::sql::id_in(backend, &format!("m.{subject}_id"), &set)];
+        if let Some(w) = &with {
+            conditions.push(format!("m.{other}_id = {w}"));
+        }
+        conditions.extend(shared.iter().cloned());
+        format!(
+            "SELECT m.{subject}_id AS subject, {MEETING_COLUMNS} FROM meeting m WHERE {}",
+            conditions.join(" AND ")
+        )
+    };
+    format!(
+        "mine AS ({} UNION ALL {})",
+        branch("host", "guest"),
+        branch("guest", "host")
+    )
 }
 
 /// One page of each person's meetings (matching `filter`, visible to the viewer), latest
-/// first: one windowed statement for the whole batch.
-#[tracing::instrument(skip(db, viewer, people))]
+/// first, and their number when the page asks for it: one statement for the pages of the
+/// whole batch (a keyset condition and a window per person), one for the counts.
+#[tracing::instrument(level = "debug", skip(db, viewer, people))]
 pub async fn of_people(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     people: &[i64],
     filter: &MeetingFilter,
-    page: Page,
+    page: &Page,
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, PageOf<meeting::Model>>> {
-    let mut out: HashMap<i64, PageOf<meeting::Model>> = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
+    let backend = db.get_database_backend();
+    let mut rows: HashMap<i64, Vec<(meeting::Model, Cursor)>> = HashMap::new();
+    if page.rows {
         let mut q = Sql::new();
         let visible = Visible::new(&mut q, viewer, now)?;
-        let mut conditions = filter.conditions(&mut q);
-        conditions.push(visible.condition.clone());
-        let ids = q.bind_ids(chunk);
-        let where_ = conditions.join(" AND ");
-        let lo = q.bind(page.offset as i64);
-        let hi = q.bind((page.offset + page.limit) as i64);
-        let mine = format!(
-            "mine AS ( \
-               SELECT m.host_id AS subject, {MEETING_COLUMNS} FROM meeting m WHERE m.host_id IN ({ids}) AND {where_} \
-               UNION ALL \
-               SELECT m.guest_id AS subject, {MEETING_COLUMNS} FROM meeting m WHERE m.guest_id IN ({ids}) AND {where_})"
-        );
+        let after: Vec<String> = after_meeting(&mut q, page)?.into_iter().collect();
+        let mine = meetings_of_cte(&mut q, backend, &visible, people, filter, &after);
+        let fetch = q.bind(page.fetch() as i64);
         let sql = format!(
             "{with}SELECT * FROM ( \
-               SELECT mine.*, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY scheduled_at DESC, id DESC) AS rn, \
-                 COUNT(*) OVER (PARTITION BY subject) AS total FROM mine \
-             ) ranked WHERE rn > {lo} AND rn <= {hi} ORDER BY subject, rn",
+               SELECT mine.*, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY scheduled_at DESC, id DESC) AS rn \
+               FROM mine \
+             ) ranked WHERE rn <= {fetch} ORDER BY subject, rn",
             with = visible.with(&[mine]),
         );
         for row in q.all(db, sql).await? {
             let subject: i64 = row.try_get("", "subject")?;
-            let total: i64 = row.try_get("", "total")?;
-            out.entry(subject)
-                .or_insert_with(|| PageOf {
-                    items: Vec::new(),
-                    offset: page.offset,
-                    total: total as u64,
-                })
-                .items
-                .push(meeting_from_row(&row)?);
+            let m = meeting_from_row(&row)?;
+            let cursor = latest_first_cursor(&m);
+            rows.entry(subject).or_default().push((m, cursor));
         }
     }
-    for p in people {
-        out.entry(*p).or_insert_with(|| PageOf::empty(page));
+    let mut totals: HashMap<i64, u64> = HashMap::new();
+    if page.total {
+        let mut q = Sql::new();
+        let visible = Visible::new(&mut q, viewer, now)?;
+        let mine = meetings_of_cte(&mut q, backend, &visible, people, filter, &[]);
+        let sql = format!(
+            "{with}SELECT subject, COUNT(*) AS total FROM mine GROUP BY subject",
+            with = visible.with(&[mine]),
+        );
+        for row in q.all(db, sql).await? {
+            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
+        }
     }
-    Ok(out)
+    Ok(people
+        .iter()
+        .map(|p| {
+            let items = rows.remove(p).unwrap_or_default();
+            let total = totals.get(p).copied().unwrap_or(0);
+            (*p, PageOf::from_rows(page, items, Some(total)))
+        })
+        .collect())
 }
 
 /// Someone a person met, with how often and when.
@@ -304,101 +365,136 @@ pub struct MeetsWithFilter {
     pub kind: Option<MeetingKind>,
 }
 
+/// The sort key of `meetsWith`: most meetings first, then latest, then the partner's id.
+const MOST_MET_FIRST: [(&str, Order); 3] = [
+    ("agg.cnt", Order::Desc),
+    ("agg.last_at", Order::Desc),
+    ("agg.other", Order::Asc),
+];
+
 /// For each person, the people they held meetings with (HELD only, visible to the viewer),
-/// most frequent first, then most recent: aggregated and paged in one SQL statement.
-#[tracing::instrument(skip(db, viewer, people))]
+/// most frequent first, then most recent: aggregated and paged in one SQL statement, and
+/// counted in another when the page asks for it.
+#[tracing::instrument(level = "debug", skip(db, viewer, people))]
 pub async fn meets_with(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     people: &[i64],
     filter: MeetsWithFilter,
-    page: Page,
+    page: &Page,
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, PageOf<Partner>>> {
-    let mut out: HashMap<i64, PageOf<Partner>> = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
+    let backend = db.get_database_backend();
+    let after = page.after_key::<(i64, DateTime<Utc>, i64)>()?;
+    let mut rows: HashMap<i64, Vec<(Partner, Cursor)>> = HashMap::new();
+    if page.rows {
         let mut q = Sql::new();
-        let visible = Visible::new(&mut q, viewer, now)?;
-        let held = q.bind(MeetingStatus::Held.as_str());
-        let mut conditions = vec![format!("m.status = {held}"), visible.condition.clone()];
-        conditions.extend(
-            MeetingFilter {
-                kind: filter.kind,
-                from: filter.since,
-                to: filter.until,
-                ..Default::default()
-            }
-            .conditions(&mut q),
-        );
-        let where_ = conditions.join(" AND ");
-        let ids = q.bind_ids(chunk);
-        let kinds: Vec<String> = MeetingKind::ALL
-            .iter()
-            .map(|k| {
-                let name = q.bind(k.as_str());
-                format!(
-                    "MAX(CASE WHEN kind = {name} THEN 1 ELSE 0 END) AS k_{}",
-                    k.as_str().to_lowercase()
-                )
-            })
-            .collect();
-        let lo = q.bind(page.offset as i64);
-        let hi = q.bind((page.offset + page.limit) as i64);
-        let pm = format!(
-            "pm AS ( \
-               SELECT m.host_id AS subject, m.guest_id AS other, m.scheduled_at, m.kind FROM meeting m \
-               WHERE m.host_id IN ({ids}) AND {where_} \
-               UNION ALL \
-               SELECT m.guest_id, m.host_id, m.scheduled_at, m.kind FROM meeting m \
-               WHERE m.guest_id IN ({ids}) AND {where_})"
-        );
-        let agg = format!(
-            "agg AS (SELECT subject, other, COUNT(*) AS cnt, MIN(scheduled_at) AS first_at, \
-               MAX(scheduled_at) AS last_at, {kinds} FROM pm GROUP BY subject, other)",
-            kinds = kinds.join(", ")
-        );
+        let (with, kinds) = partners_ctes(&mut q, backend, viewer, people, filter, now)?;
+        let after = match after {
+            Some((cnt, last_at, other)) => q.after(
+                &MOST_MET_FIRST,
+                vec![cnt.into(), last_at.into(), other.into()],
+            ),
+            None => "1 = 1".into(),
+        };
+        let fetch = q.bind(page.fetch() as i64);
         let sql = format!(
             "{with}SELECT * FROM ( \
-               SELECT agg.*, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY cnt DESC, last_at DESC, other) AS rn, \
-                 COUNT(*) OVER (PARTITION BY subject) AS total FROM agg \
-             ) ranked WHERE rn > {lo} AND rn <= {hi} ORDER BY subject, rn",
-            with = visible.with(&[pm, agg]),
+               SELECT agg.*, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY cnt DESC, last_at DESC, other) AS rn \
+               FROM agg WHERE {after} \
+             ) ranked WHERE rn <= {fetch} ORDER BY subject, rn"
         );
         for row in q.all(db, sql).await? {
             let subject: i64 = row.try_get("", "subject")?;
-            let total: i64 = row.try_get("", "total")?;
-            let mut kinds = Vec::new();
-            for k in MeetingKind::ALL {
-                let col = format!("k_{}", k.as_str().to_lowercase());
-                if row
-                    .try_get::<i32>("", &col)
-                    .map(|v| v != 0)
-                    .or_else(|_| row.try_get::<i64>("", &col).map(|v| v != 0))?
-                {
-                    kinds.push(*k);
+            let mut met_kinds = Vec::new();
+            for (kind, col) in MeetingKind::ALL.iter().zip(&kinds) {
+                if int_col(&row, col)? != 0 {
+                    met_kinds.push(*kind);
                 }
             }
             let partner = Partner {
                 person_id: row.try_get("", "other")?,
-                count: row.try_get("", "cnt")?,
+                count: int_col(&row, "cnt")?,
                 first_met_at: row.try_get("", "first_at")?,
                 last_met_at: row.try_get("", "last_at")?,
-                kinds,
+                kinds: met_kinds,
             };
-            out.entry(subject)
-                .or_insert_with(|| PageOf {
-                    items: Vec::new(),
-                    offset: page.offset,
-                    total: total as u64,
-                })
-                .items
-                .push(partner);
+            let cursor = Cursor::of(&(partner.count, partner.last_met_at, partner.person_id));
+            rows.entry(subject).or_default().push((partner, cursor));
         }
     }
-    for p in people {
-        out.entry(*p).or_insert_with(|| PageOf::empty(page));
+    let mut totals: HashMap<i64, u64> = HashMap::new();
+    if page.total {
+        let mut q = Sql::new();
+        let (with, _) = partners_ctes(&mut q, backend, viewer, people, filter, now)?;
+        let sql = format!("{with}SELECT subject, COUNT(*) AS total FROM agg GROUP BY subject");
+        for row in q.all(db, sql).await? {
+            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
+        }
     }
-    Ok(out)
+    Ok(people
+        .iter()
+        .map(|p| {
+            let items = rows.remove(p).unwrap_or_default();
+            let total = totals.get(p).copied().unwrap_or(0);
+            (*p, PageOf::from_rows(page, items, Some(total)))
+        })
+        .collect())
+}
+
+/// `WITH … agg(subject, other, cnt, first_at, last_at, k_…)`: for each of `people`, each
+/// person they held meetings with (matching `filter`, visible to the viewer), before
+/// paging; also the names of the per-kind flag columns, in `MeetingKind::ALL` order.
+fn partners_ctes(
+    q: &mut Sql,
+    backend: sea_orm::DbBackend,
+    viewer: &Viewer,
+    people: &[i64],
+    filter: MeetsWithFilter,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Vec<String>)> {
+    let visible = Visible::new(q, viewer, now)?;
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let mut conditions = vec![format!("m.status = {held}"), visible.condition.clone()];
+    conditions.extend(
+        MeetingFilter {
+            kind: filter.kind,
+            from: filter.since,
+            to: filter.until,
+            ..Default::default()
+        }
+        .conditions(q),
+    );
+    let where_ = conditions.join(" AND ");
+    let set = q.bind(super::sql::id_set(backend, people));
+    let hosts = super::sql::id_in(backend, "m.host_id", &set);
+    let guests = super::sql::id_in(backend, "m.guest_id", &set);
+    let mut columns = Vec::new();
+    let kinds: Vec<String> = MeetingKind::ALL
+        .iter()
+        .map(|k| {
+            let name = q.bind(k.as_str());
+            let col = format!("k_{}", k.as_str().to_lowercase());
+            let expr =
+                format!("CAST(MAX(CASE WHEN kind = {name} THEN 1 ELSE 0 END) AS BIGINT) AS {col}");
+            columns.push(col);
+            expr
+        })
+        .collect();
+    let pm = format!(
+        "pm AS ( \
+           SELECT m.host_id AS subject, m.guest_id AS other, m.scheduled_at, m.kind FROM meeting m \
+           WHERE {hosts} AND {where_} \
+           UNION ALL \
+           SELECT m.guest_id, m.host_id, m.scheduled_at, m.kind FROM meeting m \
+           WHERE {guests} AND {where_})"
+    );
+    let agg = format!(
+        "agg AS (SELECT subject, other, CAST(COUNT(*) AS BIGINT) AS cnt, MIN(scheduled_at) AS first_at, \
+           MAX(scheduled_at) AS last_at, {kinds} FROM pm GROUP BY subject, other)",
+        kinds = kinds.join(", ")
+    );
+    Ok((visible.with(&[pm, agg]), columns))
 }
 
 /// A meeting as logged by a participant, an HR admin or a calendar sync.
@@ -425,7 +521,7 @@ pub struct Logged {
 
 /// Logs or schedules a meeting. With an externalId that already exists, the meeting is
 /// updated instead (so calendar syncs can re-send).
-#[tracing::instrument(skip(db, viewer, input))]
+#[tracing::instrument(level = "debug", skip(db, viewer, input))]
 pub async fn log<C>(
     db: &C,
     viewer: &Viewer,
@@ -447,7 +543,7 @@ where
 }
 
 /// Logs many meetings, all or nothing, each identified by its externalId.
-#[tracing::instrument(skip(db, viewer, rows), fields(rows = rows.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, rows), fields(rows = rows.len()))]
 pub async fn import<C>(
     db: &C,
     viewer: &Viewer,
@@ -766,7 +862,7 @@ pub struct MeetingChanges {
 }
 
 /// Reschedules, changes status or notes of a meeting (its kind follows a new time).
-#[tracing::instrument(skip(db, viewer, changes))]
+#[tracing::instrument(level = "debug", skip(db, viewer, changes))]
 pub async fn update<C>(
     db: &C,
     viewer: &Viewer,
@@ -907,11 +1003,13 @@ pub(crate) async fn reclassify_after_org_change(
     let mut changed = 0;
     for chunk in affected.chunks(IN_CHUNK / 2) {
         let mut q = Sql::new();
-        let ids = q.bind_ids(chunk);
+        let set = q.bind(super::sql::id_set(txn.get_database_backend(), chunk));
         let from = q.bind(since);
         let sql = format!(
             "SELECT {MEETING_COLUMNS} FROM meeting m \
-             WHERE (m.host_id IN ({ids}) OR m.guest_id IN ({ids})) AND m.scheduled_at >= {from}"
+             WHERE ({hosts} OR {guests}) AND m.scheduled_at >= {from}",
+            hosts = super::sql::id_in(txn.get_database_backend(), "m.host_id", &set),
+            guests = super::sql::id_in(txn.get_database_backend(), "m.guest_id", &set),
         );
         let meetings = q
             .all(txn, sql)
@@ -943,7 +1041,7 @@ pub(crate) async fn reclassify_after_org_change(
 }
 
 /// Cancels a meeting.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn cancel<C>(
     db: &C,
     viewer: &Viewer,
@@ -969,7 +1067,7 @@ where
 /// A changed meeting as a subscriber sees it at `now`. The subscriber is checked again
 /// first ([`super::people::ensure_still_valid`]): an error here ends the subscription.
 /// `None`: the subscriber may not see this meeting (or it is gone).
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn change_seen_by(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

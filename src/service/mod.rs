@@ -13,7 +13,9 @@ pub mod policies;
 pub mod teams;
 pub mod trend;
 
-mod sql;
+pub(crate) mod sql;
 
-/// Chunk size for `IN (…)` lists, well below both databases' parameter limits.
+/// Most ids bound in one statement: for `IN (…)` lists, well below both databases'
+/// parameter limits, and for id sets bound as one parameter, a bound on what one statement
+/// carries.
 pub(crate) const IN_CHUNK: usize = 1000;

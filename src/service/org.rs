@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend};
 
 use super::IN_CHUNK;
-use super::sql::{PERSON_COLUMNS, Sql, employed, line_covers, person_from_row};
+use super::sql::{Order, PERSON_COLUMNS, Sql, employed, int_col, line_covers, person_from_row};
 use crate::auth::{Viewer, policy};
-use crate::domain::paging::{Page, PageOf};
+use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::AppResult;
 use entity::person;
 
@@ -47,7 +47,7 @@ impl Relatives {
 
 /// The manager of each of `people` as of `as_of` (absent: top of the org, not in the org
 /// then, or a manager no longer employed).
-#[tracing::instrument(skip(db, viewer, people))]
+#[tracing::instrument(level = "debug", skip(db, viewer, people))]
 pub async fn managers_of(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -55,29 +55,27 @@ pub async fn managers_of(
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, person::Model>> {
     policy::ensure_can_read_org(viewer)?;
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    let subjects = q.id_in(db.get_database_backend(), "rl.person_id", people);
+    let sql = format!(
+        "SELECT rl.person_id AS subject, {PERSON_COLUMNS} \
+         FROM reporting_line rl JOIN person p ON p.id = rl.manager_id \
+         WHERE {subjects} AND {covers} AND {employed}",
+        covers = line_covers("rl", &at),
+        employed = employed(&day),
+    );
     let mut out = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
-        let mut q = Sql::new();
-        let at = q.bind(as_of);
-        let day = q.bind(as_of.date_naive());
-        let ids = q.bind_ids(chunk);
-        let sql = format!(
-            "SELECT rl.person_id AS subject, {PERSON_COLUMNS} \
-             FROM reporting_line rl JOIN person p ON p.id = rl.manager_id \
-             WHERE rl.person_id IN ({ids}) AND {covers} AND {employed}",
-            covers = line_covers("rl", &at),
-            employed = employed(&day),
-        );
-        for row in q.all(db, sql).await? {
-            let subject: i64 = row.try_get("", "subject")?;
-            out.insert(subject, person_from_row(&row)?);
-        }
+    for row in q.all(db, sql).await? {
+        let subject: i64 = row.try_get("", "subject")?;
+        out.insert(subject, person_from_row(&row)?);
     }
     Ok(out)
 }
 
 /// The management chain of each of `people` as of `as_of`, nearest manager first.
-#[tracing::instrument(skip(db, viewer, people))]
+#[tracing::instrument(level = "debug", skip(db, viewer, people))]
 pub async fn chains_of(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -85,144 +83,161 @@ pub async fn chains_of(
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, Vec<person::Model>>> {
     policy::ensure_can_read_org(viewer)?;
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    let max = q.bind(MAX_WALK_DEPTH as i64);
+    let subjects = q.id_in(db.get_database_backend(), "rl.person_id", people);
+    let sql = format!(
+        "WITH RECURSIVE up(root, manager_id, depth) AS ( \
+           SELECT rl.person_id, rl.manager_id, 1 FROM reporting_line rl \
+           WHERE {subjects} AND rl.manager_id IS NOT NULL AND {covers_rl} \
+           UNION ALL \
+           SELECT up.root, nx.manager_id, up.depth + 1 FROM up \
+           JOIN reporting_line nx ON nx.person_id = up.manager_id \
+           WHERE nx.manager_id IS NOT NULL AND {covers_nx} AND up.depth < {max} \
+         ) \
+         SELECT up.root AS subject, up.depth AS depth, {PERSON_COLUMNS} \
+         FROM up JOIN person p ON p.id = up.manager_id \
+         WHERE {employed} ORDER BY up.root, up.depth",
+        covers_rl = line_covers("rl", &at),
+        covers_nx = line_covers("nx", &at),
+        employed = employed(&day),
+    );
     let mut out: HashMap<i64, Vec<person::Model>> = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
-        let mut q = Sql::new();
-        let at = q.bind(as_of);
-        let day = q.bind(as_of.date_naive());
-        let max = q.bind(MAX_WALK_DEPTH as i64);
-        let ids = q.bind_ids(chunk);
-        let sql = format!(
-            "WITH RECURSIVE up(root, manager_id, depth) AS ( \
-               SELECT rl.person_id, rl.manager_id, 1 FROM reporting_line rl \
-               WHERE rl.person_id IN ({ids}) AND rl.manager_id IS NOT NULL AND {covers_rl} \
-               UNION ALL \
-               SELECT up.root, nx.manager_id, up.depth + 1 FROM up \
-               JOIN reporting_line nx ON nx.person_id = up.manager_id \
-               WHERE nx.manager_id IS NOT NULL AND {covers_nx} AND up.depth < {max} \
-             ) \
-             SELECT up.root AS subject, up.depth AS depth, {PERSON_COLUMNS} \
-             FROM up JOIN person p ON p.id = up.manager_id \
-             WHERE {employed} ORDER BY up.root, up.depth",
-            covers_rl = line_covers("rl", &at),
-            covers_nx = line_covers("nx", &at),
-            employed = employed(&day),
-        );
-        for row in q.all(db, sql).await? {
-            let subject: i64 = row.try_get("", "subject")?;
-            out.entry(subject).or_default().push(person_from_row(&row)?);
-        }
+    for row in q.all(db, sql).await? {
+        let subject: i64 = row.try_get("", "subject")?;
+        out.entry(subject).or_default().push(person_from_row(&row)?);
     }
     Ok(out)
 }
 
 /// One page of each person's relatives (reports, skip-level reports or peers) as of
-/// `as_of`, ordered by level, then name. One windowed statement for the whole batch.
-#[tracing::instrument(skip(db, viewer, people))]
+/// `as_of`, ordered by level, then name, then id, and their number when the page asks for
+/// it. Direct reports and peers are index lookups on the reporting lines; only deeper
+/// levels walk them recursively. One statement for the page and one for the counts, for
+/// the whole batch: each person's page is cut by the keyset condition and a window
+/// partitioned by person, so a page costs what the batch's relatives hold.
+#[tracing::instrument(level = "debug", skip(db, viewer, people))]
 pub async fn relatives_of(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     relatives: Relatives,
     people: &[i64],
     as_of: DateTime<Utc>,
-    page: Page,
+    page: &Page,
 ) -> AppResult<HashMap<i64, PageOf<person::Model>>> {
     policy::ensure_can_read_org(viewer)?;
-    let mut out = fetch_relatives(db, relatives, people, as_of, page).await?;
-    // A page past the end returns no rows, so those subjects' totals come from a first page.
-    let missing: Vec<i64> = people
-        .iter()
-        .copied()
-        .filter(|p| !out.contains_key(p))
-        .collect();
-    if page.offset > 0 && !missing.is_empty() {
-        let firsts = fetch_relatives(db, relatives, &missing, as_of, Page::first(1)).await?;
-        for (subject, first) in firsts {
-            out.insert(
-                subject,
-                PageOf {
-                    items: Vec::new(),
-                    offset: page.offset,
-                    total: first.total,
-                },
-            );
-        }
-    }
-    for p in people {
-        out.entry(*p).or_insert_with(|| PageOf::empty(page));
-    }
-    Ok(out)
-}
-
-async fn fetch_relatives(
-    db: &impl ConnectionTrait,
-    relatives: Relatives,
-    people: &[i64],
-    as_of: DateTime<Utc>,
-    page: Page,
-) -> AppResult<HashMap<i64, PageOf<person::Model>>> {
-    let mut out: HashMap<i64, PageOf<person::Model>> = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
+    let after = page.after_key::<(i64, String, i64)>()?;
+    let mut rows: HashMap<i64, Vec<(person::Model, Cursor)>> = HashMap::new();
+    if page.rows {
         let mut q = Sql::new();
-        let at = q.bind(as_of);
-        let day = q.bind(as_of.date_naive());
-        let ids = q.bind_ids(chunk);
-        // `rel(subject, person_id, depth)`: the relatives of each subject, before paging.
-        let rel = match relatives {
-            Relatives::Below {
-                min_depth,
-                max_depth,
-            } => {
-                let min = q.bind(min_depth as i64);
-                let max = q.bind(max_depth as i64);
-                format!(
-                    "WITH RECURSIVE down(subject, person_id, depth) AS ( \
-                       SELECT rl.manager_id, rl.person_id, 1 FROM reporting_line rl \
-                       WHERE rl.manager_id IN ({ids}) AND {covers_rl} \
-                       UNION ALL \
-                       SELECT down.subject, nx.person_id, down.depth + 1 FROM down \
-                       JOIN reporting_line nx ON nx.manager_id = down.person_id \
-                       WHERE {covers_nx} AND down.depth < {max} \
-                     ), rel AS (SELECT subject, person_id, depth FROM down WHERE depth >= {min})",
-                    covers_rl = line_covers("rl", &at),
-                    covers_nx = line_covers("nx", &at),
-                )
-            }
-            Relatives::Peers => format!(
-                "WITH rel AS ( \
-                   SELECT me.person_id AS subject, rl.person_id, 1 AS depth \
-                   FROM reporting_line me JOIN reporting_line rl \
-                     ON rl.manager_id = me.manager_id AND rl.person_id <> me.person_id \
-                   WHERE me.person_id IN ({ids}) AND {covers_me} AND {covers_rl} \
-                 )",
-                covers_me = line_covers("me", &at),
-                covers_rl = line_covers("rl", &at),
-            ),
-        };
-        let lo = q.bind(page.offset as i64);
-        let hi = q.bind((page.offset + page.limit) as i64);
+        let (rel, day) = relatives_cte(&mut q, db.get_database_backend(), relatives, people, as_of);
+        let mut conditions = vec![employed(&day)];
+        if let Some((depth, name, id)) = after {
+            conditions.push(q.after(
+                &[
+                    ("rel.depth", Order::Asc),
+                    ("p.name", Order::Asc),
+                    ("p.id", Order::Asc),
+                ],
+                vec![depth.into(), name.into(), id.into()],
+            ));
+        }
+        let fetch = q.bind(page.fetch() as i64);
         let sql = format!(
-            "{rel} \
-             SELECT * FROM ( \
-               SELECT rel.subject AS subject, {PERSON_COLUMNS}, \
-                 ROW_NUMBER() OVER (PARTITION BY rel.subject ORDER BY rel.depth, p.name, p.id) AS rn, \
-                 COUNT(*) OVER (PARTITION BY rel.subject) AS total \
-               FROM rel JOIN person p ON p.id = rel.person_id WHERE {employed} \
-             ) ranked WHERE rn > {lo} AND rn <= {hi} ORDER BY subject, rn",
-            employed = employed(&day),
+            "{rel} SELECT * FROM ( \
+               SELECT rel.subject AS subject, CAST(rel.depth AS BIGINT) AS depth, {PERSON_COLUMNS}, \
+                 ROW_NUMBER() OVER (PARTITION BY rel.subject ORDER BY rel.depth, p.name, p.id) AS rn \
+               FROM rel JOIN person p ON p.id = rel.person_id WHERE {where_} \
+             ) ranked WHERE rn <= {fetch} ORDER BY subject, rn",
+            where_ = conditions.join(" AND "),
         );
         for row in q.all(db, sql).await? {
             let subject: i64 = row.try_get("", "subject")?;
-            let total: i64 = row.try_get("", "total")?;
-            let entry = out.entry(subject).or_insert_with(|| PageOf {
-                items: Vec::new(),
-                offset: page.offset,
-                total: total as u64,
-            });
-            entry.items.push(person_from_row(&row)?);
+            let depth = int_col(&row, "depth")?;
+            let p = person_from_row(&row)?;
+            let cursor = Cursor::of(&(depth, &p.name, p.id));
+            rows.entry(subject).or_default().push((p, cursor));
         }
     }
-    Ok(out)
+    let mut totals: HashMap<i64, u64> = HashMap::new();
+    if page.total {
+        let mut q = Sql::new();
+        let (rel, day) = relatives_cte(&mut q, db.get_database_backend(), relatives, people, as_of);
+        let sql = format!(
+            "{rel} SELECT rel.subject AS subject, COUNT(*) AS total \
+             FROM rel JOIN person p ON p.id = rel.person_id WHERE {employed} GROUP BY rel.subject",
+            employed = employed(&day),
+        );
+        for row in q.all(db, sql).await? {
+            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
+        }
+    }
+    Ok(people
+        .iter()
+        .map(|p| {
+            let items = rows.remove(p).unwrap_or_default();
+            let total = totals.get(p).copied().unwrap_or(0);
+            (*p, PageOf::from_rows(page, items, Some(total)))
+        })
+        .collect())
+}
+
+/// `WITH … rel(subject, person_id, depth)`: the relatives of each of `people` as of
+/// `as_of`, before paging; also returns the placeholder of `as_of`'s day.
+fn relatives_cte(
+    q: &mut Sql,
+    backend: DbBackend,
+    relatives: Relatives,
+    people: &[i64],
+    as_of: DateTime<Utc>,
+) -> (String, String) {
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    let cte = match relatives {
+        Relatives::Below {
+            min_depth: 1,
+            max_depth: 1,
+        } => format!(
+            "WITH rel AS ( \
+               SELECT rl.manager_id AS subject, rl.person_id, 1 AS depth FROM reporting_line rl \
+               WHERE {subjects} AND {covers_rl})",
+            subjects = q.id_in(backend, "rl.manager_id", people),
+            covers_rl = line_covers("rl", &at),
+        ),
+        Relatives::Below {
+            min_depth,
+            max_depth,
+        } => {
+            let subjects = q.id_in(backend, "rl.manager_id", people);
+            let min = q.bind(min_depth as i64);
+            let max = q.bind(max_depth as i64);
+            format!(
+                "WITH RECURSIVE down(subject, person_id, depth) AS ( \
+                   SELECT rl.manager_id, rl.person_id, 1 FROM reporting_line rl \
+                   WHERE {subjects} AND {covers_rl} \
+                   UNION ALL \
+                   SELECT down.subject, nx.person_id, down.depth + 1 FROM down \
+                   JOIN reporting_line nx ON nx.manager_id = down.person_id \
+                   WHERE {covers_nx} AND down.depth < {max} \
+                 ), rel AS (SELECT subject, person_id, depth FROM down WHERE depth >= {min})",
+                covers_rl = line_covers("rl", &at),
+                covers_nx = line_covers("nx", &at),
+            )
+        }
+        Relatives::Peers => format!(
+            "WITH rel AS ( \
+               SELECT me.person_id AS subject, rl.person_id, 1 AS depth \
+               FROM reporting_line me JOIN reporting_line rl \
+                 ON rl.manager_id = me.manager_id AND rl.person_id <> me.person_id \
+               WHERE {subjects} AND {covers_me} AND {covers_rl})",
+            subjects = q.id_in(backend, "me.person_id", people),
+            covers_me = line_covers("me", &at),
+            covers_rl = line_covers("rl", &at),
+        ),
+    };
+    (cte, day)
 }
 
 /// The management chain (manager ids, nearest first) of each `(person, instant)`, in input
@@ -277,22 +292,20 @@ pub(crate) async fn everyone_below_since(
     people: &[i64],
     since: DateTime<Utc>,
 ) -> AppResult<Vec<i64>> {
-    let mut out = std::collections::BTreeSet::new();
-    for chunk in people.chunks(IN_CHUNK) {
-        let mut q = Sql::new();
-        let ids = q.bind_ids(chunk);
-        let from = q.bind(since);
-        let sql = format!(
-            "WITH RECURSIVE below(id) AS ( \
-               SELECT p.id FROM person p WHERE p.id IN ({ids}) \
-               UNION \
-               SELECT rl.person_id FROM reporting_line rl JOIN below ON rl.manager_id = below.id \
-               WHERE rl.valid_to IS NULL OR rl.valid_to > {from} \
-             ) SELECT id FROM below"
-        );
-        for row in q.all(db, sql).await? {
-            out.insert(row.try_get::<i64>("", "id")?);
-        }
-    }
-    Ok(out.into_iter().collect())
+    let mut q = Sql::new();
+    let roots = q.id_in(db.get_database_backend(), "p.id", people);
+    let from = q.bind(since);
+    let sql = format!(
+        "WITH RECURSIVE below(id) AS ( \
+           SELECT p.id FROM person p WHERE {roots} \
+           UNION \
+           SELECT rl.person_id FROM reporting_line rl JOIN below ON rl.manager_id = below.id \
+           WHERE rl.valid_to IS NULL OR rl.valid_to > {from} \
+         ) SELECT id FROM below ORDER BY id"
+    );
+    q.all(db, sql)
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .collect()
 }

@@ -10,12 +10,15 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{PERSON_COLUMNS, Sql, begin_org_write, employed, line_covers, person_from_row};
+use super::sql::{
+    Order, PERSON_COLUMNS, Sql, begin_org_write, count, employed, id_in_expr, line_covers,
+    person_from_row,
+};
 use crate::auth::viewer::Scope;
 use crate::auth::{Viewer, jwt::Claims, policy};
 use crate::domain::employment::{end_instant, is_employed, start_of, truncate};
 use crate::domain::hierarchy::{Line, Lines};
-use crate::domain::paging::{Page, PageOf};
+use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
 use entity::{person, reporting_line, team};
 
@@ -23,7 +26,7 @@ use entity::{person, reporting_line, team};
 pub const MAX_UPSERT_ROWS: usize = 10_000;
 
 /// Resolves verified token claims to a viewer: an integration, or an employed person.
-#[tracing::instrument(skip(db, claims), fields(sub = %claims.sub))]
+#[tracing::instrument(level = "debug", skip(db, claims), fields(sub = %claims.sub))]
 pub async fn viewer_for(
     db: &impl ConnectionTrait,
     claims: &Claims,
@@ -54,7 +57,7 @@ pub async fn viewer_for(
 /// the person behind it must still be employed (UNAUTHENTICATED otherwise, as for a token
 /// whose `sub` is no employed person). An integration has no employment to end; its
 /// token's expiry closes its socket.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn ensure_still_valid(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -70,7 +73,12 @@ pub async fn ensure_still_valid(
     }
 }
 
-#[tracing::instrument(skip(db, viewer))]
+/// Whether the database holds anyone at all (not a viewer's question: for maintenance).
+pub async fn any_exist(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
+    Ok(person::Entity::find().one(db).await?.is_some())
+}
+
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn get(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -80,7 +88,7 @@ pub async fn get(
     Ok(person::Entity::find_by_id(id).one(db).await?)
 }
 
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn by_external_id(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -93,7 +101,7 @@ pub async fn by_external_id(
         .await?)
 }
 
-#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -105,7 +113,7 @@ pub async fn by_ids(
 
 /// People by id as meeting participants: also for integrations that may read meetings but
 /// not browse the org chart.
-#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, ids), fields(count = ids.len()))]
 pub async fn participants_by_ids(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -119,15 +127,15 @@ async fn load_by_ids(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, person::Model>> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(IN_CHUNK) {
-        let found = person::Entity::find()
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        out.extend(found.into_iter().map(|p| (p.id, p)));
-    }
-    Ok(out)
+    let found = person::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            r#""person"."id""#,
+            ids,
+        ))
+        .all(db)
+        .await?;
+    Ok(found.into_iter().map(|p| (p.id, p)).collect())
 }
 
 /// Filters for listing people; all given conditions must hold.
@@ -142,74 +150,91 @@ pub struct PersonFilter {
     pub active: Option<bool>,
 }
 
-/// People matching `filter`, ordered by name.
-#[tracing::instrument(skip(db, viewer))]
+/// People matching `filter`, ordered by name (then id): one keyset page, read from the
+/// `(name, id)` index, and the count when the page asks for it.
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &PersonFilter,
-    page: Page,
+    page: &Page,
     now: DateTime<Utc>,
 ) -> AppResult<PageOf<person::Model>> {
     policy::ensure_can_read_org(viewer)?;
-    let mut q = Sql::new();
-    let mut conditions = vec!["1 = 1".to_string()];
-    if let Some(s) = filter.name_contains.as_deref().filter(|s| !s.is_empty()) {
-        let escaped = s
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = q.bind(format!("%{escaped}%"));
-        conditions.push(format!("LOWER(p.name) LIKE {pattern} ESCAPE '\\'"));
+    let after = page.after_key::<(String, i64)>()?;
+    let rows = if page.rows {
+        let mut q = Sql::new();
+        let mut conditions = filter.conditions(&mut q, now);
+        if let Some((name, id)) = after {
+            conditions.push(q.after(
+                &[("p.name", Order::Asc), ("p.id", Order::Asc)],
+                vec![name.into(), id.into()],
+            ));
+        }
+        let limit = q.bind(page.fetch() as i64);
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM person p WHERE {where_} \
+             ORDER BY p.name, p.id LIMIT {limit}",
+            where_ = conditions.join(" AND "),
+        );
+        q.all(db, sql)
+            .await?
+            .iter()
+            .map(|row| {
+                let p = person_from_row(row)?;
+                let cursor = Cursor::of(&(&p.name, p.id));
+                Ok((p, cursor))
+            })
+            .collect::<AppResult<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    let total = if page.total {
+        let mut q = Sql::new();
+        let where_ = filter.conditions(&mut q, now).join(" AND ");
+        let sql = format!("SELECT COUNT(*) AS total FROM person p WHERE {where_}");
+        Some(count(q.all(db, sql).await?)?)
+    } else {
+        None
+    };
+    Ok(PageOf::from_rows(page, rows, total))
+}
+
+impl PersonFilter {
+    /// The filter as conditions on `person p` (at least one, so they can be joined).
+    fn conditions(&self, q: &mut Sql, now: DateTime<Utc>) -> Vec<String> {
+        let mut conditions = vec!["1 = 1".to_string()];
+        if let Some(s) = self.name_contains.as_deref().filter(|s| !s.is_empty()) {
+            let escaped = s
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = q.bind(format!("%{escaped}%"));
+            conditions.push(format!("LOWER(p.name) LIKE {pattern} ESCAPE '\\'"));
+        }
+        if let Some(team) = self.team_id {
+            conditions.push(format!("p.team_id = {}", q.bind(team)));
+        }
+        if let Some(manager) = self.manager_id {
+            let m = q.bind(manager);
+            let at = q.bind(now);
+            conditions.push(format!(
+                "p.id IN (SELECT rl.person_id FROM reporting_line rl WHERE rl.manager_id = {m} AND {})",
+                line_covers("rl", &at)
+            ));
+        }
+        if let Some(active) = self.active {
+            let day = q.bind(now.date_naive());
+            let cond = employed(&day);
+            conditions.push(if active {
+                cond
+            } else {
+                format!("NOT ({cond})")
+            });
+        }
+        conditions
     }
-    if let Some(team) = filter.team_id {
-        conditions.push(format!("p.team_id = {}", q.bind(team)));
-    }
-    if let Some(manager) = filter.manager_id {
-        let m = q.bind(manager);
-        let at = q.bind(now);
-        conditions.push(format!(
-            "p.id IN (SELECT rl.person_id FROM reporting_line rl WHERE rl.manager_id = {m} AND {})",
-            line_covers("rl", &at)
-        ));
-    }
-    if let Some(active) = filter.active {
-        let day = q.bind(now.date_naive());
-        let cond = employed(&day);
-        conditions.push(if active {
-            cond
-        } else {
-            format!("NOT ({cond})")
-        });
-    }
-    let lo = q.bind(page.offset as i64);
-    let hi = q.bind((page.offset + page.limit) as i64);
-    // The count rides along on every row; a page past the end is counted apart.
-    let sql = format!(
-        "SELECT * FROM ( \
-           SELECT {PERSON_COLUMNS}, ROW_NUMBER() OVER (ORDER BY p.name, p.id) AS rn, \
-             COUNT(*) OVER () AS total \
-           FROM person p WHERE {where_} \
-         ) ranked WHERE rn > {lo} AND rn <= {hi} ORDER BY rn",
-        where_ = conditions.join(" AND "),
-    );
-    let rows = q.all(db, sql).await?;
-    let mut total = 0;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        total = row.try_get::<i64>("", "total")? as u64;
-        items.push(person_from_row(row)?);
-    }
-    if items.is_empty() && page.offset > 0 {
-        let first = Box::pin(list(db, viewer, filter, Page::first(1), now)).await?;
-        total = first.total;
-    }
-    Ok(PageOf {
-        items,
-        offset: page.offset,
-        total,
-    })
 }
 
 /// One row of an HRIS upsert: the person's full record (absent optional fields are cleared).
@@ -241,7 +266,7 @@ pub struct UpsertOutcome {
 
 /// Creates or updates a batch of people by externalId and sets their managers, in one
 /// transaction: either every row is applied or, when any row is invalid, none is.
-#[tracing::instrument(skip(db, viewer, rows), fields(rows = rows.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, rows), fields(rows = rows.len()))]
 pub async fn upsert<C>(
     db: &C,
     viewer: &Viewer,

@@ -55,7 +55,7 @@ pub(crate) async fn load_all(db: &impl ConnectionTrait) -> AppResult<Policies> {
 }
 
 /// Stored policies: readable like the org chart, org-wide first.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResult<Vec<Policy>> {
     policy::ensure_can_read_org(viewer)?;
     let rows = cadence_policy::Entity::find()
@@ -130,7 +130,7 @@ async fn find(
 }
 
 /// Sets the policy for one kind in one scope, replacing what was there.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn set(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -181,7 +181,7 @@ pub async fn set(
 
 /// Removes the policy for one kind in one scope, so the next wider scope applies again.
 /// Returns whether there was one.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn remove(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -203,7 +203,7 @@ pub async fn remove(
 
 /// The policy for `kind` meetings between `person` and `with` (or, without `with`, for
 /// `person`'s meetings with their reports), as of `now`.
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn effective(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

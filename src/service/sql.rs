@@ -3,7 +3,7 @@
 
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult, SqliteTransactionMode,
-    Statement, TransactionOptions, TransactionTrait, Value,
+    Statement, TransactionOptions, TransactionSession, TransactionTrait, Value,
 };
 
 use entity::person;
@@ -28,12 +28,23 @@ impl Sql {
         format!("${}", self.values.len())
     }
 
-    /// Binds every id and returns `$a, $b, …` for an `IN (…)` list.
-    pub fn bind_ids(&mut self, ids: &[i64]) -> String {
-        ids.iter()
-            .map(|id| self.bind(*id))
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// Binds `ids` as one parameter and returns the condition "`column` is one of them".
+    /// The statement text is the same whatever the number of ids, so each statement is
+    /// prepared once (see [`id_in`]).
+    pub fn id_in(&mut self, backend: DbBackend, column: &str, ids: &[i64]) -> String {
+        let set = self.bind(id_set(backend, ids));
+        id_in(backend, column, &set)
+    }
+
+    /// Binds a sort key's values and returns the keyset condition "the row's key comes
+    /// after `after`" (see [`after_key`]).
+    pub fn after(&mut self, columns: &[(&str, Order)], after: Vec<Value>) -> String {
+        let keys: Vec<(&str, Order, String)> = columns
+            .iter()
+            .zip(after)
+            .map(|(&(column, order), value)| (column, order, self.bind(value)))
+            .collect();
+        after_key(&keys)
     }
 
     pub fn statement(self, backend: DbBackend, sql: String) -> Statement {
@@ -74,8 +85,9 @@ pub(crate) fn pair_high(alias: &str) -> String {
 }
 
 /// Ids written into the statement as an `IN (…)` list: they are integers, so nothing can
-/// be injected, and the planner sees how many there are (bound parameters would hit
-/// SQLite's and PostgreSQL's parameter limits on a large org). An empty list matches nothing.
+/// be injected, and the planner sees how many there are. For the whole-subtree statements
+/// of the insights, whose lists are long and whose plans depend on their length; loaders
+/// bind one parameter instead ([`Sql::id_in`]). An empty list matches nothing.
 pub(crate) fn id_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         return "NULL".into();
@@ -84,6 +96,105 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A set of ids as one bindable value: a BIGINT array on PostgreSQL, a JSON array on SQLite.
+pub(crate) fn id_set(backend: DbBackend, ids: &[i64]) -> Value {
+    match backend {
+        DbBackend::Postgres => Value::from(ids.to_vec()),
+        _ => Value::from(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())),
+    }
+}
+
+/// "`column` is one of the ids bound at `set`" (an [`id_set`]).
+pub(crate) fn id_in(backend: DbBackend, column: &str, set: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{column} = ANY({set})"),
+        _ => format!("{column} IN (SELECT value FROM json_each({set}))"),
+    }
+}
+
+/// [`id_in`] as a condition for sea-orm's query builder, on a table-qualified column such
+/// as `"person"."id"`.
+pub(crate) fn id_in_expr(
+    backend: DbBackend,
+    column: &str,
+    ids: &[i64],
+) -> sea_orm::sea_query::Expr {
+    // sea-query reads `$1` as the placeholder on PostgreSQL and `?` on SQLite.
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    sea_orm::sea_query::Expr::cust_with_values(
+        id_in(backend, column, placeholder),
+        [id_set(backend, ids)],
+    )
+}
+
+/// For sea-orm's query builder: the row comes after `(name, id)` in name-then-id order.
+pub(crate) fn by_name_after<C: sea_orm::ColumnTrait>(
+    name_column: C,
+    id_column: C,
+    name: String,
+    id: i64,
+) -> sea_orm::Condition {
+    use sea_orm::Condition;
+    Condition::all().add(name_column.gte(name.clone())).add(
+        Condition::any().add(name_column.gt(name.clone())).add(
+            Condition::all()
+                .add(name_column.eq(name))
+                .add(id_column.gt(id)),
+        ),
+    )
+}
+
+/// The direction one column of a sort key runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    Asc,
+    Desc,
+}
+
+/// "The row's sort key comes after the key bound at the placeholders": for columns
+/// `(a ASC, b DESC)` and values `(x, y)`, `a >= x AND (a > x OR (a = x AND b < y))`. The
+/// leading bound on the first column lets an index on it start the scan at the cursor;
+/// the rest is spelled out rather than a row-value comparison so that columns may run in
+/// different directions. No key column may be NULL.
+pub(crate) fn after_key(keys: &[(&str, Order, String)]) -> String {
+    let Some((first, first_order, first_value)) = keys.first() else {
+        return "1 = 1".into();
+    };
+    let mut nested = String::new();
+    for (i, (column, order, value)) in keys.iter().enumerate().rev() {
+        let past = order.past();
+        nested = if i == keys.len() - 1 {
+            format!("{column} {past} {value}")
+        } else {
+            format!("{column} {past} {value} OR ({column} = {value} AND ({nested}))")
+        };
+    }
+    let from = first_order.from();
+    format!("{first} {from} {first_value} AND ({nested})")
+}
+
+impl Order {
+    /// The comparison "comes after" in this direction.
+    fn past(self) -> &'static str {
+        match self {
+            Order::Asc => ">",
+            Order::Desc => "<",
+        }
+    }
+
+    /// The comparison "comes at or after" in this direction.
+    fn from(self) -> &'static str {
+        match self {
+            Order::Asc => ">=",
+            Order::Desc => "<=",
+        }
+    }
 }
 
 /// Reporting line `alias` covers the instant bound at `at`.
@@ -133,8 +244,32 @@ pub(crate) fn int_col(row: &QueryResult, col: &str) -> Result<i64, DbErr> {
         })
 }
 
+/// The `total` column of a `SELECT COUNT(*) AS total …` (0 when there is no row).
+pub(crate) fn count(rows: Vec<QueryResult>) -> Result<u64, DbErr> {
+    match rows.first() {
+        Some(row) => Ok(int_col(row, "total")?.max(0) as u64),
+        None => Ok(0),
+    }
+}
+
 pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_orm::DbErr> {
     person::Model::from_query_result(row, "")
+}
+
+/// Refreshes the planner's statistics after a bulk write, so that the next statements are
+/// planned for the data as it now is. PostgreSQL samples each table (without the service's
+/// statement timeout, which a large table could outlast); SQLite reads a bounded number of
+/// rows per index (`analysis_limit`) instead of whole tables.
+pub async fn analyze<C: TransactionTrait + ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    let statements: &[&str] = match txn.get_database_backend() {
+        DbBackend::Postgres => &["SET LOCAL statement_timeout = 0", "ANALYZE"],
+        _ => &["PRAGMA analysis_limit = 1000", "ANALYZE"],
+    };
+    for sql in statements {
+        txn.execute_unprepared(sql).await?;
+    }
+    txn.commit().await
 }
 
 /// Advisory lock key that serialises org chart writes on PostgreSQL ("Cadence" + 1).
@@ -167,4 +302,35 @@ pub(crate) async fn begin_org_write<C: TransactionTrait>(db: &C) -> Result<C::Tr
         .await?;
     }
     Ok(txn)
+}
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryTrait};
+
+    #[test]
+    fn an_id_set_is_one_bound_value_on_both_databases() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let statement = entity::person::Entity::find()
+                .filter(super::id_in_expr(backend, r#""person"."id""#, &[1, 2, 3]))
+                .build(backend);
+            assert_eq!(
+                statement.values.map(|v| v.0.len()),
+                Some(1),
+                "{backend:?}: {}",
+                statement.sql
+            );
+        }
+    }
+
+    #[test]
+    fn keyset_conditions_follow_each_columns_direction() {
+        let keys = [
+            ("a", super::Order::Desc, "$1".to_string()),
+            ("b", super::Order::Asc, "$2".to_string()),
+        ];
+        assert_eq!(
+            super::after_key(&keys),
+            "a <= $1 AND (a < $1 OR (a = $1 AND (b > $2)))"
+        );
+    }
 }

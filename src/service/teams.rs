@@ -4,19 +4,19 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
-use super::sql::begin_org_write;
+use super::sql::{begin_org_write, by_name_after, id_in_expr};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
-use crate::domain::paging::{Page, PageOf};
+use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
 use entity::team;
 
-#[tracing::instrument(skip(db, viewer, ids), fields(count = ids.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, ids), fields(count = ids.len()))]
 pub async fn by_ids(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -26,7 +26,11 @@ pub async fn by_ids(
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
         let found = team::Entity::find()
-            .filter(team::Column::Id.is_in(chunk.iter().copied()))
+            .filter(id_in_expr(
+                db.get_database_backend(),
+                r#""team"."id""#,
+                chunk,
+            ))
             .all(db)
             .await?;
         out.extend(found.into_iter().map(|t| (t.id, t)));
@@ -34,7 +38,7 @@ pub async fn by_ids(
     Ok(out)
 }
 
-#[tracing::instrument(skip(db, viewer))]
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn get(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -44,27 +48,45 @@ pub async fn get(
     Ok(team::Entity::find_by_id(id).one(db).await?)
 }
 
-/// All teams, ordered by name.
-#[tracing::instrument(skip(db, viewer))]
+/// All teams, ordered by name (then id): one keyset page, and the count when asked.
+#[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    page: Page,
+    page: &Page,
 ) -> AppResult<PageOf<team::Model>> {
     policy::ensure_can_read_org(viewer)?;
-    let total = team::Entity::find().count(db).await?;
-    let items = team::Entity::find()
-        .order_by_asc(team::Column::Name)
-        .order_by_asc(team::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit)
-        .all(db)
-        .await?;
-    Ok(PageOf {
-        items,
-        offset: page.offset,
-        total,
-    })
+    let rows = if page.rows {
+        let mut query = team::Entity::find();
+        if let Some((name, id)) = page.after_key::<(String, i64)>()? {
+            query = query.filter(by_name_after(
+                team::Column::Name,
+                team::Column::Id,
+                name,
+                id,
+            ));
+        }
+        query
+            .order_by_asc(team::Column::Name)
+            .order_by_asc(team::Column::Id)
+            .limit(page.fetch())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let cursor = Cursor::of(&(&t.name, t.id));
+                (t, cursor)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = if page.total {
+        Some(team::Entity::find().count(db).await?)
+    } else {
+        None
+    };
+    Ok(PageOf::from_rows(page, rows, total))
 }
 
 /// One row of a team upsert.
@@ -85,7 +107,7 @@ pub struct TeamUpsertOutcome {
 
 /// Creates or updates teams by externalId in one transaction; a parent may be anywhere in
 /// the batch. Rejects duplicates, unknown parents and cycles, writing nothing.
-#[tracing::instrument(skip(db, viewer, rows), fields(rows = rows.len()))]
+#[tracing::instrument(level = "debug", skip(db, viewer, rows), fields(rows = rows.len()))]
 pub async fn upsert<C>(
     db: &C,
     viewer: &Viewer,

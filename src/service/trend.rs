@@ -74,7 +74,7 @@ fn bucket(q: &mut Sql, x: &str, points: &[i64], a: usize, b: usize) -> String {
 /// Direct and skip-level coverage of every pair in `root`'s subtree, as it was at each of
 /// `points` (ascending, whole seconds). A fixed number of statements, whatever the size of
 /// the org or the number of points.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(level = "debug", skip(db))]
 pub async fn coverage_trend(
     db: &impl ConnectionTrait,
     root: i64,

@@ -315,20 +315,7 @@ async fn direct_reports_page_and_count_past_the_end(backend: Backend) {
     }";
 
     let first = app.gql(Some(&token), query, json!({})).await.ok();
-    let cursor = first.data("/people/nodes/8/directReports/pageInfo/endCursor");
     assert_eq!(first.data("/people/nodes/8/externalId"), "cto");
-    let second = app
-        .gql(Some(&token), query, json!({ "after": cursor }))
-        .await
-        .ok();
-    let third = app
-        .gql(
-            Some(&token),
-            query,
-            json!({ "after": second.data("/people/nodes/8/directReports/pageInfo/endCursor") }),
-        )
-        .await
-        .ok();
 
     // For each person: (externalId, totalCount, nodes, hasNextPage, hasPreviousPage).
     let summary = |answer: &crate::helpers::Answer| -> Vec<(String, i64, Vec<String>, bool, bool)> {
@@ -367,29 +354,127 @@ async fn direct_reports_page_and_count_past_the_end(backend: Backend) {
             row("em1", 2, &["dev1"], true, false),
             row("cfo", 1, &["acct"], false, false),
             row("cto", 2, &["em2"], true, false),
-        ]
+        ],
+        "the first page of everyone's reports, from one batch"
     );
+
+    // Then the CTO's list alone, page by page, and past its end.
+    let cto_query = r#"query($after: String) {
+      personByExternalId(externalId: "cto") {
+        directReports(first: 1, after: $after) {
+          totalCount nodes { externalId }
+          pageInfo { hasNextPage hasPreviousPage endCursor }
+        }
+      }
+    }"#;
+    let mut after = first
+        .data("/people/nodes/8/directReports/pageInfo/endCursor")
+        .clone();
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let page = app
+            .gql(Some(&token), cto_query, json!({ "after": after }))
+            .await
+            .ok();
+        let c = page.data("/personByExternalId/directReports").clone();
+        if !c["pageInfo"]["endCursor"].is_null() {
+            after = c["pageInfo"]["endCursor"].clone();
+        }
+        pages.push((
+            c["totalCount"].as_i64().unwrap(),
+            ids(&c["nodes"])
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+            c["pageInfo"]["hasNextPage"].as_bool().unwrap(),
+            c["pageInfo"]["hasPreviousPage"].as_bool().unwrap(),
+        ));
+    }
     assert_eq!(
-        summary(&second),
+        pages,
         [
-            row("ceo", 2, &["cto"], false, true),
-            row("em2", 1, &[], false, true),
-            row("em1", 2, &["dev2"], false, true),
-            row("cfo", 1, &[], false, true),
-            row("cto", 2, &["em1"], false, true),
+            (2, vec!["em1".to_string()], false, true),
+            (2, vec![], false, true),
         ],
         "a page past the end still counts the whole list"
     );
+}
+
+db_test!(a_cursor_keeps_its_place_when_people_arrive_before_it);
+async fn a_cursor_keeps_its_place_when_people_arrive_before_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("dev1");
+    let query = "query($after: String) {
+      people(first: 4, after: $after) { nodes { externalId } pageInfo { endCursor } }
+    }";
+    let first = app.gql(Some(&token), query, json!({})).await.ok();
     assert_eq!(
-        summary(&third),
-        [
-            row("ceo", 2, &[], false, true),
-            row("em2", 1, &[], false, true),
-            row("em1", 2, &[], false, true),
-            row("cfo", 1, &[], false, true),
-            row("cto", 2, &[], false, true),
-        ]
+        ids(first.data("/people/nodes")),
+        ["acct", "ceo", "dev1", "dev3"]
     );
+
+    // Two people whose names sort before the page just read, one after it.
+    app.upsert_people(json!([
+        person("new1", "Aaron Early", Some("ceo")),
+        person("new2", "Abby Early", Some("ceo")),
+        person("new3", "Zoe Late", Some("ceo")),
+    ]))
+    .await;
+    let second = app
+        .gql(
+            Some(&token),
+            query,
+            json!({ "after": first.data("/people/pageInfo/endCursor") }),
+        )
+        .await
+        .ok();
+
+    assert_eq!(
+        ids(second.data("/people/nodes")),
+        ["dev2", "em2", "em1", "cfo"],
+        "the next page starts right after the last person seen: nobody twice, nobody skipped"
+    );
+}
+
+db_test!(a_connection_reads_only_what_the_query_selects);
+async fn a_connection_reads_only_what_the_query_selects(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("dev1");
+    let statements = |query: &'static str| {
+        let app = &app;
+        let token = &token;
+        async move {
+            let before = app.statements();
+            let answer = app.gql(Some(token), query, json!({})).await.ok();
+            (app.statements() - before, answer)
+        }
+    };
+
+    let (count_only, counted) = statements("{ people(first: 2) { totalCount } }").await;
+    let (page_only, paged) = statements("{ people(first: 2) { nodes { externalId } } }").await;
+    let (both, _) = statements("{ people(first: 2) { totalCount nodes { externalId } } }").await;
+    let (reports_counted, reports) =
+        statements(r#"{ personByExternalId(externalId: "cto") { directReports { totalCount } } }"#)
+            .await;
+    let (reports_paged, _) = statements(
+        r#"{ personByExternalId(externalId: "cto") { directReports { totalCount nodes { name } } } }"#,
+    )
+    .await;
+
+    assert_eq!(counted.data("/people/totalCount"), 9);
+    assert_eq!(ids(paged.data("/people/nodes")), ["acct", "ceo"]);
+    assert_eq!(
+        reports.data("/personByExternalId/directReports/totalCount"),
+        2
+    );
+    assert_eq!(
+        count_only, page_only,
+        "a count or a page: one statement each"
+    );
+    assert_eq!(both, count_only + 1, "both: one statement more");
+    assert_eq!(reports_paged, reports_counted + 1);
 }
 
 db_test!(page_arguments_out_of_range_are_bad_input);
@@ -399,9 +484,10 @@ async fn page_arguments_out_of_range_are_bad_input(backend: Backend) {
     let token = app.person_token("dev1");
     let encode = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
     let not_a_cursor = encode("person:3");
-    // Well-formed, but beyond any list: no overflow, no crash.
-    let last_u64 = encode(&format!("cursor:{}", u64::MAX));
-    let last_i64 = encode(&format!("cursor:{}", i64::MAX));
+    // Well-formed cursors of other lists: a key of another shape is refused, not misread.
+    let a_number = encode(&format!("[{}]", u64::MAX));
+    let people_cursor = encode(r#"["Tom CTO",2]"#);
+    let meetings_cursor = encode(r#"["2026-01-01T00:00:00Z",2,3]"#);
 
     let mut answers = Vec::new();
     for query in [
@@ -410,10 +496,10 @@ async fn page_arguments_out_of_range_are_bad_input(backend: Backend) {
         "{ people(first: -1) { totalCount } }".to_string(),
         r#"{ people(after: "%%%") { totalCount } }"#.to_string(),
         format!(r#"{{ people(after: "{not_a_cursor}") {{ totalCount }} }}"#),
-        format!(r#"{{ people(after: "{last_u64}") {{ totalCount }} }}"#),
-        format!(r#"{{ people(after: "{last_i64}") {{ totalCount }} }}"#),
+        format!(r#"{{ people(after: "{a_number}") {{ totalCount }} }}"#),
+        format!(r#"{{ people(after: "{meetings_cursor}") {{ nodes {{ name }} }} }}"#),
         format!(
-            r#"{{ personByExternalId(externalId: "cto") {{ directReports(after: "{last_u64}") {{ totalCount }} }} }}"#
+            r#"{{ personByExternalId(externalId: "cto") {{ directReports(after: "{people_cursor}") {{ nodes {{ name }} }} }} }}"#
         ),
         r#"{ personByExternalId(externalId: "cto") { directReports(first: 101) { totalCount } } }"#
             .to_string(),
@@ -432,6 +518,18 @@ async fn page_arguments_out_of_range_are_bad_input(backend: Backend) {
         )
         .await
         .ok();
+    // Past everyone, with the largest id there is: an empty page, no overflow.
+    let beyond = encode(&format!(r#"["zzz",{}]"#, i64::MAX));
+    let past_the_end = app
+        .gql(
+            Some(&token),
+            &format!(r#"{{ people(after: "{beyond}") {{ totalCount nodes {{ name }} }} }}"#),
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(past_the_end.data("/people/nodes"), &json!([]));
+    assert_eq!(past_the_end.data("/people/totalCount"), 9);
 
     for (query, answer) in &answers {
         assert_eq!(

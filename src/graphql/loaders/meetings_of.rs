@@ -38,17 +38,17 @@ impl Loader<MeetingsOf> for MeetingsOfLoader {
 
     async fn load(&self, keys: &[MeetingsOf]) -> LoadResult<MeetingsOf, PageOf<meeting::Model>> {
         let mut out = std::collections::HashMap::new();
-        for ((filter, page), keys) in group_by(keys, |k| (k.filter.clone(), k.page)) {
+        for ((filter, page), keys) in group_by(keys, |k| (k.filter.clone(), k.page.clone())) {
             let people: Vec<i64> = keys.iter().map(|k| k.person).collect();
             let found =
-                meetings::of_people(&self.0.db, &self.0.viewer, &people, &filter, page, self.1)
+                meetings::of_people(&self.0.db, &self.0.viewer, &people, &filter, &page, self.1)
                     .await?;
             out.extend(found.into_iter().map(|(person, p)| {
                 (
                     MeetingsOf {
                         person,
                         filter: filter.clone(),
-                        page,
+                        page: page.clone(),
                     },
                     p,
                 )
@@ -59,7 +59,7 @@ impl Loader<MeetingsOf> for MeetingsOfLoader {
 }
 
 /// "One page of the people `person` met, with how often".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PartnersOf {
     pub person: i64,
     pub filter: MeetsWithFilter,
@@ -74,17 +74,17 @@ impl Loader<PartnersOf> for PartnersLoader {
 
     async fn load(&self, keys: &[PartnersOf]) -> LoadResult<PartnersOf, PageOf<Partner>> {
         let mut out = std::collections::HashMap::new();
-        for ((filter, page), keys) in group_by(keys, |k| (k.filter, k.page)) {
+        for ((filter, page), keys) in group_by(keys, |k| (k.filter, k.page.clone())) {
             let people: Vec<i64> = keys.iter().map(|k| k.person).collect();
             let found =
-                meetings::meets_with(&self.0.db, &self.0.viewer, &people, filter, page, self.1)
+                meetings::meets_with(&self.0.db, &self.0.viewer, &people, filter, &page, self.1)
                     .await?;
             out.extend(found.into_iter().map(|(person, p)| {
                 (
                     PartnersOf {
                         person,
                         filter,
-                        page,
+                        page: page.clone(),
                     },
                     p,
                 )

@@ -11,7 +11,7 @@ use crate::service;
 use crate::service::org::Relatives;
 
 /// "One page of the `relatives` of `person` as of `as_of`" (reports, peers…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RelativesOf {
     pub person: i64,
     pub relatives: Relatives,
@@ -27,7 +27,9 @@ impl Loader<RelativesOf> for RelativesLoader {
 
     async fn load(&self, keys: &[RelativesOf]) -> LoadResult<RelativesOf, PageOf<person::Model>> {
         let mut out = std::collections::HashMap::new();
-        for ((relatives, as_of, page), keys) in group_by(keys, |k| (k.relatives, k.as_of, k.page)) {
+        for ((relatives, as_of, page), keys) in
+            group_by(keys, |k| (k.relatives, k.as_of, k.page.clone()))
+        {
             let people: Vec<i64> = keys.iter().map(|k| k.person).collect();
             let found = service::org::relatives_of(
                 &self.0.db,
@@ -35,7 +37,7 @@ impl Loader<RelativesOf> for RelativesLoader {
                 relatives,
                 &people,
                 as_of,
-                page,
+                &page,
             )
             .await?;
             out.extend(found.into_iter().map(|(person, page_of)| {
@@ -44,7 +46,7 @@ impl Loader<RelativesOf> for RelativesLoader {
                         person,
                         relatives,
                         as_of,
-                        page,
+                        page: page.clone(),
                     },
                     page_of,
                 )
