@@ -4,6 +4,8 @@
 //! `CADENCE_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cadence_bench cargo bench --bench api`
 //! (SQLite: `sqlite:///tmp/cadence-bench.db?mode=rwc`). The database is seeded on first
 //! use (`seed-demo`), then reused. Prints p50/p95 per query, throughput and server RSS.
+//! `CADENCE_BENCH_PEOPLE` sets the company's size (default 10,000); `CADENCE_BENCH_BIN`
+//! runs another build of the server (e.g. an older one, to compare).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -16,7 +18,11 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
-const BIN: &str = env!("CARGO_BIN_EXE_cadence");
+
+/// The server binary: this build's, unless `CADENCE_BENCH_BIN` names another.
+fn bin() -> String {
+    std::env::var("CADENCE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cadence").into())
+}
 
 struct Server {
     child: Child,
@@ -31,7 +37,7 @@ impl Drop for Server {
 }
 
 fn start_server(database_url: &str, port: u16) -> Server {
-    let child = Command::new(BIN)
+    let child = Command::new(bin())
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", database_url)
         .env("CADENCE_JWT_SECRET", SECRET)
@@ -112,7 +118,7 @@ async fn main() {
     if database_url.starts_with("postgres") {
         ensure_postgres_database(&database_url);
     }
-    let seeded = Command::new(BIN)
+    let seeded = Command::new(bin())
         .args(["seed-demo", "--people", &people.to_string()])
         .env("DATABASE_URL", &database_url)
         .env("RUST_LOG", "warn")
@@ -236,6 +242,72 @@ async fn main() {
         &ceo_token,
         "query($id: ID!) { coverageReport(managerId: $id) { directCoverage skipLevelCoverage overdue { manager { name } report { name } daysOverdue } managers { manager { name } directReportCount directCoverage skipLevelCoverage peerMeetingCount tacticalShare averageRating } } }",
         json!({ "id": ceo_id }),
+    )
+    .await;
+    measure(
+        "CEO: overdueOneOnOnes (first 20)",
+        10,
+        &client,
+        &ceo_token,
+        "query($id: ID!) { overdueOneOnOnes(managerId: $id) { totalCount nodes { manager { name } report { name } daysOverdue } } }",
+        json!({ "id": ceo_id }),
+    )
+    .await;
+    measure(
+        "CEO: reports { totalCount }",
+        runs,
+        &client,
+        &ceo_token,
+        "query($id: ID!) { person(id: $id) { reports { totalCount } } }",
+        json!({ "id": ceo_id }),
+    )
+    .await;
+    measure(
+        "people(first: 20), first page",
+        runs,
+        &client,
+        &ceo_token,
+        "{ people(first: 20) { nodes { name title } pageInfo { endCursor } } }",
+        json!({}),
+    )
+    .await;
+    // A page deep in the list: its cursor comes from walking there, 100 at a time.
+    let mut after = Value::Null;
+    for _ in 0..(people / 200) {
+        after = client
+            .gql(
+                &ceo_token,
+                "query($after: String) { people(first: 100, after: $after) { pageInfo { endCursor } } }",
+                json!({ "after": after }),
+            )
+            .await["data"]["people"]["pageInfo"]["endCursor"]
+            .clone();
+    }
+    measure(
+        "people(first: 20), a page half-way through",
+        runs,
+        &client,
+        &ceo_token,
+        "query($after: String) { people(first: 20, after: $after) { nodes { name title } pageInfo { endCursor } } }",
+        json!({ "after": after }),
+    )
+    .await;
+    measure(
+        "people(first: 20) with totalCount",
+        runs,
+        &client,
+        &ceo_token,
+        "{ people(first: 20) { totalCount nodes { name title } } }",
+        json!({}),
+    )
+    .await;
+    measure(
+        "integration: meetings(first: 20)",
+        runs,
+        &client,
+        &hr,
+        "{ meetings(first: 20) { nodes { scheduledAt kind status } } }",
+        json!({}),
     )
     .await;
     let to = Utc::now();

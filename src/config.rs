@@ -105,6 +105,11 @@ pub struct AuthSettings {
     /// Required `aud` claim, when set.
     #[arg(long, env = "CADENCE_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// How long the person a token's subject names is trusted once read, before it is read
+    /// again. A write to people through this instance forgets it at once; `0s` reads it on
+    /// every request.
+    #[arg(long, env = "CADENCE_SUBJECT_CACHE_TTL", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub subject_cache_ttl: Duration,
 }
 
 impl Default for AuthSettings {
@@ -117,6 +122,7 @@ impl Default for AuthSettings {
             jwks_refresh_interval: Duration::from_secs(30),
             jwt_issuer: None,
             jwt_audience: None,
+            subject_cache_ttl: Duration::from_secs(2),
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, graphql::AppState};
 use crate::service::events::MeetingEvents;
+use crate::service::people::SubjectCache;
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
@@ -46,6 +47,10 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        // A connection in steady use is handed out as it is; only one idle for a second
+        // or more is pinged first (a dropped one is replaced). Pinging on every checkout
+        // cost a round trip per statement.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -136,6 +141,7 @@ impl Application {
             db,
             keys,
             persisted: PersistedQueries::from_settings(&settings.limits)?,
+            subjects: SubjectCache::new(settings.auth.subject_cache_ttl),
             limits: settings.limits.clone(),
         });
         let body_limit = settings.limits.body_limit;

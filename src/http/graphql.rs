@@ -52,8 +52,8 @@ use crate::error::{AppError, TIMED_OUT};
 use crate::graphql::limits::{self, Limit, QueryCost, Refusal, SchemaShape};
 use crate::graphql::rate_limit::RateLimitStatus;
 use crate::graphql::{CadenceSchema, RequestContext};
-use crate::service;
 use crate::service::events::MeetingEvents;
+use crate::service::people::SubjectCache;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -74,6 +74,8 @@ pub struct AppState {
     pub rate_limit: RateLimiter,
     /// Automatic persisted queries, or the allow-list of `--persisted-only`.
     pub persisted: PersistedQueries,
+    /// Token subjects looked up in the last moments.
+    pub subjects: SubjectCache,
 }
 
 /// The response media type the client accepts.
@@ -722,12 +724,14 @@ fn charge_key(state: &AppState, key: RateKey, cost: u64) -> Result<Option<RateLi
 /// Executes a checked, charged request as `claims`' viewer.
 async fn run(
     state: &AppState,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     claims: Option<&Claims>,
     rate: Option<RateLimitStatus>,
     request_id: &RequestId,
 ) -> (Outcome, Value) {
     let now = Utc::now();
+    // An operation that reads no data needs no viewer, and so no database.
+    let claims = claims.filter(|_| !reads_only_the_schema(&mut request));
     let viewer = match viewer_for_claims(claims, state, now).await {
         Ok(v) => v,
         Err(err) => {
@@ -933,7 +937,7 @@ async fn viewer_for_claims(
     let Some(claims) = claims else {
         return Ok(Viewer::Anonymous);
     };
-    match service::people::viewer_for(&state.db, claims, now).await {
+    match state.subjects.viewer_for(&state.db, claims, now).await {
         Ok(viewer) => Ok(viewer),
         Err(AppError::Unauthenticated(_)) => {
             tracing::info!(sub = %claims.sub, "token subject is not an employed person");
@@ -1109,6 +1113,20 @@ impl async_graphql::Executor for SocketExecutor {
         .flatten()
         .boxed()
     }
+}
+
+/// Whether the selected operation is a query whose root selects nothing but the schema's
+/// own fields (`__typename`, `__schema`, `__type`), which answer the same for every viewer.
+fn reads_only_the_schema(request: &mut async_graphql::Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    request.parsed_query().is_ok_and(|doc| {
+        limits::selected_operation(doc, operation_name.as_deref()).is_some_and(|op| {
+            op.node.ty == OperationType::Query
+                && op.node.selection_set.node.items.iter().all(|item| {
+                    matches!(&item.node, Selection::Field(f) if f.node.name.node.starts_with("__"))
+                })
+        })
+    })
 }
 
 /// Whether the operation the request selects is a subscription. The document was parsed

@@ -329,6 +329,37 @@ async fn a_person_who_has_left_is_unauthenticated(backend: Backend) {
     assert_viewer_is(&app, &app.person_token("lastday"), "lastday").await;
 }
 
+db_test!(a_subject_is_looked_up_once_and_forgotten_when_people_change);
+async fn a_subject_is_looked_up_once_and_forgotten_when_people_change(backend: Backend) {
+    let mut options = Options::default();
+    options.auth.subject_cache_ttl = std::time::Duration::from_secs(600);
+    let app = spawn_app_with(backend, options).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("dev2");
+    let statements = |token: String| {
+        let app = &app;
+        async move {
+            let before = app.statements();
+            let answer = app
+                .gql(Some(&token), "{ viewer { externalId } }", json!({}))
+                .await;
+            (app.statements() - before, answer)
+        }
+    };
+
+    let (first, _) = statements(token.clone()).await;
+    let (again, answer) = statements(token.clone()).await;
+    assert_eq!(answer.ok().data("/viewer/externalId"), "dev2");
+    assert_eq!(again, first - 1, "the token's subject is remembered");
+
+    // Their employment ends today through this instance: the next request knows at once.
+    let mut leaver = person("dev2", "Dev Two", Some("em1"));
+    leaver["startDate"] = json!("2020-01-01");
+    leaver["endDate"] = json!((Utc::now().date_naive() - chrono::Days::new(1)).to_string());
+    app.upsert_people(json!([leaver])).await;
+    assert_unauthenticated(&app, Some(&token)).await;
+}
+
 db_test!(an_employed_person_is_the_viewer);
 async fn an_employed_person_is_the_viewer(backend: Backend) {
     let app = app_with_org(backend).await;

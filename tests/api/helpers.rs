@@ -75,6 +75,9 @@ impl Default for Options {
         Self {
             auth: AuthSettings {
                 jwt_secret: Some(SECRET.into()),
+                // Every request reads its viewer, so that statement counts do not depend
+                // on what an earlier request left remembered (`auth.rs` tests the cache).
+                subject_cache_ttl: Duration::ZERO,
                 ..AuthSettings::default()
             },
             cors: CorsSettings::default(),

@@ -849,7 +849,11 @@ async fn an_internal_error_carries_a_request_id_and_no_sql(backend: Backend) {
         )
         .await;
     let viewer_lookup = app
-        .gql(Some(&person_token), "{ __typename }", json!({}))
+        .gql(
+            Some(&person_token),
+            "{ __typename viewer { name } }",
+            json!({}),
+        )
         .await;
 
     assert_eq!(field_error.status, 200, "{}", field_error.body);
@@ -877,4 +881,32 @@ async fn an_internal_error_carries_a_request_id_and_no_sql(backend: Backend) {
     let first = field_error.body.pointer("/errors/0/extensions/requestId");
     let second = viewer_lookup.body.pointer("/errors/0/extensions/requestId");
     assert_ne!(first, second, "each request has its own id");
+}
+
+db_test!(a_query_of_the_schema_alone_reads_nothing_from_the_database);
+async fn a_query_of_the_schema_alone_reads_nothing_from_the_database(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("dev1");
+    let statements = |query: &'static str| {
+        let (app, token) = (&app, &token);
+        async move {
+            let before = app.statements();
+            let answer = app.gql(Some(token), query, json!({})).await.ok();
+            (app.statements() - before, answer)
+        }
+    };
+
+    let (schema_only, typename) = statements("{ __typename }").await;
+    let (introspection, types) = statements(r#"{ __type(name: "Person") { name } }"#).await;
+    let (data, viewer) = statements("{ __typename viewer { externalId } }").await;
+
+    assert_eq!(typename.data("/__typename"), "Query");
+    assert_eq!(types.data("/__type/name"), "Person");
+    assert_eq!((schema_only, introspection), (0, 0));
+    assert_eq!(viewer.data("/viewer/externalId"), "dev1");
+    assert!(
+        data >= 1,
+        "a data field resolves the viewer: {data} statements"
+    );
 }
