@@ -43,6 +43,9 @@ fn start_server(database_url: &str, port: u16) -> Server {
         .env("CADENCE_JWT_SECRET", SECRET)
         .env("CADENCE_DB_MAX_CONNECTIONS", "16")
         .env("CADENCE_RATE_LIMIT_CAPACITY", "0")
+        // The whole-org reports of a 40,000-person company outlast the default limits.
+        .env("CADENCE_DB_STATEMENT_TIMEOUT", "60s")
+        .env("CADENCE_EXECUTION_TIMEOUT", "60s")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

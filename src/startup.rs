@@ -101,7 +101,7 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await
         .context("applying migrations")?;
     if pending > 0 && crate::service::people::any_exist(db).await? {
-        crate::service::sql::analyze(db)
+        crate::service::sql::refresh_statistics(db, false)
             .await
             .context("refreshing statistics after migrating")?;
     }

@@ -75,7 +75,7 @@ pub async fn seed(
         "demo meetings generated"
     );
     write(db, &plan, truncate(now)).await?;
-    super::sql::analyze(db).await?;
+    super::sql::refresh_statistics(db, true).await?;
     tracing::info!(
         teams = plan.teams.len(),
         lines = plan.lines.len(),
@@ -2522,6 +2522,18 @@ mod tests {
 
         assert_eq!(company.people, 500);
         assert_eq!(person::Entity::find().count(&db).await.unwrap(), 500);
+        let statistics = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'meeting'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            statistics.try_get::<i64>("", "n").unwrap() > 0,
+            "the planner has statistics of the meetings just written"
+        );
         let plan = generate(500, 42, now()).unwrap();
         let s = &plan.schedule;
         let count = |n: usize| n as u64;

@@ -2,8 +2,8 @@
 //! `$n` placeholders (both drivers accept them), values bound in order.
 
 use sea_orm::{
-    ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult, SqliteTransactionMode,
-    Statement, TransactionOptions, TransactionSession, TransactionTrait, Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 use entity::person;
@@ -257,19 +257,40 @@ pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_or
 }
 
 /// Refreshes the planner's statistics after a bulk write, so that the next statements are
-/// planned for the data as it now is. PostgreSQL samples each table (without the service's
-/// statement timeout, which a large table could outlast); SQLite reads a bounded number of
-/// rows per index (`analysis_limit`) instead of whole tables.
-pub async fn analyze<C: TransactionTrait + ConnectionTrait>(db: &C) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    let statements: &[&str] = match txn.get_database_backend() {
-        DbBackend::Postgres => &["SET LOCAL statement_timeout = 0", "ANALYZE"],
-        _ => &["PRAGMA analysis_limit = 1000", "ANALYZE"],
-    };
-    for sql in statements {
-        txn.execute_unprepared(sql).await?;
+/// planned for the data as it now is: PostgreSQL samples each table (`ANALYZE`), SQLite
+/// reads a bounded number of rows per index (`analysis_limit`). After a bulk load,
+/// `vacuum` also has PostgreSQL mark the new rows all-visible, without which index-only
+/// scans still visit the table for every row. Neither is bound by the service's statement
+/// timeout, which a large table would outlast.
+pub async fn refresh_statistics(db: &DatabaseConnection, vacuum: bool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            // VACUUM cannot run in a transaction, so the timeout is lifted on one
+            // connection for the session and put back before it returns to the pool.
+            let mut conn = db.get_postgres_connection_pool().acquire().await?;
+            let work = if vacuum {
+                "VACUUM (ANALYZE)"
+            } else {
+                "ANALYZE"
+            };
+            for sql in ["SET statement_timeout = 0", work, "RESET statement_timeout"] {
+                if let Err(err) = sea_orm::sqlx::query(sql).execute(&mut *conn).await {
+                    // Not back to the pool without its timeout: close it instead.
+                    let _ = conn.close().await;
+                    return Err(err).with_context(|| format!("running {sql}"));
+                }
+            }
+        }
+        _ => {
+            let txn = db.begin().await?;
+            for sql in ["PRAGMA analysis_limit = 1000", "ANALYZE"] {
+                txn.execute_unprepared(sql).await?;
+            }
+            txn.commit().await?;
+        }
     }
-    txn.commit().await
+    Ok(())
 }
 
 /// Advisory lock key that serialises org chart writes on PostgreSQL ("Cadence" + 1).
