@@ -180,6 +180,11 @@ pub struct LimitSettings {
     /// Longest a request may execute before it is abandoned.
     #[arg(long, env = "CADENCE_EXECUTION_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub execution_timeout: Duration,
+    /// How long a data loader waits, after a query level asks for its first key, for the
+    /// rest of that level's keys before it reads them all in one statement. Longer batches
+    /// more reliably on a busy machine; shorter answers sooner.
+    #[arg(long, env = "CADENCE_BATCH_DELAY", default_value = "1ms", value_parser = humantime::parse_duration)]
+    pub batch_delay: Duration,
     /// Serve introspection and GraphiQL (`--introspection false` turns both off).
     #[arg(long, env = "CADENCE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
@@ -222,6 +227,7 @@ impl Default for LimitSettings {
             max_directives: 5,
             max_batch: 0,
             execution_timeout: Duration::from_secs(10),
+            batch_delay: Duration::from_millis(1),
             introspection: true,
             rate_limit_capacity: 100_000,
             rate_limit_refill_per_second: 1_000,

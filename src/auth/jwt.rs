@@ -135,13 +135,16 @@ enum KeySource {
     Jwks(Arc<JwksCache>),
 }
 
+/// A verified token's claims and the key that verified them.
+type Verified = (Claims, Arc<VerifyingKey>);
+
 /// Verifies tokens with the configured key source, and signs development tokens with the
 /// HS256 secret when that is the source.
 #[derive(Clone)]
 pub struct JwtKeys {
     source: KeySource,
     /// Tokens already verified, by SHA-256 of the token, until they expire.
-    verified: Arc<Mutex<LruCache<[u8; 32], Claims>>>,
+    verified: Arc<Mutex<LruCache<[u8; 32], Verified>>>,
     /// What the keys are, for logs and errors: "HS256 secret", "RS256 key from <file>", ….
     description: String,
     signing: Option<EncodingKey>,
@@ -239,41 +242,44 @@ impl JwtKeys {
 
     /// Checks signature, algorithm and claims; returns the claims of a valid token. With a
     /// JWKS this may fetch the set (see [`super::jwks`]).
-    /// A token verified before is not checked again while it lasts: its signature and
-    /// claims cannot change, and only its expiry can come due, which is checked here.
+    /// A token verified before is not checked again while it lasts and its key stands: its
+    /// signature and claims cannot change, and what can come due — its expiry, or the
+    /// provider withdrawing or replacing its key in the JWKS — is checked here.
     pub async fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        let key = self.key_for(token).await?;
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if let Some(claims) = self.remembered(&digest) {
+        if let Some(claims) = self.remembered(&digest, &key) {
             return Ok(claims);
         }
-        let claims = self.verify_anew(token).await?;
-        self.lock_verified().put(digest, claims.clone());
+        let claims = verify_with(token, &key, self.audience.as_ref())?;
+        self.lock_verified().put(digest, (claims.clone(), key));
         Ok(claims)
     }
 
-    /// The claims of a token verified before, unless it has expired since.
-    fn remembered(&self, digest: &[u8; 32]) -> Option<Claims> {
+    /// The claims of a token verified before by the same key, unless it has expired since.
+    fn remembered(&self, digest: &[u8; 32], key: &Arc<VerifyingKey>) -> Option<Claims> {
         let mut verified = self.lock_verified();
-        let claims = verified.get(digest)?.clone();
-        if claims.accepted_until() < Utc::now() {
+        let (claims, verified_by) = verified.get(digest)?;
+        if !Arc::ptr_eq(verified_by, key) || claims.accepted_until() < Utc::now() {
             verified.pop(digest);
             return None;
         }
-        Some(claims)
+        Some(claims.clone())
     }
 
-    fn lock_verified(&self) -> std::sync::MutexGuard<'_, LruCache<[u8; 32], Claims>> {
+    fn lock_verified(&self) -> std::sync::MutexGuard<'_, LruCache<[u8; 32], Verified>> {
         // A panic while holding the lock leaves nothing half-written: every entry was a
         // whole verified token.
         self.verified.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    async fn verify_anew(&self, token: &str) -> Result<Claims, VerifyError> {
-        let key = match &self.source {
-            KeySource::Fixed(key) => key.clone(),
+    /// The key that may verify `token`: the fixed one, or the JWKS key its `kid` names.
+    async fn key_for(&self, token: &str) -> Result<Arc<VerifyingKey>, VerifyError> {
+        match &self.source {
+            KeySource::Fixed(key) => Ok(key.clone()),
             KeySource::Jwks(jwks) => {
                 // Only a well-formed header naming an algorithm a JWKS key could have may
-                // cause a fetch; `decode` checks the algorithm against the key's own below.
+                // cause a fetch; `decode` checks the algorithm against the key's own.
                 let header = jsonwebtoken::decode_header(token)?;
                 if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
                     return Err(jsonwebtoken::errors::Error::from(
@@ -282,23 +288,9 @@ impl JwtKeys {
                     .into());
                 }
                 let kid = header.kid.ok_or(VerifyError::MissingKeyId)?;
-                jwks.key(&kid).await?
+                jwks.key(&kid).await
             }
-        };
-        let mut claims =
-            jsonwebtoken::decode::<Claims>(token, &key.decoding, &key.validation)?.claims;
-        // jsonwebtoken compares whole seconds, so it accepts a token for up to a second past
-        // `exp` + leeway; hold to the exact instant, which is also when a socket closes.
-        if claims.accepted_until() < Utc::now() {
-            return Err(jsonwebtoken::errors::Error::from(
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature,
-            )
-            .into());
         }
-        if self.audience.is_some() {
-            claims.aud = self.audience.clone();
-        }
-        Ok(claims)
     }
 
     /// Signs `claims` with the HS256 secret, filling in the configured issuer and audience.
@@ -321,6 +313,27 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, signing)
             .context("signing the token")
     }
+}
+
+/// Checks `token`'s signature with `key` and its claims.
+fn verify_with(
+    token: &str,
+    key: &VerifyingKey,
+    audience: Option<&String>,
+) -> Result<Claims, VerifyError> {
+    let mut claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &key.validation)?.claims;
+    // jsonwebtoken compares whole seconds, so it accepts a token for up to a second past
+    // `exp` + leeway; hold to the exact instant, which is also when a socket closes.
+    if claims.accepted_until() < Utc::now() {
+        return Err(jsonwebtoken::errors::Error::from(
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature,
+        )
+        .into());
+    }
+    if audience.is_some() {
+        claims.aud = audience.cloned();
+    }
+    Ok(claims)
 }
 
 /// The claims checks every key shares: `exp` and `sub` required, `nbf` checked, `iss` and
@@ -433,15 +446,18 @@ mod tests {
         let keys = keys();
         let token = keys.mint(claims(Utc::now().timestamp() + 600)).unwrap();
         let first = keys.verify(&token).await.unwrap();
-        assert_eq!(keys.remembered(&digest(&token)), Some(first.clone()));
+        let key = keys.key_for(&token).await.unwrap();
+        assert_eq!(keys.remembered(&digest(&token), &key), Some(first.clone()));
         assert_eq!(keys.verify(&token).await.unwrap(), first);
 
         // A remembered token whose time has run out is verified anew, and refused.
         let stale = keys.mint(claims(Utc::now().timestamp() - 600)).unwrap();
-        keys.lock_verified()
-            .put(digest(&stale), claims(Utc::now().timestamp() - 600));
+        keys.lock_verified().put(
+            digest(&stale),
+            (claims(Utc::now().timestamp() - 600), key.clone()),
+        );
         assert!(keys.verify(&stale).await.is_err());
-        assert_eq!(keys.remembered(&digest(&stale)), None);
+        assert_eq!(keys.remembered(&digest(&stale), &key), None);
     }
 
     #[tokio::test]
@@ -452,7 +468,32 @@ mod tests {
             keys.mint(claims(Utc::now().timestamp() + 600)).unwrap()
         );
         assert!(keys.verify(&forged).await.is_err());
-        assert_eq!(keys.remembered(&digest(&forged)), None);
+        let key = keys.key_for(&forged).await.unwrap();
+        assert_eq!(keys.remembered(&digest(&forged), &key), None);
         assert!(keys.verify(&forged).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_token_remembered_under_a_key_that_no_longer_stands_is_verified_anew() {
+        let keys = keys();
+        let token = "not-even-a-token";
+        let standing = keys.key_for(token).await.unwrap();
+        let replaced = self::keys().key_for(token).await.unwrap();
+        let valid = claims(Utc::now().timestamp() + 600);
+
+        keys.lock_verified()
+            .put(digest(token), (valid.clone(), replaced));
+        assert!(
+            keys.verify(token).await.is_err(),
+            "checked again, and refused"
+        );
+
+        keys.lock_verified()
+            .put(digest(token), (valid.clone(), standing));
+        assert_eq!(
+            keys.verify(token).await.unwrap(),
+            valid,
+            "taken as remembered"
+        );
     }
 }

@@ -5,6 +5,8 @@
 //! it is. A cursor is the sort key of the item it points at (e.g. `(name, id)`), so it stays
 //! valid while items before or after it come and go.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -131,6 +133,24 @@ impl<T> PageOf<T> {
             has_previous: page.after.is_some(),
             total: if page.total { total } else { None },
         }
+    }
+
+    /// One page per subject from the rows and totals read for a whole batch of subjects
+    /// (a subject without rows has an empty page, one without a total a total of 0).
+    pub fn per_subject(
+        page: &Page,
+        subjects: &[i64],
+        mut rows: HashMap<i64, Vec<(T, Cursor)>>,
+        totals: &HashMap<i64, u64>,
+    ) -> HashMap<i64, PageOf<T>> {
+        subjects
+            .iter()
+            .map(|s| {
+                let items = rows.remove(s).unwrap_or_default();
+                let total = totals.get(s).copied().unwrap_or(0);
+                (*s, PageOf::from_rows(page, items, Some(total)))
+            })
+            .collect()
     }
 
     /// A page of a list with nothing (more) in it.

@@ -1,6 +1,7 @@
 //! Per-request context: the viewer, the request's "now", the database and the DataLoaders.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
@@ -25,23 +26,25 @@ pub struct LoaderEnv {
 }
 
 /// Declares the per-request loaders: each is built the first time a resolver asks for it,
-/// so a request pays only for the loaders its query uses. They keep async-graphql's 1 ms
-/// batching delay: without it the fetch started while a list of more than 32 items was
-/// still adding its keys (siblings are polled in rounds of 32), and the statements of a
-/// request grew with the list.
+/// so a request pays only for the loaders its query uses. Each waits `batch_delay`
+/// (`CADENCE_BATCH_DELAY`, 1 ms) for a level's keys: without a delay the fetch started
+/// while a list of more than 32 items was still adding its keys (siblings are polled in
+/// rounds of 32), and the statements of a request grew with the list.
 macro_rules! loaders {
     ($($field:ident: $loader:ident $(with $now:ident)?),* $(,)?) => {
         pub struct Loaders {
             env: LoaderEnv,
             now: DateTime<Utc>,
+            batch_delay: Duration,
             $($field: OnceLock<DataLoader<$loader>>,)*
         }
 
         impl Loaders {
-            fn new(env: LoaderEnv, now: DateTime<Utc>) -> Self {
+            fn new(env: LoaderEnv, now: DateTime<Utc>, batch_delay: Duration) -> Self {
                 Self {
                     env,
                     now,
+                    batch_delay,
                     $($field: OnceLock::new(),)*
                 }
             }
@@ -53,6 +56,7 @@ macro_rules! loaders {
                         DataLoader::new($loader(self.env.clone() $(, self.$now)?), |fut| {
                             tokio::spawn(fut);
                         })
+                        .delay(self.batch_delay)
                     })
                 }
             )*
@@ -89,14 +93,19 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, viewer: Viewer, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        viewer: Viewer,
+        now: DateTime<Utc>,
+        batch_delay: Duration,
+    ) -> Self {
         let env = LoaderEnv {
             db: db.clone(),
             viewer: viewer.clone(),
         };
         let now = truncate(now);
         Self {
-            loaders: Loaders::new(env, now),
+            loaders: Loaders::new(env, now, batch_delay),
             db,
             viewer,
             now,

@@ -742,7 +742,12 @@ async fn run(
             );
         }
     };
-    let mut request = request.data(RequestContext::new(state.db.clone(), viewer, now));
+    let mut request = request.data(RequestContext::new(
+        state.db.clone(),
+        viewer,
+        now,
+        state.limits.batch_delay,
+    ));
     if let Some(rate) = rate {
         request = request.data(rate);
     }
@@ -1032,7 +1037,12 @@ impl SocketExecutor {
         }
         let now = Utc::now();
         match viewer_for_claims(claims, state, now).await {
-            Ok(viewer) => Ok(request.data(RequestContext::new(state.db.clone(), viewer, now))),
+            Ok(viewer) => Ok(request.data(RequestContext::new(
+                state.db.clone(),
+                viewer,
+                now,
+                state.limits.batch_delay,
+            ))),
             // A database failure; logged with its cause by `extend`, shown as INTERNAL.
             Err(err) => Err(async_graphql::Response::from_errors(vec![
                 async_graphql::ErrorExtensions::extend(&err)

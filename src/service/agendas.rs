@@ -8,16 +8,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
 use super::meetings;
-use super::sql::{Sql, begin_write, by_name_after, id_in_expr};
+use super::sql::{Sql, begin_write, id_in_expr, page_by_name};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MeetingKind, TopicCategory};
-use crate::domain::paging::{Cursor, Page, PageOf};
+use crate::domain::paging::{Page, PageOf};
 use crate::error::{AppError, AppResult};
 use entity::{action_item, agenda_item, agenda_template, agenda_template_item, meeting};
 
@@ -62,37 +62,14 @@ pub async fn list_templates(
     if let Some(me) = viewer.person_id() {
         visible = visible.add(agenda_template::Column::OwnerId.eq(me));
     }
-    let query = agenda_template::Entity::find().filter(visible);
-    let rows = if page.rows {
-        let mut rows = query.clone();
-        if let Some((name, id)) = page.after_key::<(String, i64)>()? {
-            rows = rows.filter(by_name_after(
-                agenda_template::Column::Name,
-                agenda_template::Column::Id,
-                name,
-                id,
-            ));
-        }
-        rows.order_by_asc(agenda_template::Column::Name)
-            .order_by_asc(agenda_template::Column::Id)
-            .limit(page.fetch())
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let cursor = Cursor::of(&(&t.name, t.id));
-                (t, cursor)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let total = if page.total {
-        Some(query.count(db).await?)
-    } else {
-        None
-    };
-    Ok(PageOf::from_rows(page, rows, total))
+    page_by_name(
+        db,
+        agenda_template::Entity::find().filter(visible),
+        (agenda_template::Column::Name, agenda_template::Column::Id),
+        page,
+        |t| (t.name.clone(), t.id),
+    )
+    .await
 }
 
 /// Templates by id that the viewer may see (org-wide or their own).

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::IN_CHUNK;
-use super::sql::{Order, Sql, begin_write, count, int_col, line_covers};
+use super::sql::{Order, Sql, begin_write, count, int_col, line_covers, totals_by_subject};
 use crate::auth::Viewer;
 use crate::auth::policy::{self, MeetingVisibility};
 use crate::domain::employment::{is_employed, truncate};
@@ -313,8 +313,7 @@ pub async fn of_people(
             rows.entry(subject).or_default().push((m, cursor));
         }
     }
-    let mut totals: HashMap<i64, u64> = HashMap::new();
-    if page.total {
+    let totals = if page.total {
         let mut q = Sql::new();
         let visible = Visible::new(&mut q, viewer, now)?;
         let mine = meetings_of_cte(&mut q, backend, &visible, people, filter, &[]);
@@ -322,18 +321,11 @@ pub async fn of_people(
             "{with}SELECT subject, COUNT(*) AS total FROM mine GROUP BY subject",
             with = visible.with(&[mine]),
         );
-        for row in q.all(db, sql).await? {
-            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
-        }
-    }
-    Ok(people
-        .iter()
-        .map(|p| {
-            let items = rows.remove(p).unwrap_or_default();
-            let total = totals.get(p).copied().unwrap_or(0);
-            (*p, PageOf::from_rows(page, items, Some(total)))
-        })
-        .collect())
+        totals_by_subject(q.all(db, sql).await?)?
+    } else {
+        HashMap::new()
+    };
+    Ok(PageOf::per_subject(page, people, rows, &totals))
 }
 
 /// Someone a person met, with how often and when.
@@ -423,23 +415,15 @@ pub async fn meets_with(
             rows.entry(subject).or_default().push((partner, cursor));
         }
     }
-    let mut totals: HashMap<i64, u64> = HashMap::new();
-    if page.total {
+    let totals = if page.total {
         let mut q = Sql::new();
         let (with, _) = partners_ctes(&mut q, backend, viewer, people, filter, now)?;
         let sql = format!("{with}SELECT subject, COUNT(*) AS total FROM agg GROUP BY subject");
-        for row in q.all(db, sql).await? {
-            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
-        }
-    }
-    Ok(people
-        .iter()
-        .map(|p| {
-            let items = rows.remove(p).unwrap_or_default();
-            let total = totals.get(p).copied().unwrap_or(0);
-            (*p, PageOf::from_rows(page, items, Some(total)))
-        })
-        .collect())
+        totals_by_subject(q.all(db, sql).await?)?
+    } else {
+        HashMap::new()
+    };
+    Ok(PageOf::per_subject(page, people, rows, &totals))
 }
 
 /// `WITH … agg(subject, other, cnt, first_at, last_at, k_…)`: for each of `people`, each

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use super::IN_CHUNK;
-use super::sql::{Order, PERSON_COLUMNS, Sql, employed, int_col, line_covers, person_from_row};
+use super::sql::{
+    Order, PERSON_COLUMNS, Sql, employed, int_col, line_covers, person_from_row, totals_by_subject,
+};
 use crate::auth::{Viewer, policy};
 use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::AppResult;
@@ -161,8 +163,7 @@ pub async fn relatives_of(
             rows.entry(subject).or_default().push((p, cursor));
         }
     }
-    let mut totals: HashMap<i64, u64> = HashMap::new();
-    if page.total {
+    let totals = if page.total {
         let mut q = Sql::new();
         let (rel, day) = relatives_cte(&mut q, db.get_database_backend(), relatives, people, as_of);
         let sql = format!(
@@ -170,18 +171,11 @@ pub async fn relatives_of(
              FROM rel JOIN person p ON p.id = rel.person_id WHERE {employed} GROUP BY rel.subject",
             employed = employed(&day),
         );
-        for row in q.all(db, sql).await? {
-            totals.insert(row.try_get("", "subject")?, int_col(&row, "total")? as u64);
-        }
-    }
-    Ok(people
-        .iter()
-        .map(|p| {
-            let items = rows.remove(p).unwrap_or_default();
-            let total = totals.get(p).copied().unwrap_or(0);
-            (*p, PageOf::from_rows(page, items, Some(total)))
-        })
-        .collect())
+        totals_by_subject(q.all(db, sql).await?)?
+    } else {
+        HashMap::new()
+    };
+    Ok(PageOf::per_subject(page, people, rows, &totals))
 }
 
 /// `WITH … rel(subject, person_id, depth)`: the relatives of each of `people` as of

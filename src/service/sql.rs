@@ -6,6 +6,15 @@ use sea_orm::{
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
+
+use crate::domain::paging::{Cursor, Page, PageOf};
+use crate::error::AppResult;
 use entity::person;
 
 /// The person columns, for `SELECT`s that read whole `person` rows under alias `p`.
@@ -133,21 +142,52 @@ pub(crate) fn id_in_expr(
     )
 }
 
-/// For sea-orm's query builder: the row comes after `(name, id)` in name-then-id order.
-pub(crate) fn by_name_after<C: sea_orm::ColumnTrait>(
-    name_column: C,
-    id_column: C,
-    name: String,
-    id: i64,
-) -> sea_orm::Condition {
-    use sea_orm::Condition;
-    Condition::all().add(name_column.gte(name.clone())).add(
-        Condition::any().add(name_column.gt(name.clone())).add(
-            Condition::all()
-                .add(name_column.eq(name))
-                .add(id_column.gt(id)),
-        ),
-    )
+/// One keyset page of `query` in name-then-id order, read through sea-orm's query builder
+/// (for short lists such as teams and templates), and its count when the page asks.
+pub(crate) async fn page_by_name<E>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    (name, id): (E::Column, E::Column),
+    page: &Page,
+    key: impl Fn(&E::Model) -> (String, i64),
+) -> AppResult<PageOf<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let rows = if page.rows {
+        let mut rows = query.clone();
+        if let Some((after_name, after_id)) = page.after_key::<(String, i64)>()? {
+            rows = rows.filter(
+                Condition::all().add(name.gte(after_name.clone())).add(
+                    Condition::any().add(name.gt(after_name.clone())).add(
+                        Condition::all()
+                            .add(name.eq(after_name))
+                            .add(id.gt(after_id)),
+                    ),
+                ),
+            );
+        }
+        rows.order_by_asc(name)
+            .order_by_asc(id)
+            .limit(page.fetch())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let cursor = Cursor::of(&key(&m));
+                (m, cursor)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = if page.total {
+        Some(query.count(db).await?)
+    } else {
+        None
+    };
+    Ok(PageOf::from_rows(page, rows, total))
 }
 
 /// The direction one column of a sort key runs in.
@@ -250,6 +290,18 @@ pub(crate) fn count(rows: Vec<QueryResult>) -> Result<u64, DbErr> {
         Some(row) => Ok(int_col(row, "total")?.max(0) as u64),
         None => Ok(0),
     }
+}
+
+/// The `subject` and `total` columns of a statement that counts per subject.
+pub(crate) fn totals_by_subject(rows: Vec<QueryResult>) -> Result<HashMap<i64, u64>, DbErr> {
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("", "subject")?,
+                int_col(row, "total")?.max(0) as u64,
+            ))
+        })
+        .collect()
 }
 
 pub(crate) fn person_from_row(row: &QueryResult) -> Result<person::Model, sea_orm::DbErr> {

@@ -4,15 +4,15 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
-use super::sql::{begin_org_write, by_name_after, id_in_expr};
+use super::sql::{begin_org_write, id_in_expr, page_by_name};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
-use crate::domain::paging::{Cursor, Page, PageOf};
+use crate::domain::paging::{Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
 use entity::team;
 
@@ -56,37 +56,14 @@ pub async fn list(
     page: &Page,
 ) -> AppResult<PageOf<team::Model>> {
     policy::ensure_can_read_org(viewer)?;
-    let rows = if page.rows {
-        let mut query = team::Entity::find();
-        if let Some((name, id)) = page.after_key::<(String, i64)>()? {
-            query = query.filter(by_name_after(
-                team::Column::Name,
-                team::Column::Id,
-                name,
-                id,
-            ));
-        }
-        query
-            .order_by_asc(team::Column::Name)
-            .order_by_asc(team::Column::Id)
-            .limit(page.fetch())
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| {
-                let cursor = Cursor::of(&(&t.name, t.id));
-                (t, cursor)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let total = if page.total {
-        Some(team::Entity::find().count(db).await?)
-    } else {
-        None
-    };
-    Ok(PageOf::from_rows(page, rows, total))
+    page_by_name(
+        db,
+        team::Entity::find(),
+        (team::Column::Name, team::Column::Id),
+        page,
+        |t| (t.name.clone(), t.id),
+    )
+    .await
 }
 
 /// One row of a team upsert.

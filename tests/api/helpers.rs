@@ -81,7 +81,13 @@ impl Default for Options {
                 ..AuthSettings::default()
             },
             cors: CorsSettings::default(),
-            limits: LimitSettings::default(),
+            limits: LimitSettings {
+                // Tests count statements per request while the whole suite loads both
+                // cores: a level's keys must land in one batch even when the worker is
+                // preempted halfway through adding them.
+                batch_delay: Duration::from_millis(20),
+                ..LimitSettings::default()
+            },
             statement_timeout: DatabaseSettings::new("").statement_timeout,
         }
     }
