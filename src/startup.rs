@@ -24,7 +24,7 @@ use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, graphql::AppState};
 use crate::service::events::MeetingEvents;
-use crate::service::people::SubjectCache;
+use crate::service::viewers::SubjectCache;
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]

@@ -53,7 +53,7 @@ use crate::graphql::limits::{self, Limit, QueryCost, Refusal, SchemaShape};
 use crate::graphql::rate_limit::RateLimitStatus;
 use crate::graphql::{CadenceSchema, RequestContext};
 use crate::service::events::MeetingEvents;
-use crate::service::people::SubjectCache;
+use crate::service::viewers::SubjectCache;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";

@@ -12,6 +12,7 @@ pub mod people;
 pub mod policies;
 pub mod teams;
 pub mod trend;
+pub mod viewers;
 
 pub(crate) mod sql;
 

@@ -1,13 +1,7 @@
-//! People: reading them (one, many, filtered lists), resolving a token's subject to a
-//! viewer, and the HRIS bulk upsert that also maintains effective-dated reporting lines.
+//! People: reading them (one, many, filtered lists), checking that a viewer still stands,
+//! and the HRIS bulk upsert that also maintains effective-dated reporting lines.
 
 use std::collections::{HashMap, HashSet};
-use std::num::NonZeroUsize;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
-
-use lru::LruCache;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -20,8 +14,7 @@ use super::sql::{
     Order, PERSON_COLUMNS, Sql, begin_org_write, count, employed, id_in_expr, line_covers,
     person_from_row,
 };
-use crate::auth::viewer::Scope;
-use crate::auth::{Viewer, jwt::Claims, policy};
+use crate::auth::{Viewer, policy};
 use crate::domain::employment::{end_instant, is_employed, start_of, truncate};
 use crate::domain::hierarchy::{Line, Lines};
 use crate::domain::paging::{Cursor, Page, PageOf};
@@ -30,132 +23,6 @@ use entity::{person, reporting_line, team};
 
 /// Most rows one `upsertPeople` call may carry.
 pub const MAX_UPSERT_ROWS: usize = 10_000;
-
-fn integration_viewer(claims: &Claims) -> Option<Viewer> {
-    claims
-        .roles
-        .iter()
-        .any(|r| r == "integration")
-        .then(|| Viewer::Integration {
-            client: claims.sub.clone(),
-            scopes: Scope::parse_list(claims.scope.as_deref().unwrap_or_default()),
-        })
-}
-
-/// The person a token's subject names, as far as a viewer needs it.
-#[derive(Debug, Clone)]
-struct Subject {
-    id: i64,
-    external_id: String,
-    start_date: Option<NaiveDate>,
-    end_date: Option<NaiveDate>,
-}
-
-async fn subject(db: &impl ConnectionTrait, external_id: &str) -> AppResult<Option<Subject>> {
-    Ok(person::Entity::find()
-        .filter(person::Column::ExternalId.eq(external_id))
-        .one(db)
-        .await?
-        .map(|p| Subject {
-            id: p.id,
-            external_id: p.external_id,
-            start_date: p.start_date,
-            end_date: p.end_date,
-        }))
-}
-
-fn person_viewer(
-    claims: &Claims,
-    person: Option<&Subject>,
-    now: DateTime<Utc>,
-) -> AppResult<Viewer> {
-    match person {
-        Some(p) if is_employed(p.start_date, p.end_date, now) => Ok(Viewer::Person {
-            id: p.id,
-            external_id: p.external_id.clone(),
-            hr_admin: claims.roles.iter().any(|r| r == "hr_admin"),
-        }),
-        _ => Err(AppError::unauthenticated()),
-    }
-}
-
-/// Counts writes to people, so that subjects remembered before one are looked up again.
-static PEOPLE_WRITES: AtomicU64 = AtomicU64::new(0);
-
-/// Token subjects recently looked up, so that a client's requests in quick succession do
-/// not each read its person row. Employment is still judged on every request, from the
-/// remembered start and end dates; what a remembered row can miss is a change to them.
-/// A write to people through this process forgets every entry at once; a write through
-/// another instance sharing the database shows here within the time to live.
-pub struct SubjectCache {
-    entries: Mutex<LruCache<String, Remembered>>,
-    ttl: std::time::Duration,
-}
-
-struct Remembered {
-    subject: Option<Subject>,
-    looked_up: Instant,
-    writes_then: u64,
-}
-
-impl SubjectCache {
-    const CAPACITY: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
-
-    /// Trusts a subject read up to `ttl` ago (zero: remembers nothing).
-    pub fn new(ttl: std::time::Duration) -> Self {
-        Self {
-            entries: Mutex::new(LruCache::new(Self::CAPACITY)),
-            ttl,
-        }
-    }
-
-    /// Resolves verified token claims to a viewer: an integration, or an employed person.
-    /// The subject's person row is read only when it is not remembered.
-    #[tracing::instrument(level = "debug", skip(self, db, claims), fields(sub = %claims.sub))]
-    pub async fn viewer_for(
-        &self,
-        db: &impl ConnectionTrait,
-        claims: &Claims,
-        now: DateTime<Utc>,
-    ) -> AppResult<Viewer> {
-        if let Some(viewer) = integration_viewer(claims) {
-            return Ok(viewer);
-        }
-        let writes_then = PEOPLE_WRITES.load(Ordering::Acquire);
-        if let Some(subject) = self.remembered(&claims.sub, writes_then) {
-            return person_viewer(claims, subject.as_ref(), now);
-        }
-        let subject = subject(db, &claims.sub).await?;
-        let viewer = person_viewer(claims, subject.as_ref(), now);
-        if self.ttl.is_zero() {
-            return viewer;
-        }
-        self.lock().put(
-            claims.sub.clone(),
-            Remembered {
-                subject,
-                looked_up: Instant::now(),
-                writes_then,
-            },
-        );
-        viewer
-    }
-
-    fn remembered(&self, sub: &str, writes_now: u64) -> Option<Option<Subject>> {
-        let mut entries = self.lock();
-        let entry = entries.get(sub)?;
-        if entry.writes_then == writes_now && entry.looked_up.elapsed() < self.ttl {
-            return Some(entry.subject.clone());
-        }
-        entries.pop(sub);
-        None
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Remembered>> {
-        // Every entry is whole; a panic elsewhere while holding the lock spoils none.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
 
 /// Checks that a viewer resolved earlier still stands at `now`. A subscription resolves its
 /// viewer once, when it starts, and may stream for hours: before each event it delivers,
@@ -630,7 +497,7 @@ where
         super::meetings::reclassify_after_org_change(&txn, &moved, since).await?;
     }
     txn.commit().await?;
-    PEOPLE_WRITES.fetch_add(1, Ordering::Release);
+    super::viewers::people_written();
 
     let mut outcome = UpsertOutcome::default();
     for (i, row) in rows.iter().enumerate() {

@@ -1,16 +1,12 @@
 //! A small builder for hand-written SQL that runs unchanged on SQLite and PostgreSQL:
 //! `$n` placeholders (both drivers accept them), values bound in order.
 
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
-};
-
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 use crate::domain::paging::{Cursor, Page, PageOf};
@@ -208,20 +204,20 @@ pub(crate) fn after_key(keys: &[(&str, Order, String)]) -> String {
     };
     let mut nested = String::new();
     for (i, (column, order, value)) in keys.iter().enumerate().rev() {
-        let past = order.past();
+        let past = order.after_op();
         nested = if i == keys.len() - 1 {
             format!("{column} {past} {value}")
         } else {
             format!("{column} {past} {value} OR ({column} = {value} AND ({nested}))")
         };
     }
-    let from = first_order.from();
+    let from = first_order.at_or_after_op();
     format!("{first} {from} {first_value} AND ({nested})")
 }
 
 impl Order {
     /// The comparison "comes after" in this direction.
-    fn past(self) -> &'static str {
+    fn after_op(self) -> &'static str {
         match self {
             Order::Asc => ">",
             Order::Desc => "<",
@@ -229,7 +225,7 @@ impl Order {
     }
 
     /// The comparison "comes at or after" in this direction.
-    fn from(self) -> &'static str {
+    fn at_or_after_op(self) -> &'static str {
         match self {
             Order::Asc => ">=",
             Order::Desc => "<=",
