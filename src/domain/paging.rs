@@ -82,16 +82,6 @@ impl Page {
         })
     }
 
-    /// The first `limit` items, and the total.
-    pub fn first(limit: u64) -> Page {
-        Page {
-            limit,
-            after: None,
-            rows: true,
-            total: true,
-        }
-    }
-
     /// Reads only the parts of the answer that are selected.
     pub fn selecting(self, rows: bool, total: bool) -> Page {
         Page {
@@ -189,11 +179,8 @@ mod tests {
 
     #[test]
     fn first_defaults_and_is_bounded() {
-        assert_eq!(
-            Page::new(None, None).unwrap(),
-            Page::first(DEFAULT_PAGE_SIZE)
-        );
-        assert_eq!(Page::new(Some(100), None).unwrap(), Page::first(100));
+        assert_eq!(Page::new(None, None).unwrap().limit, DEFAULT_PAGE_SIZE);
+        assert_eq!(Page::new(Some(100), None).unwrap().limit, 100);
         for bad in [0, -1, 101, i32::MAX] {
             assert!(
                 matches!(Page::new(Some(bad), None), Err(AppError::BadInput(_))),
