@@ -17,79 +17,58 @@ const INDEXES: [(&str, &str); 2] = [
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         crate::without_statement_timeout(manager).await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEXES[0].0)
-                    .table(Person::Table)
-                    .col(Person::Name)
-                    .col(Person::Id)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEXES[1].0)
-                    .table(Meeting::Table)
-                    .col(Meeting::ScheduledAt)
-                    .col(Meeting::Id)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(INDEXES[0].1)
-                    .table(Person::Table)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(INDEXES[1].1)
-                    .table(Meeting::Table)
-                    .to_owned(),
-            )
-            .await
+        add_index(
+            manager,
+            INDEXES[0].0,
+            Person::Table,
+            [Person::Name, Person::Id],
+        )
+        .await?;
+        add_index(
+            manager,
+            INDEXES[1].0,
+            Meeting::Table,
+            [Meeting::ScheduledAt, Meeting::Id],
+        )
+        .await?;
+        remove_index(manager, INDEXES[0].1, Person::Table).await?;
+        remove_index(manager, INDEXES[1].1, Meeting::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEXES[0].1)
-                    .table(Person::Table)
-                    .col(Person::Name)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEXES[1].1)
-                    .table(Meeting::Table)
-                    .col(Meeting::ScheduledAt)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(INDEXES[0].0)
-                    .table(Person::Table)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(INDEXES[1].0)
-                    .table(Meeting::Table)
-                    .to_owned(),
-            )
-            .await?;
-        Ok(())
+        add_index(manager, INDEXES[0].1, Person::Table, [Person::Name]).await?;
+        add_index(
+            manager,
+            INDEXES[1].1,
+            Meeting::Table,
+            [Meeting::ScheduledAt],
+        )
+        .await?;
+        remove_index(manager, INDEXES[0].0, Person::Table).await?;
+        remove_index(manager, INDEXES[1].0, Meeting::Table).await
     }
+}
+
+async fn add_index<T: IntoIden>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    columns: impl IntoIterator<Item = T>,
+) -> Result<(), DbErr> {
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(column);
+    }
+    manager.create_index(index).await
+}
+
+async fn remove_index<T: IntoIden>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+) -> Result<(), DbErr> {
+    manager
+        .drop_index(Index::drop().name(name).table(table).to_owned())
+        .await
 }

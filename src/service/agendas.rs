@@ -80,22 +80,20 @@ pub async fn templates_by_ids(
 ) -> AppResult<HashMap<i64, agenda_template::Model>> {
     policy::ensure_authenticated(viewer)?;
     let mut out = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        let found = agenda_template::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""agenda_template"."id""#,
-                chunk,
-            ))
-            .all(db)
-            .await?;
-        out.extend(
-            found
-                .into_iter()
-                .filter(|t| policy::can_use_template(viewer, t.owner_id))
-                .map(|t| (t.id, t)),
-        );
-    }
+    let found = agenda_template::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            agenda_template::Column::Id,
+            ids,
+        ))
+        .all(db)
+        .await?;
+    out.extend(
+        found
+            .into_iter()
+            .filter(|t| policy::can_use_template(viewer, t.owner_id))
+            .map(|t| (t.id, t)),
+    );
     Ok(out)
 }
 
@@ -105,20 +103,18 @@ pub async fn template_items(
     template_ids: &[i64],
 ) -> AppResult<HashMap<i64, Vec<agenda_template_item::Model>>> {
     let mut out: HashMap<i64, Vec<agenda_template_item::Model>> = HashMap::new();
-    for chunk in template_ids.chunks(IN_CHUNK) {
-        let found = agenda_template_item::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""agenda_template_item"."template_id""#,
-                chunk,
-            ))
-            .order_by_asc(agenda_template_item::Column::TemplateId)
-            .order_by_asc(agenda_template_item::Column::Position)
-            .all(db)
-            .await?;
-        for item in found {
-            out.entry(item.template_id).or_default().push(item);
-        }
+    let found = agenda_template_item::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            agenda_template_item::Column::TemplateId,
+            template_ids,
+        ))
+        .order_by_asc(agenda_template_item::Column::TemplateId)
+        .order_by_asc(agenda_template_item::Column::Position)
+        .all(db)
+        .await?;
+    for item in found {
+        out.entry(item.template_id).or_default().push(item);
     }
     Ok(out)
 }
@@ -303,20 +299,18 @@ pub async fn agenda_of(
     let readable = readable(viewer, meetings);
     let mut out: HashMap<i64, Vec<agenda_item::Model>> =
         readable.iter().map(|id| (*id, Vec::new())).collect();
-    for chunk in readable.chunks(IN_CHUNK) {
-        let found = agenda_item::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""agenda_item"."meeting_id""#,
-                chunk,
-            ))
-            .order_by_asc(agenda_item::Column::MeetingId)
-            .order_by_asc(agenda_item::Column::Position)
-            .all(db)
-            .await?;
-        for item in found {
-            out.entry(item.meeting_id).or_default().push(item);
-        }
+    let found = agenda_item::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            agenda_item::Column::MeetingId,
+            &readable,
+        ))
+        .order_by_asc(agenda_item::Column::MeetingId)
+        .order_by_asc(agenda_item::Column::Position)
+        .all(db)
+        .await?;
+    for item in found {
+        out.entry(item.meeting_id).or_default().push(item);
     }
     Ok(out)
 }
@@ -330,20 +324,18 @@ pub async fn action_items_of(
     let readable = readable(viewer, meetings);
     let mut out: HashMap<i64, Vec<action_item::Model>> =
         readable.iter().map(|id| (*id, Vec::new())).collect();
-    for chunk in readable.chunks(IN_CHUNK) {
-        let found = action_item::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""action_item"."meeting_id""#,
-                chunk,
-            ))
-            .order_by_asc(action_item::Column::MeetingId)
-            .order_by_asc(action_item::Column::Id)
-            .all(db)
-            .await?;
-        for item in found {
-            out.entry(item.meeting_id).or_default().push(item);
-        }
+    let found = action_item::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            action_item::Column::MeetingId,
+            &readable,
+        ))
+        .order_by_asc(action_item::Column::MeetingId)
+        .order_by_asc(action_item::Column::Id)
+        .all(db)
+        .await?;
+    for item in found {
+        out.entry(item.meeting_id).or_default().push(item);
     }
     Ok(out)
 }

@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::IN_CHUNK;
 use super::meetings;
 use super::sql::{Sql, id_in_expr};
 use crate::auth::{Viewer, policy};
@@ -27,18 +26,16 @@ pub async fn my_notes(
         return Ok(HashMap::new());
     };
     let mut out = HashMap::new();
-    for chunk in meeting_ids.chunks(IN_CHUNK) {
-        let found = private_note::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""private_note"."meeting_id""#,
-                chunk,
-            ))
-            .filter(private_note::Column::AuthorId.eq(me))
-            .all(db)
-            .await?;
-        out.extend(found.into_iter().map(|n| (n.meeting_id, n.text)));
-    }
+    let found = private_note::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            private_note::Column::MeetingId,
+            meeting_ids,
+        ))
+        .filter(private_note::Column::AuthorId.eq(me))
+        .all(db)
+        .await?;
+    out.extend(found.into_iter().map(|n| (n.meeting_id, n.text)));
     Ok(out)
 }
 
@@ -52,18 +49,16 @@ pub async fn my_feedback(
         return Ok(HashMap::new());
     };
     let mut out = HashMap::new();
-    for chunk in meeting_ids.chunks(IN_CHUNK) {
-        let found = meeting_feedback::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""meeting_feedback"."meeting_id""#,
-                chunk,
-            ))
-            .filter(meeting_feedback::Column::RaterId.eq(me))
-            .all(db)
-            .await?;
-        out.extend(found.into_iter().map(|f| (f.meeting_id, f)));
-    }
+    let found = meeting_feedback::Entity::find()
+        .filter(id_in_expr(
+            db.get_database_backend(),
+            meeting_feedback::Column::MeetingId,
+            meeting_ids,
+        ))
+        .filter(meeting_feedback::Column::RaterId.eq(me))
+        .all(db)
+        .await?;
+    out.extend(found.into_iter().map(|f| (f.meeting_id, f)));
     Ok(out)
 }
 
@@ -73,18 +68,16 @@ pub async fn average_ratings(
     meeting_ids: &[i64],
 ) -> AppResult<HashMap<i64, f64>> {
     let mut out = HashMap::new();
-    for chunk in meeting_ids.chunks(IN_CHUNK) {
-        let mut q = Sql::new();
-        let wanted = q.id_in(db.get_database_backend(), "meeting_id", chunk);
-        let min = q.bind(MIN_RATINGS_FOR_AVERAGE);
-        let sql = format!(
-            "SELECT meeting_id, CAST(SUM(rating) AS DOUBLE PRECISION) / COUNT(*) AS average \
-             FROM meeting_feedback WHERE {wanted} \
-             GROUP BY meeting_id HAVING COUNT(*) >= {min}"
-        );
-        for row in q.all(db, sql).await? {
-            out.insert(row.try_get("", "meeting_id")?, row.try_get("", "average")?);
-        }
+    let mut q = Sql::new();
+    let wanted = q.id_in(db.get_database_backend(), "meeting_id", meeting_ids);
+    let min = q.bind(MIN_RATINGS_FOR_AVERAGE);
+    let sql = format!(
+        "SELECT meeting_id, CAST(SUM(rating) AS DOUBLE PRECISION) / COUNT(*) AS average \
+         FROM meeting_feedback WHERE {wanted} \
+         GROUP BY meeting_id HAVING COUNT(*) >= {min}"
+    );
+    for row in q.all(db, sql).await? {
+        out.insert(row.try_get("", "meeting_id")?, row.try_get("", "average")?);
     }
     Ok(out)
 }

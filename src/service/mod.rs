@@ -16,7 +16,7 @@ pub mod viewers;
 
 pub(crate) mod sql;
 
-/// Most ids bound in one statement: for `IN (…)` lists, well below both databases'
-/// parameter limits, and for id sets bound as one parameter, a bound on what one statement
-/// carries.
+/// Chunk size for statements that bind one parameter per value (`IN (…)` lists, `VALUES`
+/// rows), well below both databases' parameter limits. Id sets bound as one array
+/// parameter ([`sql::id_set`]) need no chunks.
 pub(crate) const IN_CHUNK: usize = 1000;

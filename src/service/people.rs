@@ -102,7 +102,7 @@ async fn load_by_ids(
     let found = person::Entity::find()
         .filter(id_in_expr(
             db.get_database_backend(),
-            r#""person"."id""#,
+            person::Column::Id,
             ids,
         ))
         .all(db)

@@ -119,13 +119,13 @@ pub(crate) fn id_in(backend: DbBackend, column: &str, set: &str) -> String {
     }
 }
 
-/// [`id_in`] as a condition for sea-orm's query builder, on a table-qualified column such
-/// as `"person"."id"`.
+/// [`id_in`] as a condition on `column` for sea-orm's query builder.
 pub(crate) fn id_in_expr(
     backend: DbBackend,
-    column: &str,
+    column: impl ColumnTrait,
     ids: &[i64],
 ) -> sea_orm::sea_query::Expr {
+    let (table, column) = column.as_column_ref();
     // sea-query reads `$1` as the placeholder on PostgreSQL and `?` on SQLite.
     let placeholder = if backend == DbBackend::Postgres {
         "$1"
@@ -133,7 +133,7 @@ pub(crate) fn id_in_expr(
         "?"
     };
     sea_orm::sea_query::Expr::cust_with_values(
-        id_in(backend, column, placeholder),
+        id_in(backend, &format!(r#""{table}"."{column}""#), placeholder),
         [id_set(backend, ids)],
     )
 }
@@ -380,7 +380,11 @@ mod tests {
     fn an_id_set_is_one_bound_value_on_both_databases() {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             let statement = entity::person::Entity::find()
-                .filter(super::id_in_expr(backend, r#""person"."id""#, &[1, 2, 3]))
+                .filter(super::id_in_expr(
+                    backend,
+                    entity::person::Column::Id,
+                    &[1, 2, 3],
+                ))
                 .build(backend);
             assert_eq!(
                 statement.values.map(|v| v.0.len()),

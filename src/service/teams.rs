@@ -8,7 +8,6 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::IN_CHUNK;
 use super::sql::{begin_org_write, id_in_expr, page_by_name};
 use crate::auth::{Viewer, policy};
 use crate::domain::employment::truncate;
@@ -23,19 +22,11 @@ pub async fn by_ids(
     ids: &[i64],
 ) -> AppResult<HashMap<i64, team::Model>> {
     policy::ensure_can_read_org(viewer)?;
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(IN_CHUNK) {
-        let found = team::Entity::find()
-            .filter(id_in_expr(
-                db.get_database_backend(),
-                r#""team"."id""#,
-                chunk,
-            ))
-            .all(db)
-            .await?;
-        out.extend(found.into_iter().map(|t| (t.id, t)));
-    }
-    Ok(out)
+    let found = team::Entity::find()
+        .filter(id_in_expr(db.get_database_backend(), team::Column::Id, ids))
+        .all(db)
+        .await?;
+    Ok(found.into_iter().map(|t| (t.id, t)).collect())
 }
 
 #[tracing::instrument(level = "debug", skip(db, viewer))]
