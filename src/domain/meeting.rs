@@ -84,12 +84,12 @@ pub const MAX_DURATION: i32 = 480;
 
 /// Meeting length in minutes, 1..=480.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Duration(i32);
+pub struct MeetingDuration(i32);
 
-impl Duration {
-    pub fn parse(minutes: i32, field: &str) -> AppResult<Duration> {
+impl MeetingDuration {
+    pub fn parse(minutes: i32, field: &str) -> AppResult<MeetingDuration> {
         if (MIN_DURATION..=MAX_DURATION).contains(&minutes) {
-            Ok(Duration(minutes))
+            Ok(MeetingDuration(minutes))
         } else {
             Err(AppError::bad_input(
                 field,
@@ -177,8 +177,8 @@ mod tests {
         assert!(Rating::parse(0, "r").is_err());
         assert!(Rating::parse(6, "r").is_err());
         assert_eq!(Rating::parse(5, "r").unwrap().value(), 5);
-        assert!(Duration::parse(0, "d").is_err());
-        assert!(Duration::parse(481, "d").is_err());
-        assert_eq!(Duration::parse(480, "d").unwrap().minutes(), 480);
+        assert!(MeetingDuration::parse(0, "d").is_err());
+        assert!(MeetingDuration::parse(481, "d").is_err());
+        assert_eq!(MeetingDuration::parse(480, "d").unwrap().minutes(), 480);
     }
 }

@@ -1,6 +1,6 @@
 //! Opaque global IDs (`base64url("Person:42")`) and page cursors.
 
-use async_graphql::ID;
+use async_graphql::{ID, ResultExt};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -73,6 +73,11 @@ pub fn expect(id: &ID, kind: NodeKind, field: &str) -> AppResult<i64> {
 }
 
 /// The opaque form of a cursor: its sort key, base64url-encoded.
+/// A `Person` ID argument as a person's row id, for resolvers (`field` names the argument).
+pub fn person(id: &ID, field: &str) -> async_graphql::Result<i64> {
+    expect(id, NodeKind::Person, field).extend()
+}
+
 pub fn cursor(cursor: &Cursor) -> String {
     URL_SAFE_NO_PAD.encode(cursor.as_json())
 }

@@ -1,32 +1,15 @@
-//! Insights in GraphQL: coverage reports, overdue 1:1s, coverage trends and cadence
-//! policies.
+//! Insights in GraphQL: coverage reports, overdue 1:1s and coverage trends.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::connection::{OverdueOneOnOneConnection, connection_cost, page_args};
-use super::context::{RequestContext, loader_error};
-use super::enums::MeetingKind;
-use super::ids::{self, NodeKind};
+use super::context::RequestContext;
+use super::ids;
 use super::people::Person;
 use super::scalars::InstantInRange;
-use crate::domain::cadence::{Policy, PolicyScope};
 use crate::domain::paging::PageOf;
-use crate::error::AppError;
-use crate::service::{insights, policies};
-
-async fn person(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
-    let rc = RequestContext::of(ctx);
-    let p = rc
-        .loaders
-        .person()
-        .load_one(id)
-        .await
-        .map_err(loader_error)?;
-    p.map(Person)
-        .ok_or_else(|| AppError::NotFound("the person no longer exists".into()))
-        .extend()
-}
+use crate::service::insights;
 
 /// How one manager's 1:1 practice stands at `asOf`, over the org as it was then.
 ///
@@ -43,7 +26,7 @@ pub struct CoverageReport(pub insights::CoverageReport);
 impl CoverageReport {
     /// The manager this report is about.
     async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        person(ctx, self.0.manager).await
+        Person::load(ctx, self.0.manager).await
     }
 
     /// The instant the report describes.
@@ -121,11 +104,11 @@ pub struct OverdueOneOnOne(pub insights::Pair, pub i64);
 impl OverdueOneOnOne {
     /// The manager (or skip-level manager) who should hold it.
     async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        person(ctx, self.0.manager).await
+        Person::load(ctx, self.0.manager).await
     }
 
     async fn report(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        person(ctx, self.0.report).await
+        Person::load(ctx, self.0.report).await
     }
 
     /// When they last held one (since the reporting line began), if ever.
@@ -155,68 +138,6 @@ pub struct CoveragePoint {
     pub skip_level_coverage: f64,
 }
 
-/// Which pairs a cadence policy covers.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CadenceScope {
-    /// Cadence's default, when nothing is set.
-    BuiltIn,
-    /// Everyone.
-    Org,
-    /// A manager's subtree.
-    Subtree,
-    /// One pair of people.
-    Pair,
-}
-
-/// How often meetings of one kind should happen, and for whom.
-pub struct CadencePolicy(pub Policy);
-
-#[Object]
-impl CadencePolicy {
-    async fn kind(&self) -> MeetingKind {
-        self.0.kind.into()
-    }
-
-    /// Expected days between meetings; null: no expected cadence.
-    async fn every_days(&self) -> Option<i32> {
-        self.0.every_days
-    }
-
-    /// Whether missing it makes a 1:1 overdue (else it is encouraged).
-    async fn required(&self) -> bool {
-        self.0.required
-    }
-
-    async fn scope(&self) -> CadenceScope {
-        match self.0.scope {
-            PolicyScope::BuiltIn => CadenceScope::BuiltIn,
-            PolicyScope::Org => CadenceScope::Org,
-            PolicyScope::Subtree(_) => CadenceScope::Subtree,
-            PolicyScope::Pair(..) => CadenceScope::Pair,
-        }
-    }
-
-    /// The manager whose subtree it covers (SUBTREE scope).
-    async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        match self.0.scope {
-            PolicyScope::Subtree(m) => Ok(Some(person(ctx, m).await?)),
-            _ => Ok(None),
-        }
-    }
-
-    /// The two people it covers (PAIR scope).
-    async fn pair(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Person>>> {
-        match self.0.scope {
-            PolicyScope::Pair(a, b) => Ok(Some(vec![person(ctx, a).await?, person(ctx, b).await?])),
-            _ => Ok(None),
-        }
-    }
-}
-
-fn person_id(id: &ID, field: &str) -> async_graphql::Result<i64> {
-    ids::expect(id, NodeKind::Person, field).extend()
-}
-
 #[derive(Default)]
 pub struct InsightsQuery;
 
@@ -235,7 +156,7 @@ impl InsightsQuery {
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<CoverageReport> {
         let rc = RequestContext::of(ctx);
-        let manager = person_id(&manager_id, "managerId")?;
+        let manager = ids::person(&manager_id, "managerId")?;
         let look = ctx.look_ahead();
         let with_ratings = look.field("averageRating").exists()
             || look.field("managers").field("averageRating").exists();
@@ -267,7 +188,7 @@ impl InsightsQuery {
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<OverdueOneOnOneConnection> {
         let rc = RequestContext::of(ctx);
-        let manager = person_id(&manager_id, "managerId")?;
+        let manager = ids::person(&manager_id, "managerId")?;
         let page = page_args(ctx, first, after.as_deref()).extend()?;
         let all = insights::overdue(&rc.db, &rc.viewer, manager, rc.as_of(as_of), rc.now)
             .await
@@ -293,7 +214,7 @@ impl InsightsQuery {
         interval: TrendInterval,
     ) -> async_graphql::Result<Vec<CoveragePoint>> {
         let rc = RequestContext::of(ctx);
-        let manager = person_id(&manager_id, "managerId")?;
+        let manager = ids::person(&manager_id, "managerId")?;
         let interval = match interval {
             TrendInterval::Week => insights::Interval::Week,
             TrendInterval::Month => insights::Interval::Month,
@@ -310,141 +231,5 @@ impl InsightsQuery {
                 skip_level_coverage: p.skip_level_coverage,
             })
             .collect())
-    }
-
-    /// Every stored cadence policy (org-wide, subtree and pair overrides).
-    async fn cadence_policies(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<CadencePolicy>> {
-        let rc = RequestContext::of(ctx);
-        let found = policies::list(&rc.db, &rc.viewer).await.extend()?;
-        Ok(found.into_iter().map(CadencePolicy).collect())
-    }
-
-    /// The policy that applies to `kind` meetings of `personId` with `withPersonId` (or,
-    /// without it, with `personId`'s own reports): the pair's own, else the nearest
-    /// subtree override up the chain, else the org-wide one, else the built-in default.
-    async fn effective_cadence_policy(
-        &self,
-        ctx: &Context<'_>,
-        kind: MeetingKind,
-        person_id: ID,
-        with_person_id: Option<ID>,
-    ) -> async_graphql::Result<CadencePolicy> {
-        let rc = RequestContext::of(ctx);
-        let person = self::person_id(&person_id, "personId")?;
-        let with = with_person_id
-            .map(|id| self::person_id(&id, "withPersonId"))
-            .transpose()?;
-        let p = policies::effective(&rc.db, &rc.viewer, kind.into(), person, with, rc.now)
-            .await
-            .extend()?;
-        Ok(CadencePolicy(p))
-    }
-}
-
-/// A cadence to set. Give `managerId` for a subtree override, `pair` for one pair, neither
-/// for the org-wide policy.
-#[derive(InputObject)]
-pub struct SetCadencePolicyInput {
-    pub kind: MeetingKind,
-    /// Expected days between meetings (1 to 366); null for none.
-    pub every_days: Option<i32>,
-    #[graphql(default = true)]
-    pub required: bool,
-    pub manager_id: Option<ID>,
-    /// Exactly two people.
-    pub pair: Option<Vec<ID>>,
-}
-
-/// The policy to remove, named by kind and scope as in `setCadencePolicy`.
-#[derive(InputObject)]
-pub struct RemoveCadencePolicyInput {
-    pub kind: MeetingKind,
-    pub manager_id: Option<ID>,
-    pub pair: Option<Vec<ID>>,
-}
-
-fn scope_of(manager_id: Option<&ID>, pair: Option<&Vec<ID>>) -> async_graphql::Result<PolicyScope> {
-    match (manager_id, pair) {
-        (None, None) => Ok(PolicyScope::Org),
-        (Some(m), None) => Ok(PolicyScope::Subtree(person_id(m, "input.managerId")?)),
-        (None, Some(p)) if p.len() == 2 => {
-            let a = person_id(&p[0], "input.pair[0]")?;
-            let b = person_id(&p[1], "input.pair[1]")?;
-            if a == b {
-                return Err(AppError::bad_input(
-                    "input.pair",
-                    "needs two different people",
-                ))
-                .extend();
-            }
-            Ok(PolicyScope::Pair(a, b))
-        }
-        (None, Some(_)) => Err(AppError::bad_input(
-            "input.pair",
-            "needs exactly two people",
-        ))
-        .extend(),
-        (Some(_), Some(_)) => Err(AppError::bad_input(
-            "input",
-            "give managerId or pair, not both",
-        ))
-        .extend(),
-    }
-}
-
-#[derive(SimpleObject)]
-pub struct SetCadencePolicyPayload {
-    pub policy: CadencePolicy,
-}
-
-#[derive(SimpleObject)]
-pub struct RemoveCadencePolicyPayload {
-    /// Whether a policy was there to remove.
-    pub removed: bool,
-}
-
-#[derive(Default)]
-pub struct InsightsMutation;
-
-#[Object]
-impl InsightsMutation {
-    /// Sets a cadence policy: org-wide (hr_admin), for a manager's subtree (that manager,
-    /// anyone above them, hr_admin) or for one pair (the pair, their managers, hr_admin).
-    async fn set_cadence_policy(
-        &self,
-        ctx: &Context<'_>,
-        input: SetCadencePolicyInput,
-    ) -> async_graphql::Result<SetCadencePolicyPayload> {
-        let rc = RequestContext::of(ctx);
-        let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;
-        let p = Policy {
-            kind: input.kind.into(),
-            every_days: input.every_days,
-            required: input.required,
-            scope,
-        };
-        let saved = policies::set(&rc.db, &rc.viewer, p, rc.now)
-            .await
-            .extend()?;
-        Ok(SetCadencePolicyPayload {
-            policy: CadencePolicy(saved),
-        })
-    }
-
-    /// Removes a cadence policy so that the next wider scope applies again.
-    async fn remove_cadence_policy(
-        &self,
-        ctx: &Context<'_>,
-        input: RemoveCadencePolicyInput,
-    ) -> async_graphql::Result<RemoveCadencePolicyPayload> {
-        let rc = RequestContext::of(ctx);
-        let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;
-        let removed = policies::remove(&rc.db, &rc.viewer, input.kind.into(), scope, rc.now)
-            .await
-            .extend()?;
-        Ok(RemoveCadencePolicyPayload { removed })
     }
 }

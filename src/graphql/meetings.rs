@@ -13,7 +13,7 @@ use super::ids::{self, NodeKind};
 use super::loaders::CarriedOverOf;
 use super::people::Person;
 use super::scalars::InstantInRange;
-use crate::domain::meeting::{Duration, Rating};
+use crate::domain::meeting::{MeetingDuration, Rating};
 use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
 use crate::service::events::MeetingEvents;
@@ -286,7 +286,7 @@ impl MeetingsQuery {
     async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Meeting, "id").extend()? else {
-            crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
+            crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
             return Ok(None);
         };
         let m = meetings::get(&rc.db, &rc.viewer, id, rc.now)
@@ -346,7 +346,7 @@ impl LogMeetingInput {
             host_id: ids::expect(&self.host_id, NodeKind::Person, &field("hostId"))?,
             guest_id: ids::expect(&self.guest_id, NodeKind::Person, &field("guestId"))?,
             scheduled_at: self.scheduled_at,
-            duration: Duration::parse(self.duration_minutes, &field("durationMinutes"))?,
+            duration: MeetingDuration::parse(self.duration_minutes, &field("durationMinutes"))?,
             status: self.status.map(Into::into),
             template_id: self
                 .template_id
@@ -470,7 +470,7 @@ impl MeetingsMutation {
             scheduled_at: input.scheduled_at,
             duration: input
                 .duration_minutes
-                .map(|d| Duration::parse(d, "input.durationMinutes"))
+                .map(|d| MeetingDuration::parse(d, "input.durationMinutes"))
                 .transpose()
                 .extend()?,
             status: input.status.map(Into::into),

@@ -2,6 +2,7 @@
 //! mapping), DataLoaders, and the mapping of service errors to `extensions.code`.
 
 pub mod agendas;
+pub mod cadence;
 pub mod connection;
 pub mod context;
 pub mod enums;

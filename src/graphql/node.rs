@@ -51,7 +51,7 @@ impl NodeQuery {
             }
             // Agenda and action items are reached through their meeting.
             NodeKind::AgendaItem | NodeKind::ActionItem => {
-                crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
+                crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
                 None
             }
         })

@@ -27,6 +27,21 @@ use crate::service::org::Relatives;
 pub struct Person(pub person::Model);
 
 impl Person {
+    /// Loads a person the viewer already reached through another object (a report's
+    /// manager, a policy's pair); a missing one is NOT_FOUND.
+    pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
+        let rc = RequestContext::of(ctx);
+        let p = rc
+            .loaders
+            .person()
+            .load_one(id)
+            .await
+            .map_err(loader_error)?;
+        p.map(Person)
+            .ok_or_else(|| crate::error::AppError::NotFound("the person no longer exists".into()))
+            .extend()
+    }
+
     async fn relatives(
         &self,
         ctx: &Context<'_>,
@@ -358,7 +373,7 @@ impl PeopleQuery {
     /// The person the access token belongs to; null for an integration.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
-        crate::auth::policy::ensure_authenticated(&rc.viewer).extend()?;
+        crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
         let Some(id) = rc.viewer.person_id() else {
             return Ok(None);
         };
@@ -372,7 +387,7 @@ impl PeopleQuery {
     async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Person, "id").extend()? else {
-            crate::auth::policy::ensure_can_read_org(&rc.viewer).extend()?;
+            crate::auth::access::ensure_can_read_org(&rc.viewer).extend()?;
             return Ok(None);
         };
         let person = service::people::get(&rc.db, &rc.viewer, id)

@@ -3,7 +3,8 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::agendas::{AgendasMutation, AgendasQuery};
-use super::insights::{InsightsMutation, InsightsQuery};
+use super::cadence::{CadenceMutation, CadenceQuery};
+use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
@@ -21,6 +22,7 @@ pub struct Query(
     MeetingsQuery,
     AgendasQuery,
     InsightsQuery,
+    CadenceQuery,
     RateLimitQuery,
 );
 
@@ -30,7 +32,7 @@ pub struct Mutation(
     TeamsMutation,
     MeetingsMutation,
     AgendasMutation,
-    InsightsMutation,
+    CadenceMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -54,7 +54,7 @@ impl TeamsQuery {
     async fn team(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Team>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Team, "id").extend()? else {
-            crate::auth::policy::ensure_can_read_org(&rc.viewer).extend()?;
+            crate::auth::access::ensure_can_read_org(&rc.viewer).extend()?;
             return Ok(None);
         };
         Ok(service::teams::get(&rc.db, &rc.viewer, id)

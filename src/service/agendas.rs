@@ -1,6 +1,6 @@
 //! Agendas: org-wide and personal agenda templates, a meeting's agenda items and action
 //! items, and what carries over from a pair's earlier meetings. Content is for the two
-//! participants only ([`policy::can_read_meeting_content`]).
+//! participants only ([`access::can_read_meeting_content`]).
 
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ use sea_orm::{
 use super::IN_CHUNK;
 use super::meetings;
 use super::sql::{Sql, begin_write, id_in_expr, page_by_name};
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MeetingKind, TopicCategory};
 use crate::domain::paging::{Page, PageOf};
@@ -44,7 +44,7 @@ async fn participant_meeting(
     let m = meetings::get(db, viewer, meeting_id, now)
         .await?
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;
-    let me = policy::ensure_participant(viewer, m.host_id, m.guest_id)?;
+    let me = access::ensure_participant(viewer, m.host_id, m.guest_id)?;
     Ok((m, me))
 }
 
@@ -57,7 +57,7 @@ pub async fn list_templates(
     viewer: &Viewer,
     page: &Page,
 ) -> AppResult<PageOf<agenda_template::Model>> {
-    policy::ensure_authenticated(viewer)?;
+    access::ensure_authenticated(viewer)?;
     let mut visible = sea_orm::Condition::any().add(agenda_template::Column::OwnerId.is_null());
     if let Some(me) = viewer.person_id() {
         visible = visible.add(agenda_template::Column::OwnerId.eq(me));
@@ -78,7 +78,7 @@ pub async fn templates_by_ids(
     viewer: &Viewer,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, agenda_template::Model>> {
-    policy::ensure_authenticated(viewer)?;
+    access::ensure_authenticated(viewer)?;
     let mut out = HashMap::new();
     let found = agenda_template::Entity::find()
         .filter(id_in_expr(
@@ -91,7 +91,7 @@ pub async fn templates_by_ids(
     out.extend(
         found
             .into_iter()
-            .filter(|t| policy::can_use_template(viewer, t.owner_id))
+            .filter(|t| access::can_use_template(viewer, t.owner_id))
             .map(|t| (t.id, t)),
     );
     Ok(out)
@@ -180,9 +180,9 @@ pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     let owner = if input.org_wide {
         None
     } else {
-        Some(policy::ensure_person(viewer)?)
+        Some(access::ensure_person(viewer)?)
     };
-    policy::ensure_can_manage_template(viewer, owner)?;
+    access::ensure_can_manage_template(viewer, owner)?;
     let (name, items) = check_template(&input)?;
     let now = truncate(now);
     let txn = begin_write(db).await?;
@@ -214,7 +214,7 @@ async fn managed_template(
         .await?
         .remove(&id)
         .ok_or_else(|| AppError::NotFound("no such agenda template".into()))?;
-    policy::ensure_can_manage_template(viewer, template.owner_id)?;
+    access::ensure_can_manage_template(viewer, template.owner_id)?;
     Ok(template)
 }
 
@@ -285,7 +285,7 @@ impl From<&meeting::Model> for Parties {
 fn readable(viewer: &Viewer, meetings: &[Parties]) -> Vec<i64> {
     meetings
         .iter()
-        .filter(|p| policy::can_read_meeting_content(viewer, p.host, p.guest))
+        .filter(|p| access::can_read_meeting_content(viewer, p.host, p.guest))
         .map(|p| p.meeting)
         .collect()
 }
@@ -342,7 +342,7 @@ pub async fn action_items_of(
 
 /// A meeting's shared notes: the participants' own, `None` for anyone else.
 pub fn shared_notes<'a>(viewer: &Viewer, m: &'a meeting::Model) -> Option<&'a str> {
-    policy::can_read_meeting_content(viewer, m.host_id, m.guest_id)
+    access::can_read_meeting_content(viewer, m.host_id, m.guest_id)
         .then_some(m.shared_notes.as_deref())
         .flatten()
 }
@@ -357,7 +357,7 @@ pub async fn carried_over(
 ) -> AppResult<HashMap<i64, (Vec<action_item::Model>, Vec<agenda_item::Model>)>> {
     let readable: Vec<&(Parties, DateTime<Utc>)> = meetings
         .iter()
-        .filter(|(p, _)| policy::can_read_meeting_content(viewer, p.host, p.guest))
+        .filter(|(p, _)| access::can_read_meeting_content(viewer, p.host, p.guest))
         .collect();
     let mut out: HashMap<i64, (Vec<action_item::Model>, Vec<agenda_item::Model>)> = readable
         .iter()
@@ -452,7 +452,7 @@ async fn participant_agenda_item(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<agenda_item::Model> {
-    policy::ensure_authenticated(viewer)?;
+    access::ensure_authenticated(viewer)?;
     let item = agenda_item::Entity::find_by_id(item_id).one(db).await?;
     let meeting = item.as_ref().map(|i| i.meeting_id);
     hide_from_outsiders(db, viewer, meeting, now, "no such agenda item").await?;
@@ -616,7 +616,7 @@ pub async fn set_action_item_done(
     done: bool,
     now: DateTime<Utc>,
 ) -> AppResult<action_item::Model> {
-    policy::ensure_authenticated(viewer)?;
+    access::ensure_authenticated(viewer)?;
     let item = action_item::Entity::find_by_id(item_id).one(db).await?;
     let meeting = item.as_ref().map(|i| i.meeting_id);
     hide_from_outsiders(db, viewer, meeting, now, "no such action item").await?;

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::meetings;
 use super::sql::{Sql, id_in_expr};
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingStatus, Rating};
 use crate::error::{AppError, AppResult};
@@ -94,7 +94,7 @@ pub async fn set_private_note(
     let m = meetings::get(db, viewer, meeting_id, now)
         .await?
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;
-    let me = policy::ensure_participant(viewer, m.host_id, m.guest_id)?;
+    let me = access::ensure_participant(viewer, m.host_id, m.guest_id)?;
     let text = text.trim();
     if text.chars().count() > 20_000 {
         return Err(AppError::bad_input(
@@ -146,7 +146,7 @@ pub async fn rate(
     let m = meetings::get(db, viewer, meeting_id, now)
         .await?
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;
-    let me = policy::ensure_participant(viewer, m.host_id, m.guest_id)?;
+    let me = access::ensure_participant(viewer, m.host_id, m.guest_id)?;
     if m.status != MeetingStatus::Held.as_str() {
         return Err(AppError::bad_input(
             "input.meetingId",

@@ -16,8 +16,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::sql::{Sql, employed, id_list, int_col, line_covers, pair_high, pair_low};
-use super::{org, policies};
-use crate::auth::{Viewer, policy};
+use super::{cadence, org};
+use crate::auth::{Viewer, access};
 use crate::domain::cadence::{Policies, Standing, assess, coverage};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind, MeetingStatus, quarter_start};
@@ -476,7 +476,7 @@ fn assess_pairs(
 /// NOT_FOUND for a manager who is no person at all. Someone with a reporting line now
 /// (`in_org_now`) exists, so the common case costs no statement.
 async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool) -> AppResult<()> {
-    if in_org_now || policies::people_exist(db, &[manager]).await? {
+    if in_org_now || super::people::people_exist(db, &[manager]).await? {
         Ok(())
     } else {
         Err(AppError::NotFound("no such person".into()))
@@ -494,10 +494,10 @@ async fn assessed_pairs(
 ) -> AppResult<(Vec<(i64, Pair)>, Recent)> {
     let chains = org::chains_at(db, &[(manager, now), (manager, as_of)]).await?;
     let current_chain = chains[0].clone().unwrap_or_default();
-    policy::ensure_can_read_insights(viewer, manager, &current_chain)?;
+    access::ensure_can_read_insights(viewer, manager, &current_chain)?;
     ensure_exists(db, manager, chains[0].is_some()).await?;
     let (rows, recent) = subtree_pairs(db, manager, as_of).await?;
-    let policies = policies::load_all(db).await?;
+    let policies = cadence::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
     let pairs = assess_pairs(&rows, manager, &chain_then, &policies, as_of);
     Ok((pairs, recent))
@@ -643,7 +643,7 @@ pub async fn coverage_trend(
         };
     }
     let chain = org::chains_at(db, &[(manager, now)]).await?.remove(0);
-    policy::ensure_can_read_insights(viewer, manager, chain.as_deref().unwrap_or_default())?;
+    access::ensure_can_read_insights(viewer, manager, chain.as_deref().unwrap_or_default())?;
     ensure_exists(db, manager, chain.is_some()).await?;
     super::trend::coverage_trend(db, manager, &points).await
 }

@@ -14,10 +14,10 @@ use sea_orm::{
 use super::IN_CHUNK;
 use super::sql::{Order, Sql, begin_write, count, int_col, line_covers, totals_by_subject};
 use crate::auth::Viewer;
-use crate::auth::policy::{self, MeetingVisibility};
+use crate::auth::access::{self, MeetingVisibility};
 use crate::domain::employment::{is_employed, truncate};
 use crate::domain::meeting::{
-    Duration, MeetingKind, MeetingStatus, TopicCategory, check_status_time, classify,
+    MeetingDuration, MeetingKind, MeetingStatus, TopicCategory, check_status_time, classify,
 };
 use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
@@ -39,7 +39,7 @@ pub(crate) struct Visible {
 
 impl Visible {
     pub(crate) fn new(q: &mut Sql, viewer: &Viewer, now: DateTime<Utc>) -> AppResult<Visible> {
-        Ok(match policy::meeting_visibility(viewer)? {
+        Ok(match access::meeting_visibility(viewer)? {
             MeetingVisibility::All => Visible {
                 cte: None,
                 condition: "1 = 1".into(),
@@ -488,7 +488,7 @@ pub struct LogMeeting {
     pub host_id: i64,
     pub guest_id: i64,
     pub scheduled_at: DateTime<Utc>,
-    pub duration: Duration,
+    pub duration: MeetingDuration,
     pub status: Option<MeetingStatus>,
     pub template_id: Option<i64>,
     pub agenda: Option<Vec<(String, TopicCategory)>>,
@@ -607,7 +607,7 @@ async fn write_one(
     prefix: &str,
 ) -> AppResult<Logged> {
     // Who may write comes first, so that outsiders learn nothing from validation messages.
-    policy::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
+    access::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
     let field = |name: &str| format!("{prefix}.{name}");
     let at = truncate(input.scheduled_at);
     let people = person::Entity::find()
@@ -644,7 +644,7 @@ async fn write_one(
             let t = agenda_template::Entity::find_by_id(id).one(txn).await?;
             match t {
                 Some(t)
-                    if policy::can_apply_template(
+                    if access::can_apply_template(
                         viewer,
                         t.owner_id,
                         input.host_id,
@@ -684,7 +684,7 @@ async fn write_one(
     let (model, created, mut changed) = match existing {
         Some(current) => {
             // Re-sending may also move a meeting between people: both pairs must allow it.
-            policy::ensure_can_write_meeting(viewer, current.host_id, current.guest_id)?;
+            access::ensure_can_write_meeting(viewer, current.host_id, current.guest_id)?;
             let same = current.host_id == input.host_id
                 && current.guest_id == input.guest_id
                 && current.scheduled_at == at
@@ -840,7 +840,7 @@ pub(crate) async fn refresh_agenda_counts(
 #[derive(Debug, Clone, Default)]
 pub struct MeetingChanges {
     pub scheduled_at: Option<DateTime<Utc>>,
-    pub duration: Option<Duration>,
+    pub duration: Option<MeetingDuration>,
     pub status: Option<MeetingStatus>,
     pub shared_notes: Option<String>,
 }
@@ -863,14 +863,14 @@ where
         .ok_or_else(|| AppError::NotFound("no such meeting".into()))?;
     let content_change = changes.shared_notes.is_some();
     if content_change {
-        policy::ensure_participant(viewer, current.host_id, current.guest_id)?;
+        access::ensure_participant(viewer, current.host_id, current.guest_id)?;
     }
     let input = LogMeeting {
         external_id: current.external_id.clone(),
         host_id: current.host_id,
         guest_id: current.guest_id,
         scheduled_at: changes.scheduled_at.unwrap_or(current.scheduled_at),
-        duration: changes.duration.unwrap_or(Duration::parse(
+        duration: changes.duration.unwrap_or(MeetingDuration::parse(
             current.duration_minutes,
             "input.durationMinutes",
         )?),
@@ -908,7 +908,7 @@ async fn update_by_id(
     now: DateTime<Utc>,
 ) -> AppResult<Logged> {
     // Validate exactly as a new meeting would be, then write onto the existing row.
-    policy::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
+    access::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
     let at = truncate(input.scheduled_at);
     let status = input.status.unwrap_or(MeetingStatus::Scheduled);
     check_status_time(status, at, now, "input.status")?;
@@ -1066,5 +1066,5 @@ pub async fn change_seen_by(
 
 /// Watching meeting changes needs the right to read meetings at all.
 pub fn ensure_can_watch(viewer: &Viewer) -> AppResult<()> {
-    policy::meeting_visibility(viewer).map(|_| ())
+    access::meeting_visibility(viewer).map(|_| ())
 }

@@ -1,7 +1,8 @@
 //! Operations over the database, one module per area. Services take the viewer and check
-//! [`crate::auth::policy`] before they read or write; they never see GraphQL or HTTP types.
+//! [`crate::auth::access`] before they read or write; they never see GraphQL or HTTP types.
 
 pub mod agendas;
+pub mod cadence;
 pub mod demo;
 pub mod events;
 pub mod feedback;
@@ -9,7 +10,6 @@ pub mod insights;
 pub mod meetings;
 pub mod org;
 pub mod people;
-pub mod policies;
 pub mod teams;
 pub mod trend;
 pub mod viewers;

@@ -11,7 +11,7 @@ use super::IN_CHUNK;
 use super::sql::{
     Order, PERSON_COLUMNS, Sql, employed, int_col, line_covers, person_from_row, totals_by_subject,
 };
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::AppResult;
 use entity::person;
@@ -56,7 +56,7 @@ pub async fn managers_of(
     people: &[i64],
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, person::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let mut q = Sql::new();
     let at = q.bind(as_of);
     let day = q.bind(as_of.date_naive());
@@ -84,7 +84,7 @@ pub async fn chains_of(
     people: &[i64],
     as_of: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, Vec<person::Model>>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let mut q = Sql::new();
     let at = q.bind(as_of);
     let day = q.bind(as_of.date_naive());
@@ -129,7 +129,7 @@ pub async fn relatives_of(
     as_of: DateTime<Utc>,
     page: &Page,
 ) -> AppResult<HashMap<i64, PageOf<person::Model>>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let after = page.after_key::<(i64, String, i64)>()?;
     let mut rows: HashMap<i64, Vec<(person::Model, Cursor)>> = HashMap::new();
     if page.rows {

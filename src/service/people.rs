@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    QuerySelect, TransactionSession, TransactionTrait,
 };
 
 use super::IN_CHUNK;
@@ -14,7 +14,7 @@ use super::sql::{
     Order, PERSON_COLUMNS, Sql, begin_org_write, count, employed, id_in_expr, line_covers,
     person_from_row,
 };
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::employment::{end_instant, is_employed, start_of, truncate};
 use crate::domain::hierarchy::{Line, Lines};
 use crate::domain::paging::{Cursor, Page, PageOf};
@@ -50,13 +50,25 @@ pub async fn any_exist(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr
     Ok(person::Entity::find().one(db).await?.is_some())
 }
 
+/// Whether every one of `ids` is a person (employed or not).
+pub(crate) async fn people_exist(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<bool> {
+    let found: Vec<i64> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.iter().all(|id| found.contains(id)))
+}
+
 #[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn get(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<Option<person::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     Ok(person::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -66,7 +78,7 @@ pub async fn by_external_id(
     viewer: &Viewer,
     external_id: &str,
 ) -> AppResult<Option<person::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     Ok(person::Entity::find()
         .filter(person::Column::ExternalId.eq(external_id))
         .one(db)
@@ -79,7 +91,7 @@ pub async fn by_ids(
     viewer: &Viewer,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, person::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     load_by_ids(db, ids).await
 }
 
@@ -91,7 +103,7 @@ pub async fn participants_by_ids(
     viewer: &Viewer,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, person::Model>> {
-    policy::ensure_can_read_participants(viewer)?;
+    access::ensure_can_read_participants(viewer)?;
     load_by_ids(db, ids).await
 }
 
@@ -132,7 +144,7 @@ pub async fn list(
     page: &Page,
     now: DateTime<Utc>,
 ) -> AppResult<PageOf<person::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let after = page.after_key::<(String, i64)>()?;
     let rows = if page.rows {
         let mut q = Sql::new();
@@ -248,7 +260,7 @@ pub async fn upsert<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    policy::ensure_can_write_org(viewer)?;
+    access::ensure_can_write_org(viewer)?;
     let now = truncate(now);
     let rows = normalise_rows(rows)?;
     if rows.is_empty() {

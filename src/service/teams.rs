@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::sql::{begin_org_write, id_in_expr, page_by_name};
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
 use crate::domain::paging::{Page, PageOf};
 use crate::error::{AppError, AppResult, InputProblem};
@@ -21,7 +21,7 @@ pub async fn by_ids(
     viewer: &Viewer,
     ids: &[i64],
 ) -> AppResult<HashMap<i64, team::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let found = team::Entity::find()
         .filter(id_in_expr(db.get_database_backend(), team::Column::Id, ids))
         .all(db)
@@ -35,7 +35,7 @@ pub async fn get(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<Option<team::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     Ok(team::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -46,7 +46,7 @@ pub async fn list(
     viewer: &Viewer,
     page: &Page,
 ) -> AppResult<PageOf<team::Model>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     page_by_name(
         db,
         team::Entity::find(),
@@ -85,7 +85,7 @@ pub async fn upsert<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    policy::ensure_can_write_org(viewer)?;
+    access::ensure_can_write_org(viewer)?;
     let now = truncate(now);
     let problem = |i: usize, field: &str, message: String| InputProblem {
         field: format!("input.teams[{i}].{field}"),

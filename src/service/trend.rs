@@ -18,7 +18,7 @@ use sea_orm::ConnectionTrait;
 
 use super::insights::TrendPoint;
 use super::sql::{Sql, epoch, greatest, int_col, least};
-use super::{org, policies};
+use super::{cadence, org};
 use crate::domain::cadence::Policies;
 use crate::domain::meeting::{MeetingKind, MeetingStatus};
 use crate::error::AppResult;
@@ -83,7 +83,7 @@ pub async fn coverage_trend(
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return Ok(Vec::new());
     };
-    let policies = policies::load_all(db).await?;
+    let policies = cadence::load_all(db).await?;
     let asks: Vec<(i64, DateTime<Utc>)> = points.iter().map(|at| (root, *at)).collect();
     let chains = org::chains_at(db, &asks).await?;
     let above: Vec<(Option<i32>, Option<i32>)> = chains

@@ -4,16 +4,16 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TryIntoModel,
+    QueryOrder, TryIntoModel,
 };
 
 use super::org;
-use crate::auth::{Viewer, policy};
+use crate::auth::{Viewer, access};
 use crate::domain::cadence::{Policies, Policy, PolicyScope, pair_key};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::MeetingKind;
 use crate::error::{AppError, AppResult};
-use entity::{cadence_policy, person};
+use entity::cadence_policy;
 
 fn to_policy(row: &cadence_policy::Model) -> Option<Policy> {
     let kind = MeetingKind::parse(&row.kind)?;
@@ -31,18 +31,6 @@ fn to_policy(row: &cadence_policy::Model) -> Option<Policy> {
     })
 }
 
-/// Whether every one of `ids` is a person (employed or not).
-pub(crate) async fn people_exist(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<bool> {
-    let found: Vec<i64> = person::Entity::find()
-        .select_only()
-        .column(person::Column::Id)
-        .filter(person::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.iter().all(|id| found.contains(id)))
-}
-
 /// Every stored policy; there are few (one per override), so one read serves a whole report.
 pub(crate) async fn load_all(db: &impl ConnectionTrait) -> AppResult<Policies> {
     let mut policies = Policies::default();
@@ -57,7 +45,7 @@ pub(crate) async fn load_all(db: &impl ConnectionTrait) -> AppResult<Policies> {
 /// Stored policies: readable like the org chart, org-wide first.
 #[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn list(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResult<Vec<Policy>> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let rows = cadence_policy::Entity::find()
         .order_by_asc(cadence_policy::Column::Id)
         .all(db)
@@ -87,14 +75,14 @@ async fn check_scope(
             "input",
             "built-in policies cannot change",
         )),
-        PolicyScope::Org => policy::ensure_can_set_org_cadence(viewer),
+        PolicyScope::Org => access::ensure_can_set_org_cadence(viewer),
         PolicyScope::Subtree(m) => {
             let chain = chain_now(db, m, now).await?;
-            policy::ensure_can_set_subtree_cadence(viewer, m, &chain)
+            access::ensure_can_set_subtree_cadence(viewer, m, &chain)
         }
         PolicyScope::Pair(a, b) => {
             let (ca, cb) = (chain_now(db, a, now).await?, chain_now(db, b, now).await?);
-            policy::ensure_can_set_pair_cadence(viewer, (&ca, &cb))
+            access::ensure_can_set_pair_cadence(viewer, (&ca, &cb))
         }
     }
 }
@@ -149,12 +137,12 @@ pub async fn set(
     if policy_in.kind == MeetingKind::Direct
         && (!policy_in.required || policy_in.every_days.is_none())
     {
-        policy::ensure_can_relax_direct_cadence(viewer)?;
+        access::ensure_can_relax_direct_cadence(viewer)?;
     }
     // Checked after who may: outsiders learn nothing. Without it, the foreign key fails.
     let (manager, low, high) = scope_columns(policy_in.scope);
     let named: Vec<i64> = [manager, low, high].into_iter().flatten().collect();
-    if !people_exist(db, &named).await? {
+    if !super::people::people_exist(db, &named).await? {
         let field = match policy_in.scope {
             PolicyScope::Pair(..) => "input.pair",
             _ => "input.managerId",
@@ -212,9 +200,9 @@ pub async fn effective(
     with: Option<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<Policy> {
-    policy::ensure_can_read_org(viewer)?;
+    access::ensure_can_read_org(viewer)?;
     let other = with.unwrap_or(person);
-    if !people_exist(db, &[person, other]).await? {
+    if !super::people::people_exist(db, &[person, other]).await? {
         return Err(AppError::NotFound("no such person".into()));
     }
     let policies = load_all(db).await?;

@@ -1,0 +1,213 @@
+//! Cadence policies in GraphQL: how often each kind of 1:1 should happen, org-wide, for a
+//! manager's subtree or for one pair, and the mutations that set and remove them.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
+
+use super::context::RequestContext;
+use super::enums::MeetingKind;
+use super::ids;
+use super::people::Person;
+use crate::domain::cadence::{Policy, PolicyScope};
+use crate::error::AppError;
+use crate::service::cadence;
+
+/// Which pairs a cadence policy covers.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CadenceScope {
+    /// Cadence's default, when nothing is set.
+    BuiltIn,
+    /// Everyone.
+    Org,
+    /// A manager's subtree.
+    Subtree,
+    /// One pair of people.
+    Pair,
+}
+
+/// How often meetings of one kind should happen, and for whom.
+pub struct CadencePolicy(pub Policy);
+
+#[Object]
+impl CadencePolicy {
+    async fn kind(&self) -> MeetingKind {
+        self.0.kind.into()
+    }
+
+    /// Expected days between meetings; null: no expected cadence.
+    async fn every_days(&self) -> Option<i32> {
+        self.0.every_days
+    }
+
+    /// Whether missing it makes a 1:1 overdue (else it is encouraged).
+    async fn required(&self) -> bool {
+        self.0.required
+    }
+
+    async fn scope(&self) -> CadenceScope {
+        match self.0.scope {
+            PolicyScope::BuiltIn => CadenceScope::BuiltIn,
+            PolicyScope::Org => CadenceScope::Org,
+            PolicyScope::Subtree(_) => CadenceScope::Subtree,
+            PolicyScope::Pair(..) => CadenceScope::Pair,
+        }
+    }
+
+    /// The manager whose subtree it covers (SUBTREE scope).
+    async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        match self.0.scope {
+            PolicyScope::Subtree(m) => Ok(Some(Person::load(ctx, m).await?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The two people it covers (PAIR scope).
+    async fn pair(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Person>>> {
+        match self.0.scope {
+            PolicyScope::Pair(a, b) => Ok(Some(vec![
+                Person::load(ctx, a).await?,
+                Person::load(ctx, b).await?,
+            ])),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct CadenceQuery;
+
+#[Object]
+impl CadenceQuery {
+    /// Every stored cadence policy (org-wide, subtree and pair overrides).
+    async fn cadence_policies(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<CadencePolicy>> {
+        let rc = RequestContext::of(ctx);
+        let found = cadence::list(&rc.db, &rc.viewer).await.extend()?;
+        Ok(found.into_iter().map(CadencePolicy).collect())
+    }
+
+    /// The policy that applies to `kind` meetings of `personId` with `withPersonId` (or,
+    /// without it, with `personId`'s own reports): the pair's own, else the nearest
+    /// subtree override up the chain, else the org-wide one, else the built-in default.
+    async fn effective_cadence_policy(
+        &self,
+        ctx: &Context<'_>,
+        kind: MeetingKind,
+        person_id: ID,
+        with_person_id: Option<ID>,
+    ) -> async_graphql::Result<CadencePolicy> {
+        let rc = RequestContext::of(ctx);
+        let person = ids::person(&person_id, "personId")?;
+        let with = with_person_id
+            .map(|id| ids::person(&id, "withPersonId"))
+            .transpose()?;
+        let p = cadence::effective(&rc.db, &rc.viewer, kind.into(), person, with, rc.now)
+            .await
+            .extend()?;
+        Ok(CadencePolicy(p))
+    }
+}
+
+/// A cadence to set. Give `managerId` for a subtree override, `pair` for one pair, neither
+/// for the org-wide policy.
+#[derive(InputObject)]
+pub struct SetCadencePolicyInput {
+    pub kind: MeetingKind,
+    /// Expected days between meetings (1 to 366); null for none.
+    pub every_days: Option<i32>,
+    #[graphql(default = true)]
+    pub required: bool,
+    pub manager_id: Option<ID>,
+    /// Exactly two people.
+    pub pair: Option<Vec<ID>>,
+}
+
+/// The policy to remove, named by kind and scope as in `setCadencePolicy`.
+#[derive(InputObject)]
+pub struct RemoveCadencePolicyInput {
+    pub kind: MeetingKind,
+    pub manager_id: Option<ID>,
+    pub pair: Option<Vec<ID>>,
+}
+
+fn scope_of(manager_id: Option<&ID>, pair: Option<&Vec<ID>>) -> async_graphql::Result<PolicyScope> {
+    match (manager_id, pair) {
+        (None, None) => Ok(PolicyScope::Org),
+        (Some(m), None) => Ok(PolicyScope::Subtree(ids::person(m, "input.managerId")?)),
+        (None, Some(p)) if p.len() == 2 => {
+            let a = ids::person(&p[0], "input.pair[0]")?;
+            let b = ids::person(&p[1], "input.pair[1]")?;
+            if a == b {
+                return Err(AppError::bad_input(
+                    "input.pair",
+                    "needs two different people",
+                ))
+                .extend();
+            }
+            Ok(PolicyScope::Pair(a, b))
+        }
+        (None, Some(_)) => Err(AppError::bad_input(
+            "input.pair",
+            "needs exactly two people",
+        ))
+        .extend(),
+        (Some(_), Some(_)) => Err(AppError::bad_input(
+            "input",
+            "give managerId or pair, not both",
+        ))
+        .extend(),
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SetCadencePolicyPayload {
+    pub policy: CadencePolicy,
+}
+
+#[derive(SimpleObject)]
+pub struct RemoveCadencePolicyPayload {
+    /// Whether a policy was there to remove.
+    pub removed: bool,
+}
+
+#[derive(Default)]
+pub struct CadenceMutation;
+
+#[Object]
+impl CadenceMutation {
+    /// Sets a cadence policy: org-wide (hr_admin), for a manager's subtree (that manager,
+    /// anyone above them, hr_admin) or for one pair (the pair, their managers, hr_admin).
+    async fn set_cadence_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCadencePolicyInput,
+    ) -> async_graphql::Result<SetCadencePolicyPayload> {
+        let rc = RequestContext::of(ctx);
+        let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;
+        let p = Policy {
+            kind: input.kind.into(),
+            every_days: input.every_days,
+            required: input.required,
+            scope,
+        };
+        let saved = cadence::set(&rc.db, &rc.viewer, p, rc.now).await.extend()?;
+        Ok(SetCadencePolicyPayload {
+            policy: CadencePolicy(saved),
+        })
+    }
+
+    /// Removes a cadence policy so that the next wider scope applies again.
+    async fn remove_cadence_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveCadencePolicyInput,
+    ) -> async_graphql::Result<RemoveCadencePolicyPayload> {
+        let rc = RequestContext::of(ctx);
+        let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;
+        let removed = cadence::remove(&rc.db, &rc.viewer, input.kind.into(), scope, rc.now)
+            .await
+            .extend()?;
+        Ok(RemoveCadencePolicyPayload { removed })
+    }
+}
