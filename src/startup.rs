@@ -15,14 +15,14 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::cors::CorsPolicy;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
-use crate::graphql::limits::SchemaShape;
+use crate::http::cors::CorsPolicy;
+use crate::http::gate::SchemaShape;
 use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
-use crate::http::{self, graphql::AppState};
+use crate::http::{self, state::AppState};
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
 

@@ -1,8 +1,6 @@
-//! Who is asking (tokens → [`Viewer`]), what they may see or do ([`access`]), and which
-//! browser origins may ask ([`cors`]).
+//! Who is asking (tokens → [`Viewer`]), what they may see or do ([`access`]).
 
 pub mod access;
-pub mod cors;
 pub mod jwks;
 pub mod jwt;
 pub mod viewer;

@@ -2,18 +2,17 @@
 //! mapping), DataLoaders, and the mapping of service errors to `extensions.code`.
 
 pub mod agendas;
+pub mod budget;
 pub mod cadence;
 pub mod connection;
 pub mod context;
 pub mod enums;
 pub mod ids;
 pub mod insights;
-pub mod limits;
 pub mod loaders;
 pub mod meetings;
 pub mod node;
 pub mod people;
-pub mod rate_limit;
 pub mod scalars;
 pub mod schema;
 pub mod subscriptions;

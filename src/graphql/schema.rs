@@ -3,12 +3,12 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::agendas::{AgendasMutation, AgendasQuery};
+use super::budget::RateLimitQuery;
 use super::cadence::{CadenceMutation, CadenceQuery};
 use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
-use super::rate_limit::RateLimitQuery;
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use crate::config::LimitSettings;

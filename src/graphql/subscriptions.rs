@@ -30,7 +30,7 @@ impl MeetingsSubscription {
         #[graphql(desc = "Only meetings this person takes part in.")] person_id: Option<ID>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Meeting>> + use<>> {
         let rc = RequestContext::of(ctx);
-        // The viewer is the token's as of `subscribe` (`http::graphql::SocketExecutor`);
+        // The viewer is the token's as of `subscribe` (`http::socket`);
         // `Watch` checks it again at each event.
         meetings::ensure_can_watch(&rc.viewer).extend()?;
         let person = person_id

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::graphql::AppState;
+use super::state::AppState;
 
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))

@@ -1,10 +1,22 @@
-//! HTTP routes: GraphQL (POST, GET, GraphiQL, WebSocket subscriptions) and health checks.
+//! HTTP: the routes (GraphQL over POST and GET, GraphiQL, graphql-transport-ws, health
+//! checks) and everything a request goes through on its way to the schema, one idea a
+//! file: reading it ([`request`], [`persisted`]), checking it ([`gate`]), charging it
+//! ([`rate_limit`]), knowing who sends it ([`identity`]), running it ([`graphql`],
+//! [`batch`], [`execute`], [`socket`]) and answering ([`reply`]).
 
+pub mod batch;
+pub mod cors;
+pub mod execute;
+pub mod gate;
 pub mod graphql;
 pub mod health;
+pub mod identity;
 pub mod persisted;
 pub mod rate_limit;
-pub mod socket_deadline;
+pub mod reply;
+pub mod request;
+pub mod socket;
+pub mod state;
 
 use actix_web::{guard, web};
 
@@ -18,9 +30,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     web::get()
                         .guard(guard::Header("upgrade", "websocket"))
-                        .to(graphql::websocket),
+                        .to(socket::websocket),
                 )
                 .route(web::get().to(graphql::get))
-                .default_service(web::to(graphql::method_not_allowed)),
+                .default_service(web::to(reply::method_not_allowed)),
         );
 }

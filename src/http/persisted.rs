@@ -36,9 +36,10 @@ use anyhow::{Context, bail};
 use async_graphql::parser::parse_query;
 use async_graphql::{ErrorExtensions, Pos, Response};
 use lru::LruCache;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::reply::Failure;
 use crate::config::LimitSettings;
 
 /// The only APQ protocol version.
@@ -142,12 +143,9 @@ impl PersistedError {
         }
     }
 
-    /// The response body: one error, no `data`.
-    pub fn to_body(&self) -> Value {
-        json!({ "errors": [{
-            "message": self.message(),
-            "extensions": { "code": self.code() },
-        }] })
+    /// The error of the answer: its message and `extensions.code`.
+    pub fn to_failure(&self) -> Failure {
+        Failure::coded(self.message(), self.code())
     }
 
     fn to_response(&self) -> Response {
@@ -394,6 +392,8 @@ impl PersistedQueries {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn apq(hash: &str) -> Option<PersistedQuery> {

@@ -17,7 +17,34 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::graphql::rate_limit::RateLimitStatus;
+use serde_json::{Value, json};
+
+use crate::graphql::budget::RateLimit;
+
+/// A request's charge against its client's budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitStatus {
+    /// Points this request was charged (its cost, at least 1).
+    pub cost: u64,
+    /// The budget's capacity.
+    pub limit: u64,
+    /// Points left after this request.
+    pub remaining: u64,
+    /// When the budget is full again at the current refill rate.
+    pub reset_at: DateTime<Utc>,
+}
+
+impl RateLimitStatus {
+    /// The `extensions.rateLimit` object of a response.
+    pub fn to_extension(&self) -> Value {
+        json!({
+            "cost": self.cost,
+            "limit": self.limit,
+            "remaining": self.remaining,
+            "resetAt": self.reset_at.to_rfc3339(),
+        })
+    }
+}
 
 /// Whose budget a request is charged to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,6 +55,17 @@ pub enum RateKey {
     Address(IpAddr),
     /// An anonymous client whose address is unknown; they share one budget.
     Unknown,
+}
+
+impl RateKey {
+    /// The key of a request: its token's `sub`, else the address it comes from.
+    pub fn of(subject: Option<&str>, peer: Option<std::net::SocketAddr>) -> RateKey {
+        match (subject, peer) {
+            (Some(sub), _) => RateKey::Subject(sub.to_string()),
+            (None, Some(addr)) => RateKey::Address(addr.ip()),
+            (None, None) => RateKey::Unknown,
+        }
+    }
 }
 
 /// The outcome of charging a request.
@@ -139,6 +177,43 @@ impl RateLimiter {
 }
 
 /// Whole seconds, rounded up.
+impl RateLimitStatus {
+    /// The `rateLimit` object the GraphQL schema answers with.
+    pub fn to_graphql(self) -> RateLimit {
+        let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        RateLimit {
+            cost: int(self.cost),
+            limit: int(self.limit),
+            remaining: int(self.remaining),
+            reset_at: self.reset_at,
+        }
+    }
+}
+
+impl RateLimiter {
+    /// Charges a request now; `Ok(None)`: rate limiting is off.
+    pub fn charge_now(&self, key: &RateKey, cost: u64) -> Result<Option<RateLimitStatus>, Limited> {
+        match self.charge(key, cost, Instant::now(), Utc::now()) {
+            None => Ok(None),
+            Some(Charge::Allowed(status)) => Ok(Some(status)),
+            Some(Charge::Limited {
+                status,
+                retry_after,
+            }) => Err(Limited {
+                status,
+                retry_after,
+            }),
+        }
+    }
+}
+
+/// A request its budget does not cover.
+pub struct Limited {
+    pub status: RateLimitStatus,
+    /// When the request would fit; `None` when its cost exceeds the whole capacity.
+    pub retry_after: Option<Duration>,
+}
+
 fn seconds(secs: f64) -> chrono::Duration {
     chrono::Duration::seconds(secs.max(0.0).ceil().min(i64::MAX as f64 / 1000.0) as i64)
 }

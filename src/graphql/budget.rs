@@ -1,35 +1,9 @@
-//! The viewer's rate-limit budget in GraphQL: `rateLimit { cost limit remaining resetAt }`,
-//! as GitHub's API offers it. The HTTP layer charges each request and hands the outcome to
-//! the resolvers as request data ([`RateLimitStatus`]).
+//! The caller's rate-limit budget in GraphQL: `rateLimit { cost limit remaining resetAt }`,
+//! as GitHub's API offers it. The HTTP layer (`http::rate_limit`) charges each request and
+//! hands the outcome to the resolvers as request data ([`RateLimit`]).
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
-
-/// A request's charge against its client's budget, as the HTTP layer computed it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RateLimitStatus {
-    /// Points this request was charged (its cost, at least 1).
-    pub cost: u64,
-    /// The budget's capacity.
-    pub limit: u64,
-    /// Points left after this request.
-    pub remaining: u64,
-    /// When the budget is full again at the current refill rate.
-    pub reset_at: DateTime<Utc>,
-}
-
-impl RateLimitStatus {
-    /// The `extensions.rateLimit` object of a response.
-    pub fn to_extension(&self) -> Value {
-        json!({
-            "cost": self.cost,
-            "limit": self.limit,
-            "remaining": self.remaining,
-            "resetAt": self.reset_at.to_rfc3339(),
-        })
-    }
-}
 
 /// The caller's rate-limit budget, charged in cost points (a scalar 0, an object 1, a
 /// connection 2 + `first` × its children; at least 1 per request).
@@ -45,18 +19,6 @@ pub struct RateLimit {
     pub reset_at: DateTime<Utc>,
 }
 
-impl From<RateLimitStatus> for RateLimit {
-    fn from(status: RateLimitStatus) -> Self {
-        let int = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        RateLimit {
-            cost: int(status.cost),
-            limit: int(status.limit),
-            remaining: int(status.remaining),
-            reset_at: status.reset_at,
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct RateLimitQuery;
 
@@ -64,9 +26,7 @@ pub struct RateLimitQuery;
 impl RateLimitQuery {
     /// The caller's rate-limit budget after this request; null when rate limiting is off.
     async fn rate_limit(&self, ctx: &Context<'_>) -> Option<RateLimit> {
-        ctx.data_opt::<RateLimitStatus>()
-            .copied()
-            .map(RateLimit::from)
+        ctx.data_opt::<RateLimit>().cloned()
     }
 }
 
@@ -74,13 +34,14 @@ impl RateLimitQuery {
 mod tests {
     use async_graphql::{EmptyMutation, EmptySubscription, Request, Schema};
     use chrono::TimeZone;
+    use serde_json::json;
 
     use super::*;
 
     #[tokio::test]
     async fn rate_limit_answers_from_the_request_data() {
         let schema = Schema::new(RateLimitQuery, EmptyMutation, EmptySubscription);
-        let status = RateLimitStatus {
+        let status = RateLimit {
             cost: 3,
             limit: 100,
             remaining: 97,
