@@ -33,7 +33,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
-use crate::helpers::{Backend, Options, TestApp, small_org, spawn_app_with};
+use crate::support::{Backend, Options, TestApp, small_org, spawn_app_with};
 
 // ---------------------------------------------------------------------------------------
 // The properties

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Backend, Options, TestApp, person, small_org, spawn_app, spawn_app_with};
+use crate::support::{Backend, Options, TestApp, person, small_org, spawn_app, spawn_app_with};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -340,7 +340,7 @@ async fn graphql_response_json_answers_400_to_a_variable_coercion_error(backend:
         &app,
         &token,
         &json!({
-            "query": crate::helpers::UPSERT_PEOPLE,
+            "query": crate::support::UPSERT_PEOPLE,
             "variables": { "people": [{ "externalId": "x" }] }
         }),
     )
@@ -742,7 +742,7 @@ db_test!(other_methods_on_graphql_are_405);
 async fn other_methods_on_graphql_are_405(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = app.admin_integration();
-    let body = json!({ "query": crate::helpers::UPSERT_PEOPLE,
+    let body = json!({ "query": crate::support::UPSERT_PEOPLE,
                        "variables": { "people": [person("x", "X", None)] } })
     .to_string();
 

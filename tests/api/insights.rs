@@ -4,174 +4,13 @@
 //! paging; `coverageTrend`; and a whole-org report whose statement count does not grow with
 //! the org.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Map, Value, json};
+use chrono::Utc;
+use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, TestApp, person, spawn_app};
+use crate::support::{Answer, Backend, Org, normalized, row};
 
 mod trend;
-
-/// A running app, the global IDs of the people hired into it and the meetings logged.
-pub struct Company {
-    pub app: TestApp,
-    ids: HashMap<String, String>,
-    meetings: HashMap<String, String>,
-}
-
-impl Company {
-    /// A fresh app holding `rows` (upsert rows, see [`row`]).
-    pub async fn spawn(backend: Backend, rows: Value) -> Company {
-        let mut company = Company {
-            app: spawn_app(backend).await,
-            ids: HashMap::new(),
-            meetings: HashMap::new(),
-        };
-        company.hire(rows).await;
-        company
-    }
-
-    /// Upserts people rows and remembers their IDs.
-    pub async fn hire(&mut self, rows: Value) {
-        let out = self.app.upsert_people(rows).await;
-        for p in out["people"].as_array().expect("people") {
-            self.ids.insert(
-                p["externalId"].as_str().expect("externalId").into(),
-                p["id"].as_str().expect("id").into(),
-            );
-        }
-    }
-
-    /// The global ID of a person.
-    pub fn id(&self, external_id: &str) -> String {
-        self.ids
-            .get(external_id)
-            .unwrap_or_else(|| panic!("no person {external_id}"))
-            .clone()
-    }
-
-    /// A person's token; `hr` gets the hr_admin role.
-    pub fn token(&self, external_id: &str) -> String {
-        if external_id == "hr" {
-            self.app.hr_admin_token("hr")
-        } else {
-            self.app.person_token(external_id)
-        }
-    }
-
-    /// Sends a request as a person (see [`Company::token`]).
-    pub async fn gql(&self, who: &str, query: &str, variables: Value) -> Answer {
-        self.app.gql(Some(&self.token(who)), query, variables).await
-    }
-
-    /// Logs a 30-minute meeting at 10:00 UTC on `day` through a full-scope integration,
-    /// with agenda items `(category, text)`; returns its global ID, also remembered under
-    /// `host-guest-day`.
-    pub async fn meet(
-        &mut self,
-        host: &str,
-        guest: &str,
-        day: &str,
-        status: &str,
-        agenda: &[(&str, &str)],
-    ) -> String {
-        let agenda: Vec<Value> = agenda
-            .iter()
-            .map(|(category, text)| json!({ "text": text, "category": category }))
-            .collect();
-        let input = json!({
-            "hostId": self.id(host),
-            "guestId": self.id(guest),
-            "scheduledAt": at(day),
-            "durationMinutes": 30,
-            "status": status,
-            "agenda": agenda,
-        });
-        let answer = self
-            .app
-            .gql(
-                Some(&self.app.admin_integration()),
-                "mutation($input: LogMeetingInput!) { logMeeting(input: $input) { meeting { id } } }",
-                json!({ "input": input }),
-            )
-            .await
-            .ok();
-        let id: String = answer
-            .data("/logMeeting/meeting/id")
-            .as_str()
-            .expect("id")
-            .into();
-        self.meetings
-            .insert(format!("{host}-{guest}-{day}"), id.clone());
-        id
-    }
-
-    /// The meeting logged as `host-guest-day`.
-    pub fn meeting(&self, key: &str) -> String {
-        self.meetings
-            .get(key)
-            .unwrap_or_else(|| panic!("no meeting {key}"))
-            .clone()
-    }
-
-    /// `who` rates the meeting logged as `key`.
-    pub async fn rate(&self, who: &str, key: &str, rating: i32) {
-        self.gql(
-            who,
-            "mutation($id: ID!, $rating: Int!) {
-              rateMeeting(input: { meetingId: $id, rating: $rating, comment: \"Felt heard\" }) {
-                meeting { id }
-              }
-            }",
-            json!({ "id": self.meeting(key), "rating": rating }),
-        )
-        .await
-        .ok();
-    }
-}
-
-/// 10:00 UTC on a day (`YYYY-MM-DD`).
-pub fn at(day: &str) -> String {
-    format!("{day}T10:00:00Z")
-}
-
-/// An upsert row for someone employed from `start` (`YYYY-MM-DD`).
-pub fn row(external_id: &str, name: &str, manager: Option<&str>, start: &str) -> Value {
-    let mut row = person(external_id, name, manager);
-    row["startDate"] = json!(start);
-    row
-}
-
-/// `value` made easy to compare with figures written by hand: floats rounded to 4 decimals,
-/// instants written `…Z`, and a person `{ externalId }` replaced by the externalId itself.
-pub fn normalized(value: &Value) -> Value {
-    match value {
-        Value::Number(n) if n.is_f64() => {
-            let x = n.as_f64().expect("f64");
-            json!((x * 10_000.0).round() / 10_000.0)
-        }
-        Value::String(s) => match DateTime::parse_from_rfc3339(s) {
-            Ok(t) => json!(
-                t.with_timezone(&Utc)
-                    .to_rfc3339_opts(SecondsFormat::Secs, true)
-            ),
-            Err(_) => value.clone(),
-        },
-        Value::Array(items) => Value::Array(items.iter().map(normalized).collect()),
-        Value::Object(fields) if fields.len() == 1 && fields.contains_key("externalId") => {
-            fields["externalId"].clone()
-        }
-        Value::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), normalized(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        _ => value.clone(),
-    }
-}
 
 const REPORT: &str = "query($id: ID!, $at: DateTime) {
   coverageReport(managerId: $id, asOf: $at) {
@@ -271,7 +110,7 @@ const FIXTURE_MEETINGS: &[Meeting] = &[
 /// hr (hr_admin, outside the tree)
 /// ```
 /// Meetings are HELD at 10:00 UTC unless noted; DIRECT unless noted.
-async fn fixture(backend: Backend) -> Company {
+async fn fixture(backend: Backend) -> Org {
     let mut rows = vec![
         row("ceo", "Cleo Chief", None, "2025-01-01"),
         row("hr", "Hana HR", None, "2025-01-01"),
@@ -307,13 +146,13 @@ async fn fixture(backend: Backend) -> Company {
         rows.push(report_row);
     }
     rows.push(row("r12", "Report r12", Some("m4"), "2026-08-25"));
-    let mut company = Company::spawn(backend, Value::Array(rows)).await;
+    let mut company = Org::spawn_with(backend, Value::Array(rows)).await;
     let mut reorg = row("m2", "Max Manager", Some("dirb"), "2025-01-01");
     reorg["effectiveFrom"] = json!("2026-07-15T00:00:00Z");
     company.hire(json!([reorg])).await;
 
     for (host, guest, day, status, agenda) in FIXTURE_MEETINGS {
-        company.meet(host, guest, day, status, agenda).await;
+        company.meet_on(host, guest, day, status, agenda).await;
     }
     // Ratings: only a report's rating of a DIRECT 1:1 counts for their manager, in the
     // report of any instant of the next calendar quarter.
@@ -364,7 +203,7 @@ fn figures(report: &Value) -> Value {
 }
 
 /// The CEO's report at `as_of`, read by hr: its own figures and those of every manager.
-async fn ceo_report(company: &Company, as_of: &str) -> (Value, Vec<Value>) {
+async fn ceo_report(company: &Org, as_of: &str) -> (Value, Vec<Value>) {
     let answer = company
         .gql(
             "hr",
@@ -948,7 +787,7 @@ db_test!(a_report_never_reveals_agendas_notes_or_ratings);
 async fn a_report_never_reveals_agendas_notes_or_ratings(backend: Backend) {
     let mut company = fixture(backend).await;
     let secret = company
-        .meet(
+        .meet_on(
             "m1",
             "r2",
             "2026-08-31",
@@ -1034,7 +873,7 @@ async fn a_report_never_reveals_agendas_notes_or_ratings(backend: Backend) {
 
 db_test!(an_average_rating_needs_three_ratings_by_reports);
 async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
-    let mut company = Company::spawn(
+    let mut company = Org::spawn_with(
         backend,
         json!([
             row("hr", "Hana HR", None, "2025-01-01"),
@@ -1050,13 +889,15 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
         ]),
     )
     .await;
-    company.meet("em", "d1", "2026-06-10", "HELD", &[]).await;
-    company.meet("d2", "em", "2026-06-20", "HELD", &[]).await;
-    company.meet("em", "d1", "2026-06-25", "HELD", &[]).await;
-    company.meet("boss", "em", "2026-06-26", "HELD", &[]).await;
-    company.meet("fm", "f1", "2026-06-11", "HELD", &[]).await;
-    company.meet("f2", "fm", "2026-06-12", "HELD", &[]).await;
-    company.meet("fm", "f1", "2026-06-24", "HELD", &[]).await;
+    company.meet_on("em", "d1", "2026-06-10", "HELD", &[]).await;
+    company.meet_on("d2", "em", "2026-06-20", "HELD", &[]).await;
+    company.meet_on("em", "d1", "2026-06-25", "HELD", &[]).await;
+    company
+        .meet_on("boss", "em", "2026-06-26", "HELD", &[])
+        .await;
+    company.meet_on("fm", "f1", "2026-06-11", "HELD", &[]).await;
+    company.meet_on("f2", "fm", "2026-06-12", "HELD", &[]).await;
+    company.meet_on("fm", "f1", "2026-06-24", "HELD", &[]).await;
     // Every 1:1 is of June, in the second quarter: the report of July 1st averages it.
     let next_quarter = "2026-07-01T12:00:00Z";
     let report = |manager: &'static str, as_of: &'static str| {
@@ -1101,7 +942,7 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
 
 db_test!(a_reported_quarter_average_never_moves_so_no_late_rating_shows);
 async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend: Backend) {
-    let mut company = Company::spawn(
+    let mut company = Org::spawn_with(
         backend,
         json!([
             row("hr", "Hana HR", None, "2025-01-01"),
@@ -1119,7 +960,7 @@ async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend:
         ("em", "d3", "2026-05-06"),
         ("em", "d1", "2026-06-15"),
     ] {
-        company.meet(host, guest, day, "HELD", &[]).await;
+        company.meet_on(host, guest, day, "HELD", &[]).await;
     }
     company.rate("d1", "em-d1-2026-05-04", 4).await;
     company.rate("d2", "em-d2-2026-05-05", 4).await;
@@ -1130,7 +971,7 @@ async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend:
     // forgotten June 1:1 is logged and rated. Each would move a live average by one rating.
     company.rate("d2", "em-d2-2026-05-05", 1).await;
     company.rate("d1", "em-d1-2026-06-15", 1).await;
-    company.meet("d3", "em", "2026-06-29", "HELD", &[]).await;
+    company.meet_on("d3", "em", "2026-06-29", "HELD", &[]).await;
     company.rate("d3", "d3-em-2026-06-29", 1).await;
 
     assert_eq!(published, json!(4.0));
@@ -1145,7 +986,7 @@ async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend:
 }
 
 /// Em's average rating as their manager, who must never learn one report's rating, reads it.
-async fn boss_reads_average(company: &Company, as_of: &str) -> Value {
+async fn boss_reads_average(company: &Org, as_of: &str) -> Value {
     let vars = json!({ "id": company.id("em"), "at": as_of });
     let answer = company.gql("boss", REPORT, vars).await.ok();
     normalized(answer.data("/coverageReport/averageRating"))
@@ -1153,7 +994,7 @@ async fn boss_reads_average(company: &Company, as_of: &str) -> Value {
 
 db_test!(a_quarter_still_running_has_no_average_rating);
 async fn a_quarter_still_running_has_no_average_rating(backend: Backend) {
-    let mut company = Company::spawn(
+    let mut company = Org::spawn_with(
         backend,
         json!([
             row("hr", "Hana HR", None, "2025-01-01"),
@@ -1174,7 +1015,7 @@ async fn a_quarter_still_running_has_no_average_rating(backend: Backend) {
             continue;
         }
         let day = day.to_string();
-        company.meet("em", report, &day, "HELD", &[]).await;
+        company.meet_on("em", report, &day, "HELD", &[]).await;
         company.rate(report, &format!("em-{report}-{day}"), 5).await;
         rated += 1;
     }
@@ -1206,7 +1047,7 @@ fn quarter_of(day: chrono::NaiveDate) -> (i32, u32) {
 
 db_test!(the_tactical_share_follows_every_change_to_an_agenda);
 async fn the_tactical_share_follows_every_change_to_an_agenda(backend: Backend) {
-    let mut company = Company::spawn(
+    let mut company = Org::spawn_with(
         backend,
         json!([
             row("hr", "Hana HR", None, "2025-01-01"),
@@ -1219,7 +1060,7 @@ async fn the_tactical_share_follows_every_change_to_an_agenda(backend: Backend) 
         .date_naive()
         .to_string();
     let meeting = company
-        .meet(
+        .meet_on(
             "em",
             "d1",
             &day,
@@ -1268,7 +1109,7 @@ async fn the_tactical_share_follows_every_change_to_an_agenda(backend: Backend) 
 }
 
 /// Em's tactical share now, as Em reads it.
-async fn tactical_share(company: &Company) -> Value {
+async fn tactical_share(company: &Org) -> Value {
     let answer = company
         .gql("em", REPORT, json!({ "id": company.id("em") }))
         .await
@@ -1286,13 +1127,7 @@ const WHOLE_ORG: &str = "query($ceo: ID!) {
 
 /// An org under `ceo`: `directors` directors with `managers` managers each with `reports`
 /// reports; every manager met their first report last week, nobody else ever.
-async fn grow_org(
-    company: &mut Company,
-    ceo: &str,
-    directors: usize,
-    managers: usize,
-    reports: usize,
-) {
+async fn grow_org(company: &mut Org, ceo: &str, directors: usize, managers: usize, reports: usize) {
     let mut rows = vec![row(ceo, &format!("Chief {ceo}"), None, "2025-01-01")];
     let mut first_reports = Vec::new();
     for d in 0..directors {
@@ -1331,7 +1166,7 @@ async fn grow_org(
         .to_string();
     for (manager, report) in first_reports {
         company
-            .meet(
+            .meet_on(
                 &manager,
                 &report,
                 &last_week,
@@ -1345,7 +1180,7 @@ async fn grow_org(
 db_test!(a_whole_org_report_runs_a_fixed_number_of_statements);
 async fn a_whole_org_report_runs_a_fixed_number_of_statements(backend: Backend) {
     let mut company =
-        Company::spawn(backend, json!([row("hr", "Hana HR", None, "2025-01-01")])).await;
+        Org::spawn_with(backend, json!([row("hr", "Hana HR", None, "2025-01-01")])).await;
     grow_org(&mut company, "small", 1, 1, 2).await;
     grow_org(&mut company, "large", 3, 3, 4).await;
     let run = |ceo: &str| {

@@ -21,8 +21,6 @@
 //! the test as soon as the bug is fixed, so that the marker gets removed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -33,10 +31,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{
-    Answer, Backend, person, ws_client_frame, ws_take_frame, ws_take_upgrade, ws_upgrade_request,
-};
-use crate::meetings::{Org, at, in_days};
+use crate::support::{Answer, Backend, Frame, Org, Socket, at, in_days, person};
 
 // ---------------------------------------------------------------------------------------
 // The table: every field of the schema and its class.
@@ -1970,13 +1965,13 @@ async fn check_http(f: &Fixture, p: &Probe, who: Who, expect: &Expect) -> Result
 }
 
 // ---------------------------------------------------------------------------------------
-// Subscriptions: a minimal graphql-transport-ws client over a blocking socket.
+// Subscriptions: each viewer's socket runs in a task of its own and reports to the test.
 // ---------------------------------------------------------------------------------------
 
 /// What a subscriber's socket reports to the test, in order.
 enum WsEvent {
-    /// `connection_init` was acknowledged and `subscribe` sent; a handle to shut the socket.
-    Subscribed(TcpStream),
+    /// `connection_init` was acknowledged and `subscribe` sent.
+    Subscribed,
     /// `connection_init` was refused (close frame reason).
     Refused(String),
     /// A message after subscribing; a close frame as `{"type": "close"}`.
@@ -1985,127 +1980,51 @@ enum WsEvent {
     Broken(String),
 }
 
-struct Ws {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-enum Frame {
-    Text(String),
-    Close(String),
-}
-
-impl Ws {
-    fn connect(port: u16) -> std::io::Result<Ws> {
-        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-        stream.write_all(ws_upgrade_request(port).as_bytes())?;
-        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut chunk)?;
-            if n == 0 {
-                return Err(std::io::Error::other("closed during the handshake"));
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            match ws_take_upgrade(&mut buf) {
-                Some(Ok(())) => return Ok(Ws { stream, buf }),
-                Some(Err(head)) => {
-                    return Err(std::io::Error::other(format!("no upgrade: {head}")));
-                }
-                None => {}
-            }
-        }
-    }
-
-    fn send_frame(&mut self, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
-        self.stream.write_all(&ws_client_frame(opcode, payload))
-    }
-
-    fn send(&mut self, message: &Value) -> std::io::Result<()> {
-        self.send_frame(0x1, message.to_string().as_bytes())
-    }
-
-    /// The next text or close frame, or `None` once `deadline` passes.
-    fn recv(&mut self, deadline: Instant) -> std::io::Result<Option<Frame>> {
-        loop {
-            if let Some((opcode, payload)) = ws_take_frame(&mut self.buf) {
-                match opcode {
-                    0x1 => return Ok(Some(Frame::Text(String::from_utf8_lossy(&payload).into()))),
-                    0x8 => {
-                        let reason = String::from_utf8_lossy(payload.get(2..).unwrap_or_default());
-                        return Ok(Some(Frame::Close(reason.into())));
-                    }
-                    0x9 => self.send_frame(0xA, &payload)?,
-                    _ => {}
-                }
-                continue;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(None);
-            }
-            self.stream.set_read_timeout(Some(left))?;
-            let mut chunk = [0u8; 4096];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return Ok(Some(Frame::Close("connection closed".into()))),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return Ok(None);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
-
 /// Subscribes as `token` and reports everything to `out` until the socket closes, the test
-/// stops listening or nothing comes for a minute.
-fn ws_session(
+/// stops listening (or ends the task) or nothing comes for a minute.
+async fn ws_session(
     port: u16,
     token: Option<String>,
     query: &str,
     out: tokio::sync::mpsc::UnboundedSender<WsEvent>,
 ) {
-    let parse = |text: &str| serde_json::from_str(text).unwrap_or(json!(text));
-    let result = (|| -> std::io::Result<()> {
-        let mut ws = Ws::connect(port)?;
-        let payload = match &token {
-            Some(t) => json!({ "Authorization": format!("Bearer {t}") }),
-            None => json!({}),
+    let mut socket = Socket::connect(port).await;
+    let init_deadline = Instant::now() + Duration::from_secs(10);
+    let mut answer = Some(socket.init(token.as_deref()).await);
+    loop {
+        match answer {
+            Some(Frame::Message(m)) if m["type"] == "connection_ack" => break,
+            Some(Frame::Message(_)) => {}
+            Some(Frame::Close { reason, .. }) => {
+                let _ = out.send(WsEvent::Refused(reason));
+                return;
+            }
+            Some(Frame::Eof) => {
+                let _ = out.send(WsEvent::Refused("connection closed".into()));
+                return;
+            }
+            None => {
+                let _ = out.send(WsEvent::Broken("no connection_ack".into()));
+                return;
+            }
+        }
+        answer = socket
+            .next(init_deadline.saturating_duration_since(Instant::now()))
+            .await;
+    }
+    socket.subscribe("1", query).await;
+    let _ = out.send(WsEvent::Subscribed);
+    loop {
+        let message = match socket.next(Duration::from_secs(60)).await {
+            None => return,
+            Some(Frame::Message(m)) => m,
+            Some(Frame::Close { reason, .. }) => json!({ "type": "close", "reason": reason }),
+            Some(Frame::Eof) => json!({ "type": "close", "reason": "connection closed" }),
         };
-        ws.send(&json!({ "type": "connection_init", "payload": payload }))?;
-        let init_deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match ws.recv(init_deadline)? {
-                Some(Frame::Close(reason)) => {
-                    let _ = out.send(WsEvent::Refused(reason));
-                    return Ok(());
-                }
-                Some(Frame::Text(text)) => {
-                    if parse(&text)["type"] == "connection_ack" {
-                        break;
-                    }
-                }
-                None => return Err(std::io::Error::other("no connection_ack")),
-            }
+        let last = message["type"] == "close";
+        if out.send(WsEvent::Message(message)).is_err() || last {
+            return;
         }
-        ws.send(&json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }))?;
-        let _ = out.send(WsEvent::Subscribed(ws.stream.try_clone()?));
-        loop {
-            let message = match ws.recv(Instant::now() + Duration::from_secs(60))? {
-                None => return Ok(()),
-                Some(Frame::Text(text)) => parse(&text),
-                Some(Frame::Close(reason)) => json!({ "type": "close", "reason": reason }),
-            };
-            let last = message["type"] == "close";
-            if out.send(WsEvent::Message(message)).is_err() || last {
-                return Ok(());
-            }
-        }
-    })();
-    if let Err(e) = result {
-        let _ = out.send(WsEvent::Broken(e.to_string()));
     }
 }
 
@@ -2114,8 +2033,10 @@ struct Subscriber {
     who: Who,
     expect: Expect,
     reports: tokio::sync::mpsc::UnboundedReceiver<WsEvent>,
-    /// Set once subscribed; shut down when the probe is over.
-    socket: Option<TcpStream>,
+    /// The task that holds the socket; ended when the probe is over.
+    session: tokio::task::JoinHandle<()>,
+    /// Set once subscribed.
+    subscribed: bool,
     refused: Option<String>,
     broken: Option<String>,
     /// Every message after `subscribe`.
@@ -2131,7 +2052,7 @@ impl Subscriber {
         while !done(self) && !self.over {
             let left = deadline.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.reports.recv()).await {
-                Ok(Some(WsEvent::Subscribed(socket))) => self.socket = Some(socket),
+                Ok(Some(WsEvent::Subscribed)) => self.subscribed = true,
                 Ok(Some(WsEvent::Refused(reason))) => {
                     self.refused = Some(reason);
                     self.over = true;
@@ -2284,12 +2205,13 @@ async fn run_ws(
     for (who, expect) in cases {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let (port, token, doc) = (f.org.app.port, f.token(*who), p.doc);
-        tokio::task::spawn_blocking(move || ws_session(port, token, doc, tx));
+        let session = tokio::spawn(async move { ws_session(port, token, doc, tx).await });
         subscribers.push(Subscriber {
             who: *who,
             expect: *expect,
             reports: rx,
-            socket: None,
+            session,
+            subscribed: false,
             refused: None,
             broken: None,
             messages: Vec::new(),
@@ -2299,7 +2221,7 @@ async fn run_ws(
     let refusing = |s: &Subscriber| matches!(inner(&s.expect), Code(_));
     let deadline = Instant::now() + Duration::from_secs(15);
     for s in &mut subscribers {
-        s.wait_until(deadline, |s| s.socket.is_some()).await;
+        s.wait_until(deadline, |s| s.subscribed).await;
     }
 
     // The warm-up: an event received proves a subscription live.
@@ -2348,9 +2270,7 @@ async fn run_ws(
     subscribers
         .iter()
         .map(|s| {
-            if let Some(socket) = &s.socket {
-                let _ = socket.shutdown(std::net::Shutdown::Both);
-            }
+            s.session.abort();
             let result = match inner(&s.expect) {
                 Code(code) => judge_refusal(s, code),
                 _ => judge_events(s, p.at, &warm_up, &change, &fences),

@@ -4,8 +4,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Backend, TestApp, person, small_org, spawn_app};
-use crate::teams::{team, upsert_teams};
+use crate::support::{Backend, TestApp, person, small_org, spawn_app, team, upsert_teams};
 
 db_test!(hierarchy_fields_follow_the_reporting_lines);
 async fn hierarchy_fields_follow_the_reporting_lines(backend: Backend) {
@@ -318,7 +317,7 @@ async fn direct_reports_page_and_count_past_the_end(backend: Backend) {
     assert_eq!(first.data("/people/nodes/8/externalId"), "cto");
 
     // For each person: (externalId, totalCount, nodes, hasNextPage, hasPreviousPage).
-    let summary = |answer: &crate::helpers::Answer| -> Vec<(String, i64, Vec<String>, bool, bool)> {
+    let summary = |answer: &crate::support::Answer| -> Vec<(String, i64, Vec<String>, bool, bool)> {
         answer
             .data("/people/nodes")
             .as_array()

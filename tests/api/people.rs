@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, TestApp, UPSERT_PEOPLE, person, spawn_app};
+use crate::support::{Answer, Backend, TestApp, UPSERT_PEOPLE, person, problem_fields, spawn_app};
 
 /// `row` with `fields` set (or replaced).
 fn with(mut row: Value, fields: Value) -> Value {
@@ -31,20 +31,6 @@ async fn try_upsert(app: &TestApp, people: Value) -> Answer {
         json!({ "people": people }),
     )
     .await
-}
-
-/// The `extensions.problems[].field` of every error.
-fn problem_fields(answer: &Answer) -> Vec<String> {
-    answer
-        .body
-        .get("errors")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.pointer("/extensions/problems").and_then(Value::as_array))
-        .flatten()
-        .filter_map(|p| p.get("field").and_then(Value::as_str).map(String::from))
-        .collect()
 }
 
 /// Asserts a BAD_USER_INPUT answer whose problems name exactly `fields`.
