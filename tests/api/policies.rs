@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::support::{Answer, Backend, Org, normalized, person, small_org};
+use crate::support::{Answer, Backend, NO_ONE, Org, normalized, person, small_org};
 
 /// `small_org()` with everyone employed since 2020-01-01, plus `hr` (hr_admin) outside it:
 /// ```text
@@ -23,9 +23,6 @@ async fn company(backend: Backend) -> Org {
     }
     Org::spawn_with(backend, rows).await
 }
-
-/// A well-formed person ID that names no one ("Person:99999").
-pub const NO_ONE: &str = "UGVyc29uOjk5OTk5";
 
 const SET: &str = "mutation($input: SetCadencePolicyInput!) {
   setCadencePolicy(input: $input) {

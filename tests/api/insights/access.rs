@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{AFTER, BEFORE, FIXTURE_MEETINGS, OVERDUE, REPORT, TREND, fixture};
 use crate::db_test;
-use crate::support::{Backend, normalized};
+use crate::support::{Backend, NO_ONE, normalized};
 
 db_test!(reports_are_for_the_managers_own_subtree_and_hr_admin);
 async fn reports_are_for_the_managers_own_subtree_and_hr_admin(backend: Backend) {
@@ -62,7 +62,7 @@ async fn reports_are_for_the_managers_own_subtree_and_hr_admin(backend: Backend)
     anonymous.assert_error_code("UNAUTHENTICATED");
 
     // A manager who is no one: NOT_FOUND for hr, FORBIDDEN for anyone else.
-    let no_one = json!({ "id": crate::policies::NO_ONE, "at": AFTER });
+    let no_one = json!({ "id": NO_ONE, "at": AFTER });
     for query in [REPORT, OVERDUE] {
         company
             .gql("hr", query, no_one.clone())
@@ -77,7 +77,7 @@ async fn reports_are_for_the_managers_own_subtree_and_hr_admin(backend: Backend)
         .gql(
             "hr",
             TREND,
-            json!({ "id": crate::policies::NO_ONE, "from": BEFORE, "to": AFTER, "interval": "MONTH" }),
+            json!({ "id": NO_ONE, "from": BEFORE, "to": AFTER, "interval": "MONTH" }),
         )
         .await
         .assert_error_code("NOT_FOUND");

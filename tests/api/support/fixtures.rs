@@ -61,6 +61,9 @@ pub fn row(external_id: &str, name: &str, manager: Option<&str>, start: &str) ->
     row
 }
 
+/// A well-formed person ID that names no one ("Person:99999").
+pub const NO_ONE: &str = "UGVyc29uOjk5OTk5";
+
 pub const UPSERT_TEAMS: &str = "mutation($teams: [TeamInput!]!) {
   upsertTeams(input: { teams: $teams }) {
     created updated unchanged
