@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::Backend;
-use crate::meetings::{Org, assert_bad_input, at};
+use crate::support::{Backend, Org, assert_bad_input, at};
 
 const ADD_AGENDA_ITEM: &str = "mutation($id: ID!, $text: String!, $category: TopicCategory!) {
   addAgendaItem(input: { meetingId: $id, text: $text, category: $category }) {

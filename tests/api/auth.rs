@@ -12,7 +12,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{
+use crate::support::{
     Backend, Options, SECRET, TestApp, UPSERT_PEOPLE, person, small_org, spawn_app, spawn_app_with,
 };
 
@@ -394,7 +394,7 @@ async fn people_count(app: &TestApp) -> i64 {
 }
 
 /// Tries to add one person and rename the CFO with `token`.
-async fn try_write(app: &TestApp, token: &str) -> crate::helpers::Answer {
+async fn try_write(app: &TestApp, token: &str) -> crate::support::Answer {
     app.gql(
         Some(token),
         UPSERT_PEOPLE,

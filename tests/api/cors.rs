@@ -4,7 +4,7 @@
 use cadence::config::CorsSettings;
 use reqwest::Method;
 
-use crate::helpers::{Backend, Options, TestApp, spawn_app_with};
+use crate::support::{Backend, Options, TestApp, spawn_app_with};
 
 const ALLOWED: &str = "https://app.example.com";
 const OTHER: &str = "https://evil.example.net";

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::db_test;
-use crate::helpers::{Backend, Options, SECRET, TestApp, UPSERT_PEOPLE, person, spawn_app_with};
+use crate::support::{Backend, Options, SECRET, TestApp, UPSERT_PEOPLE, person, spawn_app_with};
 
 const ISSUER: &str = "https://idp.example.com/";
 const AUDIENCE: &str = "cadence-api";

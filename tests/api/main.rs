@@ -1,7 +1,7 @@
 //! Integration tests: the real HTTP server on a random port and a fresh database per test,
 //! each test run on SQLite and on PostgreSQL (when `CADENCE_TEST_POSTGRES_URL` is set).
 
-mod helpers;
+mod support;
 
 mod agendas;
 mod auth;

@@ -2,10 +2,7 @@
 //! hash, then send the hash alone, over POST and GET) and the `--persisted-only` allow-list
 //! (only the documents of a directory run, by text or by hash, over HTTP and WebSocket).
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use cadence::config::{DatabaseSettings, LimitSettings};
 use cadence::http::persisted::sha256_hex;
@@ -13,12 +10,11 @@ use cadence::startup::{Application, Settings};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{
-    Backend, Options, TestApp, UPSERT_PEOPLE, small_org, spawn_app, spawn_app_with,
-    ws_client_frame, ws_take_frame, ws_take_upgrade, ws_upgrade_request,
+use crate::support::request::GRAPHQL_RESPONSE_JSON;
+use crate::support::{
+    Backend, Frame, Options, PROMPTLY, Socket, TestApp, UPSERT_PEOPLE, small_org, spawn_app,
+    spawn_app_with,
 };
-
-const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 const TYPENAME: &str = "query Typename { __typename }";
 const PEOPLE: &str = "query People($first: Int) { people(first: $first) { totalCount } }";
@@ -410,17 +406,10 @@ async fn allow_list_applies_over_websocket(backend: Backend) {
     ]);
     let app = spawn_app_with(backend, allow_list(dir.path())).await;
     app.upsert_people(small_org()).await;
-    let token = app.person_token("dev1");
-    let port = app.port;
+    let mut socket = Socket::open(app.port, &app.person_token("dev1")).await;
 
-    let (refused, by_hash) = tokio::task::spawn_blocking(move || {
-        let mut ws = Ws::connect(port, &token);
-        let refused = ws.subscribe("1", json!({ "query": "{ __typename }" }));
-        let by_hash = ws.subscribe("2", json!({ "extensions": apq(TYPENAME) }));
-        (refused, by_hash)
-    })
-    .await
-    .unwrap();
+    let refused = first_answer(&mut socket, "1", json!({ "query": "{ __typename }" })).await;
+    let by_hash = first_answer(&mut socket, "2", json!({ "extensions": apq(TYPENAME) })).await;
 
     assert_eq!(
         refused["payload"]["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED",
@@ -430,6 +419,19 @@ async fn allow_list_applies_over_websocket(backend: Backend) {
         by_hash["payload"]["data"]["__typename"], "Query",
         "{by_hash}"
     );
+}
+
+/// Sends `payload` as operation `id` over `socket` and returns its first `next` message;
+/// panics on an `error` message or on silence.
+async fn first_answer(socket: &mut Socket, id: &str, payload: Value) -> Value {
+    socket.send_operation(id, payload).await;
+    loop {
+        match socket.next(PROMPTLY).await {
+            Some(Frame::Message(m)) if m["type"] == "next" && m["id"] == id => return m,
+            Some(Frame::Message(m)) => assert_ne!(m["type"], "error", "{m}"),
+            other => panic!("no answer to {id}: {other:?}"),
+        }
+    }
 }
 
 // --- Startup ------------------------------------------------------------------------------
@@ -468,88 +470,5 @@ async fn startup_fails_on_an_unusable_directory() {
             Err(err) => format!("{err:#}"),
         };
         assert!(err.contains(expected), "{expected:?} not in {err}");
-    }
-}
-
-// --- A minimal graphql-transport-ws client ------------------------------------------------
-
-struct Ws {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Ws {
-    /// Connects and completes `connection_init` with `token`.
-    fn connect(port: u16, token: &str) -> Ws {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        stream
-            .write_all(ws_upgrade_request(port).as_bytes())
-            .unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut ws = Ws {
-            stream,
-            buf: Vec::new(),
-        };
-        loop {
-            match ws_take_upgrade(&mut ws.buf) {
-                Some(Ok(())) => break,
-                Some(Err(head)) => panic!("no upgrade: {head}"),
-                None => ws.fill(),
-            }
-        }
-        ws.send(json!({
-            "type": "connection_init",
-            "payload": { "Authorization": format!("Bearer {token}") },
-        }));
-        let ack = ws.recv();
-        assert_eq!(ack["type"], "connection_ack", "{ack}");
-        ws
-    }
-
-    /// Subscribes with `payload` and returns the first `next` message.
-    fn subscribe(&mut self, id: &str, payload: Value) -> Value {
-        self.send(json!({ "id": id, "type": "subscribe", "payload": payload }));
-        loop {
-            let message = self.recv();
-            if message["type"] == "next" && message["id"] == id {
-                return message;
-            }
-            assert_ne!(message["type"], "error", "{message}");
-        }
-    }
-
-    fn fill(&mut self) {
-        let mut chunk = [0u8; 4096];
-        match self.stream.read(&mut chunk) {
-            Ok(0) => panic!("the server closed the connection"),
-            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                panic!("no answer in time")
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    fn send(&mut self, message: Value) {
-        let frame = ws_client_frame(0x1, message.to_string().as_bytes());
-        self.stream.write_all(&frame).unwrap();
-    }
-
-    /// The next text message, as JSON.
-    fn recv(&mut self) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            assert!(Instant::now() < deadline, "no message in time");
-            match ws_take_frame(&mut self.buf) {
-                Some((0x1, payload)) => {
-                    return serde_json::from_slice(&payload).expect("JSON message");
-                }
-                Some((0x8, payload)) => panic!("closed: {}", String::from_utf8_lossy(&payload)),
-                Some(_) => {}
-                None => self.fill(),
-            }
-        }
     }
 }

@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, person, small_org};
-use crate::insights::{Company, normalized};
+use crate::support::{Answer, Backend, NO_ONE, Org, normalized, person, small_org};
 
 /// `small_org()` with everyone employed since 2020-01-01, plus `hr` (hr_admin) outside it:
 /// ```text
@@ -15,18 +14,15 @@ use crate::insights::{Company, normalized};
 ///      │       └─ em2 ─── dev3
 ///      └─ cfo ─── acct
 /// ```
-async fn company(backend: Backend) -> Company {
+async fn company(backend: Backend) -> Org {
     let mut rows = small_org();
     let list = rows.as_array_mut().expect("rows");
     list.push(person("hr", "Hana HR", None));
     for row in list {
         row["startDate"] = json!("2020-01-01");
     }
-    Company::spawn(backend, rows).await
+    Org::spawn_with(backend, rows).await
 }
-
-/// A well-formed person ID that names no one ("Person:99999").
-pub const NO_ONE: &str = "UGVyc29uOjk5OTk5";
 
 const SET: &str = "mutation($input: SetCadencePolicyInput!) {
   setCadencePolicy(input: $input) {
@@ -44,7 +40,7 @@ const EFFECTIVE: &str = "query($kind: MeetingKind!, $person: ID!, $with: ID) {
   }
 }";
 
-impl Company {
+impl Org {
     /// `setCadencePolicy` as `who`: `scope` is `{}` (org-wide), `{ "managerId": … }` or
     /// `{ "pair": [...] }`.
     async fn set_policy(
@@ -453,7 +449,7 @@ async fn policies_change_coverage(backend: Backend) {
         ("ceo", "cfo", "2026-06-29"),
         ("cfo", "acct", "2026-06-29"),
     ] {
-        company.meet(host, guest, day, "HELD", &[]).await;
+        company.meet_on(host, guest, day, "HELD", &[]).await;
     }
     let report = |who: &'static str| {
         let company = &company;

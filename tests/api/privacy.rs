@@ -5,8 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Backend, person};
-use crate::meetings::{LOG_MEETING, Org, at, instants};
+use crate::support::{Backend, LOG_MEETING, Org, at, instants, person};
 
 /// The meetings every test here starts from, all HELD in March 2024:
 /// `a` em1–dev1 (with an agenda, shared notes, an action item for dev1, em1's private note

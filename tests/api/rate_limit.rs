@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use crate::db_test;
-use crate::helpers::{Backend, Options, TestApp, small_org, spawn_app, spawn_app_with};
-use crate::limits::{GRAPHQL_RESPONSE_JSON, JSON, Reply, Send, post};
+use crate::support::request::{GRAPHQL_RESPONSE_JSON, JSON, Reply, Send, post};
+use crate::support::{Backend, Options, TestApp, small_org, spawn_app, spawn_app_with};
 
 /// Costs 2 + 10 × (1 + 1) = 22 points.
 const COSTS_22: &str = "{ people(first: 10) { nodes { manager { id } } } }";

@@ -4,38 +4,10 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Answer, Backend, TestApp, UPSERT_PEOPLE, person, spawn_app};
-
-pub const UPSERT_TEAMS: &str = "mutation($teams: [TeamInput!]!) {
-  upsertTeams(input: { teams: $teams }) {
-    created updated unchanged
-    teams { id externalId name parent { externalId } }
-  }
-}";
-
-/// A team row for `upsertTeams`.
-pub fn team(external_id: &str, name: &str, parent: Option<&str>) -> Value {
-    json!({ "externalId": external_id, "name": name, "parentExternalId": parent })
-}
-
-/// Sends a batch of teams that may fail.
-pub async fn try_upsert_teams(app: &TestApp, teams: Value) -> Answer {
-    app.gql(
-        Some(&app.admin_integration()),
-        UPSERT_TEAMS,
-        json!({ "teams": teams }),
-    )
-    .await
-}
-
-/// Upserts teams; panics on errors.
-pub async fn upsert_teams(app: &TestApp, teams: Value) -> Value {
-    try_upsert_teams(app, teams)
-        .await
-        .ok()
-        .data("/upsertTeams")
-        .clone()
-}
+use crate::support::{
+    Answer, Backend, TestApp, UPSERT_PEOPLE, person, spawn_app, team, try_upsert_teams,
+    upsert_teams,
+};
 
 /// Every team as `{externalId, name, parent}`, by name.
 async fn all_teams(app: &TestApp) -> Value {

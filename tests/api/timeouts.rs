@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{
+use crate::support::{
     Answer, Backend, Options, TestApp, UPSERT_PEOPLE, person, postgres_url, small_org,
     spawn_app_with,
 };

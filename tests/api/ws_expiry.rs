@@ -9,21 +9,11 @@ use std::time::Duration;
 use cadence::auth::jwt::{Claims, LEEWAY_SECONDS};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout_at};
 
 use crate::db_test;
-use crate::helpers::{
-    Backend, UPSERT_PEOPLE, person, ws_client_frame, ws_take_frame, ws_take_upgrade,
-    ws_upgrade_request,
-};
-use crate::meetings::{Org, at};
+use crate::support::{Backend, Frame, Org, PROMPTLY, Socket, UPSERT_PEOPLE, at, person};
 
 const WATCH: &str = "subscription { meetingChanged { id host { externalId } } }";
-
-/// Longest wait for anything the server should send promptly.
-pub(crate) const PROMPTLY: Duration = Duration::from_secs(10);
 
 db_test!(a_socket_closes_when_its_token_expires_and_delivers_nothing_after);
 async fn a_socket_closes_when_its_token_expires_and_delivers_nothing_after(backend: Backend) {
@@ -82,7 +72,7 @@ async fn a_socket_closes_when_its_token_expires_and_delivers_nothing_after(backe
 
     // The expired token opens no new socket.
     let mut again = Socket::connect(org.app.port).await;
-    match again.init(&short_lived).await {
+    match again.init(Some(&short_lived)).await {
         Frame::Close { reason, .. } => {
             assert_eq!(reason, "a valid access token is required")
         }
@@ -198,162 +188,4 @@ async fn warm_up(org: &Org, sockets: &mut [&mut Socket]) -> Vec<Value> {
         }
     }
     panic!("the subscriptions never started");
-}
-
-// --- A graphql-transport-ws client on a tokio socket ----------------------------------------
-
-/// What the server sent.
-#[derive(Debug)]
-pub(crate) enum Frame {
-    /// A text frame, as JSON.
-    Message(Value),
-    /// A close frame.
-    Close { code: u16, reason: String },
-    /// The connection ended.
-    Eof,
-}
-
-pub(crate) struct Socket {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Socket {
-    /// Upgrades `GET /graphql` to a graphql-transport-ws WebSocket.
-    pub(crate) async fn connect(port: u16) -> Socket {
-        let mut stream = TcpStream::connect(("127.0.0.1", port))
-            .await
-            .expect("connect");
-        stream
-            .write_all(ws_upgrade_request(port).as_bytes())
-            .await
-            .unwrap();
-        let mut socket = Socket {
-            stream,
-            buf: Vec::new(),
-        };
-        let deadline = Instant::now() + PROMPTLY;
-        loop {
-            match ws_take_upgrade(&mut socket.buf) {
-                Some(Ok(())) => return socket,
-                Some(Err(head)) => panic!("no upgrade: {head}"),
-                None => assert!(socket.fill(deadline).await, "no upgrade in time"),
-            }
-        }
-    }
-
-    /// Sends `connection_init` with `token`; the server's answer.
-    pub(crate) async fn init(&mut self, token: &str) -> Frame {
-        self.send_json(&json!({
-            "type": "connection_init",
-            "payload": { "Authorization": format!("Bearer {token}") },
-        }))
-        .await;
-        self.next(PROMPTLY)
-            .await
-            .expect("an answer to connection_init")
-    }
-
-    /// A socket whose `connection_init` with `token` was acknowledged.
-    pub(crate) async fn open(port: u16, token: &str) -> Socket {
-        let mut socket = Socket::connect(port).await;
-        match socket.init(token).await {
-            Frame::Message(m) if m["type"] == "connection_ack" => socket,
-            other => panic!("no connection_ack: {other:?}"),
-        }
-    }
-
-    pub(crate) async fn subscribe(&mut self, id: &str, query: &str) {
-        self.send_operation(id, json!({ "query": query })).await;
-    }
-
-    /// Sends `subscribe` with a request `payload` (any operation may travel this way).
-    pub(crate) async fn send_operation(&mut self, id: &str, payload: Value) {
-        self.send_json(&json!({ "id": id, "type": "subscribe", "payload": payload }))
-            .await;
-    }
-
-    /// Reads `next` messages until one is about meeting `id`; panics on anything else or
-    /// on silence.
-    async fn wait_for_meeting(&mut self, id: &str) {
-        loop {
-            let m = self.next_event(PROMPTLY).await;
-            if m["payload"]["data"]["meetingChanged"]["id"] == id {
-                return;
-            }
-        }
-    }
-
-    /// The next `next` message; panics on anything else or on silence.
-    pub(crate) async fn next_event(&mut self, within: Duration) -> Value {
-        match self.next(within).await {
-            Some(Frame::Message(m)) if m["type"] == "next" => m,
-            other => panic!("expected a `next` message, got {other:?}"),
-        }
-    }
-
-    /// The next frame, or `None` when nothing comes `within`. Pings are answered.
-    pub(crate) async fn next(&mut self, within: Duration) -> Option<Frame> {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some((opcode, payload)) = ws_take_frame(&mut self.buf) {
-                match opcode {
-                    0x1 => {
-                        let message = serde_json::from_slice(&payload).expect("JSON message");
-                        return Some(Frame::Message(message));
-                    }
-                    0x8 => {
-                        let code = payload
-                            .get(..2)
-                            .map_or(1005, |c| u16::from_be_bytes([c[0], c[1]]));
-                        let reason = String::from_utf8_lossy(payload.get(2..).unwrap_or_default());
-                        return Some(Frame::Close {
-                            code,
-                            reason: reason.into(),
-                        });
-                    }
-                    0x9 => self.send_frame(0xA, &payload).await,
-                    _ => {}
-                }
-                continue;
-            }
-            match timeout_at(deadline, self.read_more()).await {
-                Err(_) => return None,
-                Ok(false) => return Some(Frame::Eof),
-                Ok(true) => {}
-            }
-        }
-    }
-
-    /// Reads more bytes until `deadline`; `false` on timeout or end of stream.
-    async fn fill(&mut self, deadline: Instant) -> bool {
-        timeout_at(deadline, self.read_more())
-            .await
-            .unwrap_or(false)
-    }
-
-    /// Reads more bytes; `false` once the connection has ended.
-    async fn read_more(&mut self) -> bool {
-        let mut chunk = [0u8; 4096];
-        match self.stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => false,
-            Ok(n) => {
-                self.buf.extend_from_slice(&chunk[..n]);
-                true
-            }
-        }
-    }
-
-    async fn send_json(&mut self, message: &Value) {
-        self.send_frame(0x1, message.to_string().as_bytes()).await;
-    }
-
-    /// Sends one masked (client) frame.
-    async fn send_frame(&mut self, opcode: u8, payload: &[u8]) {
-        // A write to a socket the server has closed is the test's next read to report.
-        let _ = self
-            .stream
-            .write_all(&ws_client_frame(opcode, payload))
-            .await;
-    }
 }

@@ -6,8 +6,9 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::helpers::{Backend, Options, TestApp, small_org, spawn_app_with};
-use crate::ws_expiry::{Frame, PROMPTLY, Socket};
+use crate::support::{
+    Backend, Frame, Options, PROMPTLY, Socket, TestApp, small_org, spawn_app_with,
+};
 
 /// `{ viewer { a0: name a1: name … } }` with `count` aliases.
 fn aliased(count: usize) -> String {

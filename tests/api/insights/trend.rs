@@ -7,18 +7,12 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
-use super::{Company, TREND, normalized, row};
+use super::TREND;
 use crate::db_test;
-use crate::helpers::Backend;
+use crate::support::{Backend, Org, normalized, row};
 
 /// The trend of `root` read by hr: `(directCoverage, skipLevelCoverage)` per point, rounded.
-async fn trend(
-    company: &Company,
-    root: &str,
-    from: &str,
-    to: &str,
-    interval: &str,
-) -> Vec<(f64, f64)> {
+async fn trend(company: &Org, root: &str, from: &str, to: &str, interval: &str) -> Vec<(f64, f64)> {
     let vars = json!({ "id": company.id(root), "from": from, "to": to, "interval": interval });
     let answer = company.gql("hr", TREND, vars).await.ok();
     normalized(answer.data("/coverageTrend"))
@@ -35,7 +29,7 @@ async fn trend(
 }
 
 /// Sets a policy as hr; `scope` is `{ managerId }` or `{ pair }`.
-async fn set_policy(company: &Company, kind: &str, every_days: i64, scope: Value) {
+async fn set_policy(company: &Org, kind: &str, every_days: i64, scope: Value) {
     let mut input = json!({ "kind": kind, "everyDays": every_days });
     for (k, v) in scope.as_object().expect("scope") {
         input[k] = v.clone();
@@ -54,8 +48,8 @@ async fn set_policy(company: &Company, kind: &str, every_days: i64, scope: Value
 
 /// `boss ── mgr ── rep`, everyone since 2025-01-01; boss's skip-level 1:1s every 7 days;
 /// mgr met rep, and boss met rep, on 2026-03-02 at 10:00 UTC and never otherwise.
-async fn one_meeting(backend: Backend) -> Company {
-    let mut company = Company::spawn(
+async fn one_meeting(backend: Backend) -> Org {
+    let mut company = Org::spawn_with(
         backend,
         json!([
             row("hr", "Hana HR", None, "2025-01-01"),
@@ -72,8 +66,12 @@ async fn one_meeting(backend: Backend) -> Company {
         json!({ "managerId": company.id("boss") }),
     )
     .await;
-    company.meet("mgr", "rep", "2026-03-02", "HELD", &[]).await;
-    company.meet("boss", "rep", "2026-03-02", "HELD", &[]).await;
+    company
+        .meet_on("mgr", "rep", "2026-03-02", "HELD", &[])
+        .await;
+    company
+        .meet_on("boss", "rep", "2026-03-02", "HELD", &[])
+        .await;
     company
 }
 
@@ -117,7 +115,7 @@ async fn a_meeting_covers_points_from_its_instant_until_one_cadence_later(backen
 /// ann–a2; SKIP_LEVEL every 10 days below boss. Meetings (HELD, 10:00 UTC): ann–a2 02-16,
 /// boss–k1 (skip-level) 03-01, ann–a1 03-02, kim–k1 03-06, a1–kim (hosted by a1, after the
 /// move) 03-20.
-async fn reorg(backend: Backend) -> Company {
+async fn reorg(backend: Backend) -> Org {
     let mut rows = vec![
         row("hr", "Hana HR", None, "2025-01-01"),
         row("boss", "Bo Boss", None, "2025-01-01"),
@@ -130,7 +128,7 @@ async fn reorg(backend: Backend) -> Company {
         row("k2", "Report k2", Some("kim"), "2025-01-01"),
     ];
     rows[8]["endDate"] = json!("2026-03-15");
-    let mut company = Company::spawn(backend, Value::Array(rows)).await;
+    let mut company = Org::spawn_with(backend, Value::Array(rows)).await;
     let mut moved = row("a1", "Report a1", Some("kim"), "2025-01-01");
     moved["effectiveFrom"] = json!("2026-03-12T00:00:00Z");
     company.hire(json!([moved])).await;
@@ -159,7 +157,7 @@ async fn reorg(backend: Backend) -> Company {
         ("kim", "k1", "2026-03-06"),
         ("a1", "kim", "2026-03-20"),
     ] {
-        company.meet(host, guest, day, "HELD", &[]).await;
+        company.meet_on(host, guest, day, "HELD", &[]).await;
     }
     company
 }
@@ -230,7 +228,7 @@ fragment counts on CoverageReport {
 
 /// Whole-subtree coverage of `root` at `at` as `coverageReport` computes it, one instant
 /// at a time: every manager's covered pairs over all pairs.
-async fn report_coverage(company: &Company, root: &str, at: &str) -> (f64, f64) {
+async fn report_coverage(company: &Org, root: &str, at: &str) -> (f64, f64) {
     let vars = json!({ "id": company.id(root), "at": at });
     let answer = company.gql("hr", WHOLE_REPORT, vars).await.ok();
     let report = answer.data("/coverageReport");
@@ -265,13 +263,15 @@ async fn a_trend_agrees_with_the_coverage_report_at_every_point(backend: Backend
         r["effectiveFrom"] = json!("2026-02-01T00:00:00Z");
     }
     company.hire(Value::Array(early)).await;
-    company.meet("pre", "p1", "2026-03-05", "HELD", &[]).await;
+    company
+        .meet_on("pre", "p1", "2026-03-05", "HELD", &[])
+        .await;
     // s1 reports to a1, whose own chain changes with the move: a trend of a1's subtree
     // inherits ann's 7 days, then boss's 21.
     company
         .hire(json!([row("s1", "Report s1", Some("a1"), "2025-01-01")]))
         .await;
-    company.meet("a1", "s1", "2026-03-03", "HELD", &[]).await;
+    company.meet_on("a1", "s1", "2026-03-03", "HELD", &[]).await;
     let start: DateTime<Utc> = "2026-02-10T00:00:00Z".parse().unwrap();
     let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
 

@@ -1,7 +1,6 @@
-//! Test harness: `spawn_app` starts the server on a fresh database, `app.gql(...)` sends a
-//! GraphQL request, tokens are minted with the app's own key.
-
-#![allow(dead_code)]
+//! The running app: `spawn_app` starts the server on a fresh database (SQLite, or
+//! PostgreSQL when `CADENCE_TEST_POSTGRES_URL` is set), `app.gql(...)` sends a GraphQL
+//! request, tokens are minted with the app's own key, and `db_test!` runs a scenario on both.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,6 +12,8 @@ use cadence::startup::{self, Application, Settings};
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
+
+use super::fixtures::UPSERT_PEOPLE;
 
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
@@ -30,16 +31,16 @@ macro_rules! db_test {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await;
+                super::$name($crate::support::Backend::Sqlite).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if $crate::helpers::postgres_url().is_none() {
+                if $crate::support::postgres_url().is_none() {
                     eprintln!("skipped: CADENCE_TEST_POSTGRES_URL is not set");
                     return;
                 }
-                super::$name($crate::helpers::Backend::Postgres).await;
+                super::$name($crate::support::Backend::Postgres).await;
             }
         }
     };
@@ -306,115 +307,4 @@ impl TestApp {
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
     }
-}
-
-pub const UPSERT_PEOPLE: &str = "mutation($people: [PersonInput!]!) {
-  upsertPeople(input: { people: $people }) {
-    created updated unchanged
-    people { id externalId name email manager { externalId } }
-  }
-}";
-
-/// A person row for `upsertPeople`.
-pub fn person(external_id: &str, name: &str, manager: Option<&str>) -> Value {
-    json!({
-        "externalId": external_id,
-        "name": name,
-        "email": format!("{}@example.com", external_id.to_lowercase()),
-        "managerExternalId": manager,
-    })
-}
-
-/// A small org, as upsert rows:
-/// ceo ─┬─ cto ─┬─ em1 ─┬─ dev1
-///      │       │       └─ dev2
-///      │       └─ em2 ─── dev3
-///      └─ cfo ─── acct
-pub fn small_org() -> Value {
-    json!([
-        person("ceo", "Carla CEO", None),
-        person("cto", "Tom CTO", Some("ceo")),
-        person("cfo", "Fay CFO", Some("ceo")),
-        person("em1", "Erin Manager", Some("cto")),
-        person("em2", "Eli Manager", Some("cto")),
-        person("dev1", "Dana Dev", Some("em1")),
-        person("dev2", "Dev Two", Some("em1")),
-        person("dev3", "Dev Three", Some("em2")),
-        person("acct", "Ann Accountant", Some("cfo")),
-    ])
-}
-
-// --- WebSocket framing, for the tests' small graphql-transport-ws clients ---------------
-
-/// The HTTP request that upgrades `GET /graphql` to a graphql-transport-ws WebSocket.
-pub fn ws_upgrade_request(port: u16) -> String {
-    format!(
-        "GET /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-    )
-}
-
-/// Takes the upgrade answer off the front of `buf` once it is whole: `Some(Ok(()))` for
-/// `101 Switching Protocols`, `Some(Err(head))` for anything else, `None` while incomplete.
-pub fn ws_take_upgrade(buf: &mut Vec<u8>) -> Option<Result<(), String>> {
-    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&buf[..end]).to_string();
-    buf.drain(..end + 4);
-    Some(if head.starts_with("HTTP/1.1 101") {
-        Ok(())
-    } else {
-        Err(head)
-    })
-}
-
-/// One masked client frame (RFC 6455 5.2).
-pub fn ws_client_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
-    let mask = [0x1b, 0x7e, 0xc4, 0x52];
-    let mut frame = vec![0x80 | opcode];
-    match payload.len() {
-        n if n < 126 => frame.push(0x80 | n as u8),
-        n if n < 65_536 => {
-            frame.push(0x80 | 126);
-            frame.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        n => {
-            frame.push(0x80 | 127);
-            frame.extend_from_slice(&(n as u64).to_be_bytes());
-        }
-    }
-    frame.extend_from_slice(&mask);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    frame
-}
-
-/// Takes the first whole server frame off the front of `buf`: `(opcode, payload)`.
-pub fn ws_take_frame(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
-    let opcode = buf.first()? & 0x0f;
-    let (len, mut at) = match buf.get(1)? & 0x7f {
-        126 => (
-            u16::from_be_bytes(buf.get(2..4)?.try_into().ok()?) as usize,
-            4,
-        ),
-        127 => (
-            u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?) as usize,
-            10,
-        ),
-        n => (n as usize, 2),
-    };
-    let mask: Option<[u8; 4]> = if buf[1] & 0x80 != 0 {
-        let m = buf.get(at..at + 4)?.try_into().ok()?;
-        at += 4;
-        Some(m)
-    } else {
-        None
-    };
-    let mut payload = buf.get(at..at + len)?.to_vec();
-    if let Some(m) = mask {
-        for (i, b) in payload.iter_mut().enumerate() {
-            *b ^= m[i % 4];
-        }
-    }
-    buf.drain(..at + len);
-    Some((opcode, payload))
 }

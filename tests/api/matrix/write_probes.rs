@@ -1,0 +1,377 @@
+//! The probes of mutations and subscriptions.
+
+use super::*;
+
+/// The probes of mutations and subscriptions.
+pub(super) const WRITE_PROBES: &[Probe] = &[
+    // ---- Mutations ----
+    Probe {
+        name: "m.upsertPeople",
+        doc: "mutation($p: [PersonInput!]!) { upsertPeople(input: { people: $p }) { created people { externalId } } }",
+        vars: r#"{"p": [{"externalId": "newbie", "name": "Nia Newbie", "email": "newbie@example.com",
+                          "managerExternalId": "cfo", "startDate": "2020-01-01"}]}"#,
+        at: "/upsertPeople",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int("org:read meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present), (Int("org:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.upsertTeams",
+        doc: "mutation { upsertTeams(input: { teams: [{ externalId: \"sales\", name: \"Sales\" }] }) { created teams { name } } }",
+        at: "/upsertTeams",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int("org:read meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[(Int("org:write"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.logMeeting",
+        doc: "mutation($h: ID!, $g: ID!) {
+          logMeeting(input: { hostId: $h, guestId: $g, scheduledAt: \"2024-05-02T10:00:00Z\",
+                              durationMinutes: 30, status: HELD }) { created meeting { id } }
+        }",
+        vars: r#"{"h": "$em1", "g": "$dev1"}"#,
+        at: "/logMeeting",
+        deny: &[
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cto"), FORBIDDEN),
+            (Int("meetings:read org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("em1"), Present),
+            (P("hr"), Present),
+            (Int("meetings:write"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateMeeting",
+        doc: "mutation($id: ID!) { updateMeeting(input: { id: $id, durationMinutes: 45 }) { meeting { id durationMinutes } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/updateMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int("meetings:read"), FORBIDDEN),
+            (Int("org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("dev1"), Present),
+            (P("hr"), Present),
+            (Int("meetings:write"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateMeeting.notes",
+        doc: "mutation($id: ID!) { updateMeeting(input: { id: $id, sharedNotes: \"Notes\" }) { meeting { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/updateMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (P("hr"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.cancelMeeting",
+        doc: "mutation($id: ID!) { cancelMeeting(input: { id: $id }) { meeting { id status } } }",
+        vars: r#"{"id": "$X"}"#,
+        at: "/cancelMeeting",
+        ghost: Some("Meeting"),
+        deny: &[
+            (P("dev2"), LikeMissing),
+            (P("em2"), LikeMissing),
+            (P("cto"), FORBIDDEN),
+            (Int("meetings:read org:read"), FORBIDDEN),
+        ],
+        allow: &[(Int("meetings:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.importMeetings",
+        doc: "mutation($h: ID!, $g: ID!) {
+          importMeetings(input: { meetings: [{ externalId: \"imp-1\", hostId: $h, guestId: $g,
+            scheduledAt: \"2024-05-03T10:00:00Z\", durationMinutes: 30, status: HELD }] }) { created }
+        }",
+        vars: r#"{"h": "$em2", "g": "$dev3"}"#,
+        at: "/importMeetings",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int("meetings:read org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[(Int("meetings:write"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.rateMeeting",
+        doc: "mutation($id: ID!) { rateMeeting(input: { meetingId: $id, rating: 4 }) { meeting { id myRating } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/rateMeeting",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setPrivateNote",
+        doc: "mutation($id: ID!) { setPrivateNote(input: { meetingId: $id, text: \"Ask about the move.\" }) { meeting { id } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/setPrivateNote",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.createAgendaTemplate",
+        doc: "mutation { createAgendaTemplate(input: { name: \"Dana's template\", items: [] }) { template { id orgWide } } }",
+        at: "/createAgendaTemplate",
+        deny: &[(Int(ALL_SCOPES), FORBIDDEN)],
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.createAgendaTemplate.orgWide",
+        doc: "mutation { createAgendaTemplate(input: { name: \"Everyone's\", orgWide: true, items: [] }) { template { id } } }",
+        at: "/createAgendaTemplate",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaTemplate",
+        doc: "mutation($id: ID!) {
+          updateAgendaTemplate(input: { id: $id, template: { name: \"Erin private template\",
+            items: [{ text: \"Erin's standing question\", category: CAREER }] } }) { template { id } }
+        }",
+        vars: r#"{"id": "$T"}"#,
+        at: "/updateAgendaTemplate",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaTemplate.orgWide",
+        doc: "mutation($id: ID!) {
+          updateAgendaTemplate(input: { id: $id, template: { name: \"Org-wide 1:1\", orgWide: true, items: [] } }) {
+            template { id }
+          }
+        }",
+        vars: r#"{"id": "$O"}"#,
+        at: "/updateAgendaTemplate",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.deleteAgendaTemplate",
+        doc: "mutation($id: ID!) { deleteAgendaTemplate(input: { id: $id }) { deletedId } }",
+        vars: r#"{"id": "$T2"}"#,
+        at: "/deleteAgendaTemplate",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.addAgendaItem",
+        doc: "mutation($id: ID!) { addAgendaItem(input: { meetingId: $id, text: \"Next steps\", category: CAREER }) { item { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/addAgendaItem",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateAgendaItem",
+        doc: "mutation($id: ID!) { updateAgendaItem(input: { id: $id, discussed: false }) { item { id } } }",
+        vars: r#"{"id": "$itemA"}"#,
+        at: "/updateAgendaItem",
+        ghost: Some("AgendaItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.removeAgendaItem",
+        doc: "mutation($id: ID!) { removeAgendaItem(input: { id: $id }) { meeting { id } } }",
+        vars: r#"{"id": "$itemR"}"#,
+        at: "/removeAgendaItem",
+        ghost: Some("AgendaItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.reorderAgendaItems",
+        doc: "mutation($id: ID!, $items: [ID!]!) { reorderAgendaItems(input: { meetingId: $id, itemIds: $items }) { meeting { id } } }",
+        vars: r#"{"id": "$A", "items": ["$itemT", "$itemA"]}"#,
+        at: "/reorderAgendaItems",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.addActionItem",
+        doc: "mutation($id: ID!) { addActionItem(input: { meetingId: $id, text: \"Follow up\" }) { item { id } } }",
+        vars: r#"{"id": "$W"}"#,
+        at: "/addActionItem",
+        ghost: Some("Meeting"),
+        deny: NOT_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.completeActionItem",
+        doc: "mutation($id: ID!) { completeActionItem(input: { id: $id }) { item { id done } } }",
+        vars: r#"{"id": "$actionW"}"#,
+        at: "/completeActionItem",
+        ghost: Some("ActionItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("dev1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.reopenActionItem",
+        doc: "mutation($id: ID!) { reopenActionItem(input: { id: $id }) { item { id done } } }",
+        vars: r#"{"id": "$actionW"}"#,
+        at: "/reopenActionItem",
+        ghost: Some("ActionItem"),
+        deny: NOT_ITEM_PARTICIPANTS,
+        allow: &[(P("em1"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.subtree",
+        doc: "mutation($m: ID!) {
+          setCadencePolicy(input: { kind: SKIP_LEVEL, everyDays: 60, managerId: $m }) { policy { scope } }
+        }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Present), (P("em1"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.org",
+        doc: "mutation { setCadencePolicy(input: { kind: PEER, everyDays: 30, required: false }) { policy { scope } } }",
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.setCadencePolicy.pair",
+        doc: "mutation($a: ID!, $b: ID!) {
+          setCadencePolicy(input: { kind: DIRECT, everyDays: 7, pair: [$a, $b] }) { policy { scope } }
+        }",
+        vars: r#"{"a": "$em1", "b": "$dev1"}"#,
+        at: "/setCadencePolicy",
+        deny: &[
+            (P("dev2"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("em1"), Present), (P("cto"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.removeCadencePolicy",
+        doc: "mutation($m: ID!) { removeCadencePolicy(input: { kind: SKIP_LEVEL, managerId: $m }) { removed } }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/removeCadencePolicy/removed",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Json("true"))],
+        ..BASE
+    },
+    // ---- Subscription ----
+    Probe {
+        // The change is a new em1–dev1 1:1; dev2, em2 and cfo, who may not see it, each see
+        // one of the fences. em1 sees E, em2 C, cfo D; cto and the integration all three.
+        name: "s.meetingChanged",
+        doc: "subscription { meetingChanged { id kind host { externalId } agenda { text } sharedNotes privateNote } }",
+        at: "/meetingChanged",
+        trigger: Some(Trigger {
+            warm_up: &["E", "C", "D"],
+            change: (
+                "mutation($h: ID!, $g: ID!) {
+                  logMeeting(input: { hostId: $h, guestId: $g, scheduledAt: \"2024-07-01T10:00:00Z\",
+                    durationMinutes: 30, status: HELD, sharedNotes: \"Live notes\",
+                    agenda: [{ text: \"Live topic\", category: OTHER }] }) { meeting { id } }
+                }",
+                r#"{"h": "$em1", "g": "$dev1"}"#,
+            ),
+            fences: &[
+                (FENCE, r#"{"h": "$em1", "g": "$dev2"}"#),
+                (FENCE, r#"{"h": "$em2", "g": "$dev3"}"#),
+                (FENCE, r#"{"h": "$cfo", "g": "$acct"}"#),
+            ],
+        }),
+        deny: &[
+            (Int("org:read org:write"), FORBIDDEN),
+            (P("dev2"), Silent),
+            (P("em2"), Silent),
+            (P("cfo"), Silent),
+        ],
+        allow: &[
+            (P("em1"), Check("the participant's content", content_shown)),
+            (P("cto"), Check("metadata without content", metadata_only)),
+            (Int("meetings:read"), Present),
+        ],
+        ..BASE
+    },
+];

@@ -1,0 +1,17 @@
+//! Everything the integration tests share, and the only thing a test file imports from the
+//! test crate: the running app ([`app`]), the rows an org is made of ([`fixtures`]), the one
+//! org builder ([`Org`]), the one WebSocket client ([`Socket`]), requests below the GraphQL
+//! client ([`request`]) and the shared assertions ([`assert`]).
+
+mod app;
+mod assert;
+mod fixtures;
+mod org;
+pub mod request;
+mod ws;
+
+pub use app::*;
+pub use assert::*;
+pub use fixtures::*;
+pub use org::*;
+pub use ws::*;
