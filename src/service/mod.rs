@@ -2,7 +2,6 @@
 //! [`crate::auth::policy`] before they read or write; they never see GraphQL or HTTP types.
 
 pub mod agendas;
-pub mod demo;
 pub mod events;
 pub mod feedback;
 pub mod insights;
