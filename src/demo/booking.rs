@@ -5,13 +5,12 @@ use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::content::{CAREER, MANAGER_OF_MANAGERS, PEER, SKIP_LEVEL, WEEKLY};
 use super::history::LinePlan;
 use super::names::{TIMEZONE_OFFSETS, TIMEZONES};
 use super::org::Org;
 use super::relationships::{Relationship, Tie};
 use super::roster::PersonPlan;
-use super::schedule::{MeetingPlan, Series};
+use super::templates::{CAREER, MANAGER_OF_MANAGERS, PEER, SKIP_LEVEL, WEEKLY};
 use crate::domain::employment::start_of;
 use crate::domain::meeting::{MeetingKind, MeetingStatus, classify};
 
@@ -20,6 +19,27 @@ const FIRST_START_HOUR: u32 = 9;
 
 /// How many half-hour start slots a working day has.
 pub(super) const START_SLOTS: u32 = 15;
+
+/// A meeting between `host` and `guest` at `at`.
+#[derive(Debug, PartialEq)]
+pub(super) struct MeetingPlan {
+    pub(super) host: usize,
+    pub(super) guest: usize,
+    pub(super) at: DateTime<Utc>,
+    pub(super) minutes: i32,
+    pub(super) status: MeetingStatus,
+    pub(super) kind: MeetingKind,
+    /// Which of [`super::templates::TEMPLATES`] its agenda follows, for meetings with content.
+    pub(super) template: Option<usize>,
+    pub(super) notes: Option<&'static str>,
+}
+
+/// A recurring meeting: every `weeks` plus up to `jitter` more, `minutes` long.
+pub(super) struct Series {
+    pub(super) weeks: u64,
+    pub(super) jitter: u64,
+    pub(super) minutes: i32,
+}
 
 /// Everyone's reporting lines, for chains at any instant.
 pub(super) struct Timeline<'a> {

@@ -5,111 +5,10 @@ use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::booking::MeetingPlan;
 use super::pick;
-use super::schedule::{Habits, MeetingPlan};
+use super::templates::{CAREER, TEMPLATES};
 use crate::domain::meeting::{MeetingKind, MeetingStatus, TopicCategory};
-
-/// An org-wide agenda template.
-pub(super) struct TemplateSpec {
-    pub(super) name: &'static str,
-    pub(super) description: &'static str,
-    /// The kind of meeting it is for.
-    pub(super) kind: MeetingKind,
-    /// Its agenda items, in order.
-    pub(super) items: &'static [(&'static str, TopicCategory)],
-}
-
-/// Indexes into [`TEMPLATES`].
-pub(super) const WEEKLY: usize = 0;
-pub(super) const SKIP_LEVEL: usize = 1;
-pub(super) const PEER: usize = 2;
-pub(super) const CAREER: usize = 3;
-pub(super) const MANAGER_OF_MANAGERS: usize = 4;
-
-pub(super) const TEMPLATES: [TemplateSpec; 5] = [
-    TemplateSpec {
-        name: "Weekly 1:1",
-        description: "The standing 1:1 between a manager and a direct report; the report's topics come first.",
-        kind: MeetingKind::Direct,
-        items: &[
-            ("How are you doing, really?", TopicCategory::Wellbeing),
-            (
-                "Wins and challenges since we last met",
-                TopicCategory::Other,
-            ),
-            ("Anything blocking you?", TopicCategory::Tactical),
-            ("Feedback, both ways", TopicCategory::Feedback),
-        ],
-    },
-    TemplateSpec {
-        name: "Skip-level 1:1",
-        description: "A conversation with your manager's manager about the team, the work and growth.",
-        kind: MeetingKind::SkipLevel,
-        items: &[
-            ("What is going well on your team?", TopicCategory::Feedback),
-            (
-                "What would you change about how we work?",
-                TopicCategory::Strategic,
-            ),
-            (
-                "How is your manager supporting your growth?",
-                TopicCategory::Career,
-            ),
-            (
-                "Questions about where the company is heading",
-                TopicCategory::Strategic,
-            ),
-        ],
-    },
-    TemplateSpec {
-        name: "Peer 1:1",
-        description: "Two peers comparing notes.",
-        kind: MeetingKind::Peer,
-        items: &[
-            (
-                "Where our work overlaps this month",
-                TopicCategory::Strategic,
-            ),
-            ("Hand-offs and dependencies", TopicCategory::Tactical),
-            ("One problem each: advice swap", TopicCategory::Feedback),
-        ],
-    },
-    TemplateSpec {
-        name: "Career conversation",
-        description: "A quarterly look beyond the day-to-day: ambitions, skills and next steps.",
-        kind: MeetingKind::Direct,
-        items: &[
-            (
-                "Where do you want to be in two years?",
-                TopicCategory::Career,
-            ),
-            ("Skills to build next, and how", TopicCategory::Career),
-            (
-                "Stretch opportunities on the team",
-                TopicCategory::Strategic,
-            ),
-            ("How I can support you", TopicCategory::Feedback),
-            (
-                "How do you feel about your workload?",
-                TopicCategory::Wellbeing,
-            ),
-        ],
-    },
-    TemplateSpec {
-        name: "Manager-of-managers 1:1",
-        description: "For a manager and their own manager: how the team's 1:1s and people are doing.",
-        kind: MeetingKind::Direct,
-        items: &[
-            (
-                "How are your 1:1s with your team going?",
-                TopicCategory::Feedback,
-            ),
-            ("Team health and attrition risks", TopicCategory::Wellbeing),
-            ("Growth and hiring on your team", TopicCategory::Career),
-            ("Priorities for next quarter", TopicCategory::Strategic),
-        ],
-    },
-];
 
 /// What tactical-heavy managers add to their 1:1s.
 const TACTICAL_EXTRAS: [&str; 4] = [
@@ -199,18 +98,17 @@ pub(super) struct RatingPlan {
 /// recent and upcoming ones): the template's items, extra TACTICAL ones from tactical-heavy
 /// hosts of direct 1:1s, sometimes a topic from the guest; one action item on three in ten
 /// HELD meetings, mostly done when over two weeks old; a rating by the guest on four in ten
-/// HELD meetings, mostly 4.
+/// HELD meetings, mostly 4. `tactical_host` says whether a host's 1:1s are tactical-heavy.
 pub(super) fn content(
     meetings: &mut [MeetingPlan],
-    habits: &[Habits],
+    tactical_host: impl Fn(usize) -> bool,
     now: DateTime<Utc>,
     rng: &mut ChaCha8Rng,
 ) -> (Vec<AgendaItemPlan>, Vec<ActionPlan>, Vec<RatingPlan>) {
     let (mut agenda, mut actions, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
     for (i, m) in meetings.iter_mut().enumerate() {
         let Some(template) = m.template else { continue };
-        let tactical =
-            habits[m.host].tactical && m.kind == MeetingKind::Direct && template != CAREER;
+        let tactical = tactical_host(m.host) && m.kind == MeetingKind::Direct && template != CAREER;
         agenda_of(i, m, template, tactical, rng, &mut agenda);
         if m.status != MeetingStatus::Held {
             continue;
@@ -240,9 +138,8 @@ fn agenda_of(
 ) {
     let held = m.status == MeetingStatus::Held;
     let mut items: Vec<(&'static str, TopicCategory, usize)> = TEMPLATES[template]
-        .items
-        .iter()
-        .map(|&(text, category)| (text, category, m.host))
+        .items()
+        .map(|(text, category)| (text, category, m.host))
         .collect();
     if tactical {
         let extras = rng.gen_range(2..=3);
@@ -326,6 +223,7 @@ fn draw_rating(tactical: bool, rng: &mut ChaCha8Rng) -> i32 {
 mod tests {
     use super::*;
     use crate::demo::generate;
+    use crate::demo::templates::{MANAGER_OF_MANAGERS, PEER, SKIP_LEVEL, WEEKLY};
     use crate::demo::tests::now;
     use std::collections::HashSet;
 
@@ -359,11 +257,34 @@ mod tests {
         assert!(open_old.count() > 0, "some old action items stay open");
     }
 
+    /// Asserts that meeting `m`'s agenda starts with template `t`'s items, numbered in
+    /// order, added by the participants and discussed only if held; returns whether it is
+    /// tactical-heavy (three or more TACTICAL items).
+    fn agenda_fits(m: &MeetingPlan, t: usize, agenda: &[&AgendaItemPlan]) -> bool {
+        assert!(
+            agenda
+                .iter()
+                .enumerate()
+                .all(|(p, a)| a.position == p as i32)
+        );
+        assert!(
+            agenda
+                .iter()
+                .all(|a| [m.host, m.guest].contains(&a.added_by))
+        );
+        let held = m.status == MeetingStatus::Held;
+        assert!(agenda.iter().all(|a| !a.discussed || held));
+        let template_items = TEMPLATES[t].items().map(|(text, _)| text);
+        let first_items = agenda.iter().take(TEMPLATES[t].items().count());
+        assert!(template_items.eq(first_items.map(|a| a.text)));
+        let tactical = agenda
+            .iter()
+            .filter(|a| a.category == TopicCategory::Tactical);
+        tactical.count() >= 3
+    }
+
     #[test]
     fn recent_and_upcoming_meetings_follow_one_of_five_org_wide_templates() {
-        let mom = &TEMPLATES[MANAGER_OF_MANAGERS];
-        assert_eq!(mom.items[0].0, "How are your 1:1s with your team going?");
-        assert!(TEMPLATES.iter().all(|t| (3..=5).contains(&t.items.len())));
         let plan = generate(1_000, 9, now()).unwrap();
         let s = &plan.schedule;
         let first = s.meetings.partition_point(|m| m.at < s.content_from);
@@ -381,32 +302,7 @@ mod tests {
                 MeetingKind::Peer => t == PEER,
             };
             assert!(fits, "{m:?}");
-            let agenda = &items[i];
-            assert!(
-                agenda
-                    .iter()
-                    .enumerate()
-                    .all(|(p, a)| a.position == p as i32)
-            );
-            assert!(
-                agenda
-                    .iter()
-                    .all(|a| a.added_by == m.host || a.added_by == m.guest)
-            );
-            assert!(
-                agenda
-                    .iter()
-                    .all(|a| !a.discussed || m.status == MeetingStatus::Held)
-            );
-            let template_items = TEMPLATES[t].items.iter().map(|i| i.0);
-            assert!(
-                template_items.eq(agenda.iter().take(TEMPLATES[t].items.len()).map(|a| a.text))
-            );
-            let tactical = agenda
-                .iter()
-                .filter(|a| a.category == TopicCategory::Tactical)
-                .count();
-            tactical_heavy += usize::from(tactical >= 3);
+            tactical_heavy += usize::from(agenda_fits(m, t, &items[i]));
         }
         assert!(tactical_heavy > 0);
         let with_actions: HashSet<usize> = s.actions.iter().map(|a| a.meeting).collect();

@@ -9,8 +9,8 @@
 //! - [`org`]: the reporting tree; [`history`]: start dates, the reorg, leavers and the
 //!   reporting lines; [`roster`]: teams, people and the demo people to mint tokens for;
 //! - [`schedule`]: who meets how often, with [`relationships`] (who meets whom),
-//!   [`booking`] (calendars and times) and [`content`] (agenda templates, action items,
-//!   ratings);
+//!   [`booking`] (calendars and times), [`templates`] (the org-wide agenda templates) and
+//!   [`content`] (agenda items, notes, action items, ratings);
 //! - [`write`]: the database writer.
 
 mod booking;
@@ -21,6 +21,7 @@ mod org;
 mod relationships;
 mod roster;
 mod schedule;
+mod templates;
 mod write;
 
 use anyhow::ensure;
@@ -30,10 +31,11 @@ use rand_chacha::ChaCha8Rng;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::employment::{start_of, truncate};
+use booking::MeetingPlan;
 use history::{LinePlan, Reorg, leavers, lines, pick_reorg, start_dates};
 use org::Org;
 use roster::{PersonPlan, TeamPlan, describe_people, pick_demo_people, teams};
-use schedule::{MeetingPlan, Schedule, schedule};
+use schedule::{Schedule, schedule};
 use write::write;
 
 /// The smallest company [`seed`] builds: enough people for the director, manager and

@@ -5,14 +5,14 @@ use chrono::{DateTime, Datelike, Days, Duration, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::booking::{Booker, Calendar, START_SLOTS, Timeline};
-use super::content::{ActionPlan, AgendaItemPlan, RatingPlan, SKIP_LEVEL, content};
+use super::booking::{Booker, Calendar, MeetingPlan, START_SLOTS, Series, Timeline};
+use super::content::{ActionPlan, AgendaItemPlan, RatingPlan, content};
 use super::org::Org;
 use super::relationships::{Relationship, Tie, relationships};
 use super::roster::PersonPlan;
+use super::templates::SKIP_LEVEL;
 use super::{Plan, pick};
 use crate::domain::employment::start_of;
-use crate::domain::meeting::{MeetingKind, MeetingStatus};
 
 /// Meetings cover the year before `now` and the two weeks after it.
 pub(super) const MEETING_HISTORY_DAYS: u64 = 365;
@@ -38,20 +38,6 @@ pub(super) struct Schedule {
     pub(super) ratings: Vec<RatingPlan>,
 }
 
-/// A meeting between `host` and `guest` at `at`.
-#[derive(Debug, PartialEq)]
-pub(super) struct MeetingPlan {
-    pub(super) host: usize,
-    pub(super) guest: usize,
-    pub(super) at: DateTime<Utc>,
-    pub(super) minutes: i32,
-    pub(super) status: MeetingStatus,
-    pub(super) kind: MeetingKind,
-    /// Which of [`TEMPLATES`] its agenda follows, for meetings with content.
-    pub(super) template: Option<usize>,
-    pub(super) notes: Option<&'static str>,
-}
-
 /// How often a manager holds 1:1s with a direct report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cadence {
@@ -71,17 +57,10 @@ fn draw_cadence(rng: &mut ChaCha8Rng) -> Cadence {
     }
 }
 
-/// A recurring meeting: every `weeks` plus up to `jitter` more, `minutes` long.
-pub(super) struct Series {
-    pub(super) weeks: u64,
-    pub(super) jitter: u64,
-    pub(super) minutes: i32,
-}
-
 /// A manager's habits.
-pub(super) struct Habits {
+struct Habits {
     cadence: Cadence,
-    pub(super) tactical: bool,
+    tactical: bool,
     /// The one direct report this manager never meets.
     neglected: Option<usize>,
 }
@@ -126,7 +105,8 @@ pub(super) fn schedule(
     leader_chats(org, &mut booker, window, rng);
     let mut meetings = booker.meetings;
     meetings.sort_by_key(|m| (m.at, m.host));
-    let (agenda, actions, ratings) = content(&mut meetings, &habits, now, rng);
+    let tactical = |host: usize| habits[host].tactical;
+    let (agenda, actions, ratings) = content(&mut meetings, tactical, now, rng);
     Schedule {
         meetings,
         content_from,
@@ -270,6 +250,7 @@ mod tests {
     use super::*;
     use crate::demo::generate;
     use crate::demo::tests::now;
+    use crate::domain::meeting::MeetingKind;
     use std::collections::{HashMap, HashSet};
 
     #[test]

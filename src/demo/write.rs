@@ -12,9 +12,10 @@ use sea_orm::{
 };
 
 use super::Plan;
-use super::content::TEMPLATES;
+use super::booking::MeetingPlan;
 use super::roster::{PersonPlan, TeamPlan};
-use super::schedule::{MeetingPlan, Schedule};
+use super::schedule::Schedule;
+use super::templates::TEMPLATES;
 use crate::domain::meeting::{MeetingStatus, TopicCategory};
 use entity::{
     action_item, agenda_item, agenda_template, agenda_template_item, meeting, meeting_feedback,
@@ -101,20 +102,15 @@ async fn insert_templates(
         .insert(txn)
         .await?;
         ids.push(stored.id);
-        items.extend(
-            t.items
-                .iter()
-                .enumerate()
-                .map(
-                    |(position, (text, category))| agenda_template_item::ActiveModel {
-                        template_id: Set(stored.id),
-                        position: Set(position as i32),
-                        text: Set((*text).to_owned()),
-                        category: Set(category.as_str().to_owned()),
-                        ..Default::default()
-                    },
-                ),
-        );
+        items.extend(t.items().enumerate().map(|(position, (text, category))| {
+            agenda_template_item::ActiveModel {
+                template_id: Set(stored.id),
+                position: Set(position as i32),
+                text: Set(text.to_owned()),
+                category: Set(category.as_str().to_owned()),
+                ..Default::default()
+            }
+        }));
     }
     insert_batched(txn, items).await?;
     Ok(ids)
@@ -360,70 +356,64 @@ mod tests {
     use super::*;
     use crate::demo::tests::now;
     use crate::demo::{generate, seed};
+    use migration::MigratorTrait;
+    use sea_orm::PaginatorTrait;
+
+    /// The one number a `SELECT COUNT(*) …` returns.
+    async fn count_of(db: &DatabaseConnection, sql: &str) -> i64 {
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+    }
+
+    /// How many rows `E` has, as a plan's `usize` counts them.
+    async fn rows<E: EntityTrait>(db: &DatabaseConnection, _: E) -> usize
+    where
+        E::Model: Sync,
+    {
+        E::find().count(db).await.unwrap() as usize
+    }
 
     #[tokio::test]
     async fn seeding_writes_the_company_once_and_refuses_a_second_time() {
-        use migration::MigratorTrait;
-        use sea_orm::PaginatorTrait;
         let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
         migration::Migrator::up(&db, None).await.unwrap();
 
         let company = seed(&db, 500, 42, now()).await.unwrap();
 
         assert_eq!(company.people, 500);
-        assert_eq!(person::Entity::find().count(&db).await.unwrap(), 500);
-        let statistics = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
-                "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'meeting'",
-            ))
-            .await
-            .unwrap()
-            .unwrap();
+        assert_eq!(rows(&db, person::Entity).await, 500);
+        let statistics = count_of(
+            &db,
+            "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'meeting'",
+        )
+        .await;
         assert!(
-            statistics.try_get::<i64>("", "n").unwrap() > 0,
+            statistics > 0,
             "the planner has statistics of the meetings just written"
         );
         let plan = generate(500, 42, now()).unwrap();
         let s = &plan.schedule;
-        let count = |n: usize| n as u64;
-        assert_eq!(
-            reporting_line::Entity::find().count(&db).await.unwrap(),
-            count(plan.lines.len())
-        );
+        assert_eq!(rows(&db, reporting_line::Entity).await, plan.lines.len());
         assert_eq!(company.meetings, s.meetings.len());
-        assert_eq!(
-            meeting::Entity::find().count(&db).await.unwrap(),
-            count(s.meetings.len())
-        );
-        assert_eq!(
-            agenda_item::Entity::find().count(&db).await.unwrap(),
-            count(s.agenda.len())
-        );
-        assert_eq!(
-            action_item::Entity::find().count(&db).await.unwrap(),
-            count(s.actions.len())
-        );
-        assert_eq!(
-            meeting_feedback::Entity::find().count(&db).await.unwrap(),
-            count(s.ratings.len())
-        );
+        assert_eq!(rows(&db, meeting::Entity).await, s.meetings.len());
+        assert_eq!(rows(&db, agenda_item::Entity).await, s.agenda.len());
+        assert_eq!(rows(&db, action_item::Entity).await, s.actions.len());
+        assert_eq!(rows(&db, meeting_feedback::Entity).await, s.ratings.len());
         let templates = agenda_template::Entity::find().all(&db).await.unwrap();
         assert_eq!(templates.len(), TEMPLATES.len());
         assert!(templates.iter().all(|t| t.owner_id.is_none()));
         // Children landed on the meetings they were planned for.
-        let misplaced = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                "SELECT COUNT(*) FROM meeting_feedback f JOIN meeting m ON m.id = f.meeting_id \
-                 WHERE m.status <> 'HELD' OR m.guest_id <> f.rater_id \
-                 OR m.template_id IS NULL OR m.external_id IS NOT NULL",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index::<i64>(0)
-            .unwrap();
+        let misplaced = count_of(
+            &db,
+            "SELECT COUNT(*) FROM meeting_feedback f JOIN meeting m ON m.id = f.meeting_id \
+             WHERE m.status <> 'HELD' OR m.guest_id <> f.rater_id \
+             OR m.template_id IS NULL OR m.external_id IS NOT NULL",
+        )
+        .await;
         assert_eq!(misplaced, 0);
         let error = seed(&db, 500, 42, now()).await.unwrap_err();
         assert!(error.to_string().contains("already has people"), "{error}");
