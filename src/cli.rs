@@ -8,8 +8,8 @@ use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::{
     AuthSettings, Command, DatabaseSettings, SeedArgs, ServeArgs, TokenArgs, TokenRole,
 };
+use crate::demo;
 use crate::graphql::build_schema;
-use crate::service::demo;
 use crate::startup::{self, Application, Settings};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {

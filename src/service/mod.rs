@@ -3,7 +3,6 @@
 
 pub mod agendas;
 pub mod cadence;
-pub mod demo;
 pub mod events;
 pub mod feedback;
 pub mod insights;
