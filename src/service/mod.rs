@@ -3,6 +3,7 @@
 
 pub mod agendas;
 pub mod cadence;
+pub mod classify;
 pub mod demo;
 pub mod events;
 pub mod feedback;
@@ -13,6 +14,7 @@ pub mod people;
 pub mod teams;
 pub mod trend;
 pub mod viewers;
+pub mod watch;
 
 pub(crate) mod sql;
 
