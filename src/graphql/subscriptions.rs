@@ -12,7 +12,7 @@ use super::meetings::Meeting;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::service::events::MeetingEvents;
-use crate::service::meetings;
+use crate::service::watch;
 use entity::meeting;
 
 #[derive(Default)]
@@ -32,7 +32,7 @@ impl MeetingsSubscription {
         let rc = RequestContext::of(ctx);
         // The viewer is the token's as of `subscribe` (`http::socket`);
         // `Watch` checks it again at each event.
-        meetings::ensure_can_watch(&rc.viewer).extend()?;
+        watch::ensure_can_watch(&rc.viewer).extend()?;
         let person = person_id
             .map(|id| ids::expect(&id, NodeKind::Person, "personId"))
             .transpose()
@@ -73,7 +73,7 @@ impl Watch {
                 Err(RecvError::Closed) => return None,
             };
             // Visibility is checked per event, as of the event.
-            match meetings::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await {
+            match watch::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await {
                 Ok(Some(m)) if self.wants(&m) => return Some(Ok(m)),
                 Ok(_) => continue,
                 Err(err) => return Some(Err(err)),

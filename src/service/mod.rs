@@ -3,6 +3,7 @@
 
 pub mod agendas;
 pub mod cadence;
+pub mod classify;
 pub mod events;
 pub mod feedback;
 pub mod insights;
@@ -12,6 +13,7 @@ pub mod people;
 pub mod teams;
 pub mod trend;
 pub mod viewers;
+pub mod watch;
 
 pub(crate) mod sql;
 
