@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::connection::{OverdueOneOnOneConnection, connection_cost, page_args};
+use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
 use super::people::Person;
@@ -99,6 +99,13 @@ impl CoverageReport {
 /// A required 1:1 that is overdue.
 #[derive(Debug, Clone)]
 pub struct OverdueOneOnOne(pub insights::Pair, pub i64);
+
+connection!(
+    OverdueOneOnOneConnection,
+    OverdueOneOnOneEdge,
+    OverdueOneOnOne,
+    "overdue 1:1"
+);
 
 #[Object]
 impl OverdueOneOnOne {

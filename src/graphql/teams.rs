@@ -3,14 +3,17 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
 use entity::team;
 
-use super::connection::{TeamConnection, connection_cost, page_args};
-use super::context::{RequestContext, loader_error};
+use super::connection::{connection, connection_cost, page_args};
+use super::context::RequestContext;
 use super::ids::{self, NodeKind};
+use super::loaders::load;
 use crate::service;
 
 /// A team; teams form a tree.
 #[derive(Debug, Clone)]
 pub struct Team(pub team::Model);
+
+connection!(TeamConnection, TeamEdge, Team, "team");
 
 #[Object]
 impl Team {
@@ -35,12 +38,7 @@ impl Team {
             return Ok(None);
         };
         let rc = RequestContext::of(ctx);
-        let team = rc
-            .loaders
-            .team()
-            .load_one(parent)
-            .await
-            .map_err(loader_error)?;
+        let team = load(rc.loaders.team(), parent).await?;
         Ok(team.map(Team))
     }
 }
