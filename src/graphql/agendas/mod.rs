@@ -1,6 +1,6 @@
 //! Agenda templates, agenda items and action items in GraphQL.
 
-use async_graphql::{Context, ID, Object, ResultExt};
+use async_graphql::{Context, Description, ID, Object, ResultExt};
 use entity::{action_item, agenda_item, agenda_template, agenda_template_item};
 
 use super::connection::{connection, connection_cost, page_args};
@@ -16,8 +16,9 @@ use crate::service::agendas;
 mod mutation;
 pub use mutation::{AgendaItemInput, AgendasMutation};
 
-/// A reusable agenda: org-wide, or personal to its owner.
-#[derive(Debug, Clone)]
+/// A reusable agenda: org-wide, or personal to its owner. Logging a meeting with a template
+/// copies its items onto the meeting's agenda.
+#[derive(Debug, Clone, Description)]
 pub struct AgendaTemplate(pub agenda_template::Model);
 
 connection!(
@@ -27,22 +28,24 @@ connection!(
     "agenda template"
 );
 
-#[Object]
+#[Object(use_type_description)]
 impl AgendaTemplate {
     /// Global ID.
     pub async fn id(&self) -> ID {
         ids::encode(NodeKind::AgendaTemplate, self.0.id)
     }
 
+    /// The template's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// What the template is for, in its author's words.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
 
-    /// The kind of meeting the template is meant for.
+    /// The kind of meeting the template is meant for; null: any kind.
     async fn kind(&self) -> Option<MeetingKind> {
         self.0.kind.as_deref().map(MeetingKind::from_stored)
     }
@@ -65,14 +68,17 @@ impl AgendaTemplate {
 }
 
 /// One item of an agenda template.
+#[derive(Description)]
 pub struct AgendaTemplateItem(agenda_template_item::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl AgendaTemplateItem {
+    /// The topic, as it will appear on the agenda.
     async fn text(&self) -> &str {
         &self.0.text
     }
 
+    /// What the topic is about.
     async fn category(&self) -> TopicCategory {
         TopicCategory::from_stored(&self.0.category)
     }
@@ -83,20 +89,23 @@ impl AgendaTemplateItem {
     }
 }
 
-/// One topic on a meeting's agenda.
-#[derive(Debug, Clone)]
+/// One topic on a meeting's agenda; only the two participants see it.
+#[derive(Debug, Clone, Description)]
 pub struct AgendaItem(pub agenda_item::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl AgendaItem {
+    /// Global ID, for the agenda mutations (`node(id:)` does not fetch it).
     async fn id(&self) -> ID {
         ids::encode(NodeKind::AgendaItem, self.0.id)
     }
 
+    /// The topic.
     async fn text(&self) -> &str {
         &self.0.text
     }
 
+    /// What the topic is about.
     async fn category(&self) -> TopicCategory {
         TopicCategory::from_stored(&self.0.category)
     }
@@ -119,16 +128,18 @@ impl AgendaItem {
     }
 }
 
-/// Something one participant agreed to do.
-#[derive(Debug, Clone)]
+/// Something one participant agreed to do in a meeting; only the two participants see it.
+#[derive(Debug, Clone, Description)]
 pub struct ActionItem(pub action_item::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ActionItem {
+    /// Global ID, for the action item mutations (`node(id:)` does not fetch it).
     async fn id(&self) -> ID {
         ids::encode(NodeKind::ActionItem, self.0.id)
     }
 
+    /// What is to be done.
     async fn text(&self) -> &str {
         &self.0.text
     }
@@ -141,14 +152,17 @@ impl ActionItem {
             .ok_or_else(|| "the owner no longer exists".into())
     }
 
+    /// The day it should be done by; null: no due date.
     async fn due_on(&self) -> Option<Date> {
         self.0.due_on.map(Date)
     }
 
+    /// Whether it has been marked done.
     async fn done(&self) -> bool {
         self.0.done_at.is_some()
     }
 
+    /// When it was marked done; null while open.
     async fn done_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.done_at
     }

@@ -14,7 +14,9 @@ use crate::service::agendas::{self, TemplateInput};
 /// An agenda topic to add.
 #[derive(Debug, Clone, InputObject)]
 pub struct AgendaItemInput {
+    /// The topic, 1 to 2,000 characters.
     pub text: String,
+    /// What the topic is about.
     pub category: TopicCategory,
 }
 
@@ -27,12 +29,16 @@ impl AgendaItemInput {
 /// A template to create, or the new content of one.
 #[derive(Debug, Clone, InputObject)]
 pub struct AgendaTemplateInput {
+    /// The template's name, 1 to 2,000 characters.
     pub name: String,
+    /// What the template is for.
     pub description: Option<String>,
+    /// The kind of meeting the template is meant for; null: any kind.
     pub kind: Option<MeetingKind>,
     /// Org-wide (hr_admin only); default: personal to the viewer.
     #[graphql(default)]
     pub org_wide: bool,
+    /// The items, in order; at most 50.
     pub items: Vec<AgendaItemInput>,
 }
 
@@ -52,82 +58,115 @@ impl From<AgendaTemplateInput> for TemplateInput {
     }
 }
 
+/// A template and its new content.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateAgendaTemplateInput {
+    /// The template's global ID.
     pub id: ID,
+    /// The new name, description, kind and items; the template stays org-wide or personal
+    /// as it was.
     pub template: AgendaTemplateInput,
 }
 
+/// The template to delete.
 #[derive(Debug, Clone, InputObject)]
 pub struct DeleteAgendaTemplateInput {
+    /// The template's global ID.
     pub id: ID,
 }
 
+/// A template after a change.
 #[derive(SimpleObject)]
 pub struct AgendaTemplatePayload {
+    /// The template as stored now.
     pub template: AgendaTemplate,
 }
 
+/// What `deleteAgendaTemplate` did.
 #[derive(SimpleObject)]
 pub struct DeleteAgendaTemplatePayload {
     /// The ID of the deleted template.
     pub deleted_id: ID,
 }
 
+/// A topic to add to a meeting's agenda.
 #[derive(Debug, Clone, InputObject)]
 pub struct AddAgendaItemInput {
+    /// The meeting's global ID.
     pub meeting_id: ID,
+    /// The topic, 1 to 2,000 characters.
     pub text: String,
+    /// What the topic is about.
     pub category: TopicCategory,
 }
 
+/// Changes to an agenda item; fields left out stay as they are.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateAgendaItemInput {
+    /// The agenda item's global ID.
     pub id: ID,
+    /// New text, 1 to 2,000 characters.
     pub text: Option<String>,
+    /// New category.
     pub category: Option<TopicCategory>,
+    /// Whether the pair got to it.
     pub discussed: Option<bool>,
 }
 
+/// The agenda item to remove.
 #[derive(Debug, Clone, InputObject)]
 pub struct RemoveAgendaItemInput {
+    /// The agenda item's global ID.
     pub id: ID,
 }
 
+/// A meeting's agenda in a new order.
 #[derive(Debug, Clone, InputObject)]
 pub struct ReorderAgendaItemsInput {
+    /// The meeting's global ID.
     pub meeting_id: ID,
     /// Every agenda item of the meeting, in the new order.
     pub item_ids: Vec<ID>,
 }
 
+/// An agenda item after a change.
 #[derive(SimpleObject)]
 pub struct AgendaItemPayload {
+    /// The agenda item as stored now.
     pub item: AgendaItem,
 }
 
 /// The meeting whose agenda or action items changed.
 #[derive(SimpleObject)]
 pub struct MeetingContentPayload {
+    /// The meeting as it stands now; null when the viewer may no longer see it.
     pub meeting: Option<Meeting>,
 }
 
+/// An action item to record.
 #[derive(Debug, Clone, InputObject)]
 pub struct AddActionItemInput {
+    /// The meeting where it was agreed (global ID).
     pub meeting_id: ID,
+    /// What is to be done, 1 to 2,000 characters.
     pub text: String,
     /// A participant; default: the viewer.
     pub owner_id: Option<ID>,
+    /// The day it should be done by; null: no due date.
     pub due_on: Option<Date>,
 }
 
+/// The action item to change.
 #[derive(Debug, Clone, InputObject)]
 pub struct ActionItemIdInput {
+    /// The action item's global ID.
     pub id: ID,
 }
 
+/// An action item after a change.
 #[derive(SimpleObject)]
 pub struct ActionItemPayload {
+    /// The action item as stored now.
     pub item: ActionItem,
 }
 
@@ -153,7 +192,7 @@ impl AgendasMutation {
     async fn create_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: AgendaTemplateInput,
+        #[graphql(desc = "The template to create.")] input: AgendaTemplateInput,
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let t = agendas::create_template(&rc.db, &rc.viewer, input.into(), rc.now)
@@ -168,7 +207,7 @@ impl AgendasMutation {
     async fn update_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAgendaTemplateInput,
+        #[graphql(desc = "The template and its new content.")] input: UpdateAgendaTemplateInput,
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
@@ -184,7 +223,7 @@ impl AgendasMutation {
     async fn delete_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: DeleteAgendaTemplateInput,
+        #[graphql(desc = "The template to delete.")] input: DeleteAgendaTemplateInput,
     ) -> async_graphql::Result<DeleteAgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
@@ -200,7 +239,7 @@ impl AgendasMutation {
     async fn add_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: AddAgendaItemInput,
+        #[graphql(desc = "The meeting and the topic.")] input: AddAgendaItemInput,
     ) -> async_graphql::Result<AgendaItemPayload> {
         let rc = RequestContext::of(ctx);
         let meeting =
@@ -224,7 +263,7 @@ impl AgendasMutation {
     async fn update_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAgendaItemInput,
+        #[graphql(desc = "The agenda item and its changes.")] input: UpdateAgendaItemInput,
     ) -> async_graphql::Result<AgendaItemPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaItem, "input.id").extend()?;
@@ -248,7 +287,7 @@ impl AgendasMutation {
     async fn remove_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: RemoveAgendaItemInput,
+        #[graphql(desc = "The agenda item to remove.")] input: RemoveAgendaItemInput,
     ) -> async_graphql::Result<MeetingContentPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaItem, "input.id").extend()?;
@@ -262,6 +301,7 @@ impl AgendasMutation {
     async fn reorder_agenda_items(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The meeting and its items in the new order.")]
         input: ReorderAgendaItemsInput,
     ) -> async_graphql::Result<MeetingContentPayload> {
         let rc = RequestContext::of(ctx);
@@ -284,7 +324,7 @@ impl AgendasMutation {
     async fn add_action_item(
         &self,
         ctx: &Context<'_>,
-        input: AddActionItemInput,
+        #[graphql(desc = "The meeting and the action item.")] input: AddActionItemInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         let rc = RequestContext::of(ctx);
         let meeting =
@@ -315,7 +355,7 @@ impl AgendasMutation {
     async fn complete_action_item(
         &self,
         ctx: &Context<'_>,
-        input: ActionItemIdInput,
+        #[graphql(desc = "The action item to mark done.")] input: ActionItemIdInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         self.set_done(ctx, input, true).await
     }
@@ -324,7 +364,7 @@ impl AgendasMutation {
     async fn reopen_action_item(
         &self,
         ctx: &Context<'_>,
-        input: ActionItemIdInput,
+        #[graphql(desc = "The action item to open again.")] input: ActionItemIdInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         self.set_done(ctx, input, false).await
     }

@@ -1,7 +1,7 @@
 //! Meetings in GraphQL: the `Meeting` type (metadata for everyone who may see it, content
 //! for the two participants), meeting queries and mutations, and `MeetingPartner`.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::meeting;
 
@@ -20,8 +20,11 @@ use crate::service::meetings;
 mod mutation;
 pub use mutation::MeetingsMutation;
 
-/// A one-on-one meeting between a host and a guest.
-#[derive(Debug, Clone)]
+/// A one-on-one meeting between a host and a guest. Its metadata (who, when, kind, status,
+/// length) is visible to the two participants, anyone above either of them in the current
+/// management chain, hr_admin and integrations with `meetings:read`; its content (agenda,
+/// action items, shared notes) to the two participants only.
+#[derive(Debug, Clone, Description)]
 pub struct Meeting(pub meeting::Model);
 
 connection!(MeetingConnection, MeetingEdge, Meeting, "meeting");
@@ -39,7 +42,7 @@ impl Meeting {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Meeting {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -66,6 +69,7 @@ impl Meeting {
         MeetingKind::from_stored(&self.0.kind)
     }
 
+    /// Where the meeting stands: SCHEDULED until it is marked HELD, NO_SHOW or CANCELLED.
     async fn status(&self) -> MeetingStatus {
         MeetingStatus::from_stored(&self.0.status)
     }
@@ -147,10 +151,12 @@ impl Meeting {
         }))
     }
 
+    /// When the meeting was first logged in Cadence.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 
+    /// When the meeting or its content last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -166,7 +172,7 @@ pub struct CarriedOver {
 }
 
 /// One counterpart of a person, with how often they met (HELD meetings) in the window.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Description)]
 pub struct MeetingPartner(pub meetings::Partner);
 
 connection!(
@@ -176,7 +182,7 @@ connection!(
     "meeting partner"
 );
 
-#[Object]
+#[Object(use_type_description)]
 impl MeetingPartner {
     /// The counterpart.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
@@ -191,10 +197,12 @@ impl MeetingPartner {
         self.0.count as i32
     }
 
+    /// Start of their first HELD meeting together in the window.
     async fn first_met_at(&self) -> Option<DateTime<Utc>> {
         Some(self.0.first_met_at)
     }
 
+    /// Start of their latest HELD meeting together in the window.
     async fn last_met_at(&self) -> Option<DateTime<Utc>> {
         Some(self.0.last_met_at)
     }
@@ -217,7 +225,9 @@ pub struct MeetingFilter {
     pub person_id: Option<ID>,
     /// Meetings with this person.
     pub with_person_id: Option<ID>,
+    /// Meetings of this kind.
     pub kind: Option<MeetingKind>,
+    /// Meetings with this status.
     pub status: Option<MeetingStatus>,
     /// Scheduled at or after.
     #[graphql(validator(custom = "InstantInRange"))]
@@ -250,7 +260,11 @@ pub struct MeetingsQuery;
 #[Object]
 impl MeetingsQuery {
     /// A meeting by global ID; null when there is none or the viewer may not see it.
-    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Meeting>> {
+    async fn meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting's global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Meeting>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Meeting, "id").extend()? else {
             crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
@@ -270,7 +284,9 @@ impl MeetingsQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
-        filter: Option<MeetingFilter>,
+        #[graphql(desc = "Conditions the meetings must meet (default: none).")] filter: Option<
+            MeetingFilter,
+        >,
     ) -> async_graphql::Result<MeetingConnection> {
         let rc = RequestContext::of(ctx);
         let page = page_args(ctx, first, after.as_deref()).extend()?;

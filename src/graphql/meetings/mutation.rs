@@ -20,8 +20,11 @@ use crate::service::{feedback, meetings};
 pub struct LogMeetingInput {
     /// The calendar's identifier: sending the same one again updates that meeting.
     pub external_id: Option<String>,
+    /// The person who organises the meeting; employed at `scheduledAt`.
     pub host_id: ID,
+    /// The other participant, not the host; employed at `scheduledAt`.
     pub guest_id: ID,
+    /// Start time; the meeting's kind is derived from the org chart at this instant.
     #[graphql(validator(custom = "InstantInRange"))]
     pub scheduled_at: DateTime<Utc>,
     /// 1 to 480.
@@ -32,6 +35,8 @@ pub struct LogMeetingInput {
     pub template_id: Option<ID>,
     /// Agenda items (after the template's); on an update they replace the agenda.
     pub agenda: Option<Vec<AgendaItemInput>>,
+    /// Notes both participants see; null or blank for none (re-sending without them clears
+    /// them).
     pub shared_notes: Option<String>,
 }
 
@@ -60,63 +65,87 @@ impl LogMeetingInput {
     }
 }
 
+/// What `logMeeting` did.
 #[derive(SimpleObject)]
 pub struct LogMeetingPayload {
+    /// The meeting as stored.
     pub meeting: Meeting,
     /// False when a meeting with the same externalId was updated instead.
     pub created: bool,
 }
 
+/// Changes to a meeting; fields left out stay as they are.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateMeetingInput {
+    /// The meeting's global ID.
     pub id: ID,
+    /// New start time; the meeting's kind follows the org chart at the new time.
     #[graphql(validator(custom = "InstantInRange"))]
     pub scheduled_at: Option<DateTime<Utc>>,
+    /// New length in minutes, 1 to 480.
     pub duration_minutes: Option<i32>,
+    /// New status; HELD and NO_SHOW only for meetings in the past.
     pub status: Option<MeetingStatus>,
-    /// Participants only.
+    /// New notes both participants see; only the participants may change them.
     pub shared_notes: Option<String>,
 }
 
+/// The meeting to cancel.
 #[derive(Debug, Clone, InputObject)]
 pub struct CancelMeetingInput {
+    /// The meeting's global ID.
     pub id: ID,
 }
 
+/// A meeting after a change.
 #[derive(SimpleObject)]
 pub struct MeetingPayload {
+    /// The meeting as stored now.
     pub meeting: Meeting,
 }
 
+/// A batch of meetings to log, typically from a calendar sync.
 #[derive(Debug, Clone, InputObject)]
 pub struct ImportMeetingsInput {
     /// Each needs an externalId; at most 5,000.
     pub meetings: Vec<LogMeetingInput>,
 }
 
+/// What `importMeetings` did.
 #[derive(SimpleObject)]
 pub struct ImportMeetingsPayload {
+    /// Meetings created by this call.
     pub created: i32,
+    /// Meetings with the same externalId that changed.
     pub updated: i32,
+    /// Meetings already exactly as sent.
     pub unchanged: i32,
+    /// The meetings of the batch as stored.
     pub meetings: Vec<Meeting>,
 }
 
+/// The viewer's rating of a meeting they took part in.
 #[derive(Debug, Clone, InputObject)]
 pub struct RateMeetingInput {
+    /// The meeting's global ID; it must be HELD.
     pub meeting_id: ID,
     /// 1 to 5.
     pub rating: i32,
+    /// A remark to go with the rating; blank for none.
     pub comment: Option<String>,
 }
 
+/// The meeting just rated.
 #[derive(SimpleObject)]
 pub struct RateMeetingPayload {
+    /// The meeting, with the viewer's `myRating`.
     pub meeting: Meeting,
 }
 
+/// The viewer's private note on a meeting they take part in.
 #[derive(Debug, Clone, InputObject)]
 pub struct SetPrivateNoteInput {
+    /// The meeting's global ID.
     pub meeting_id: ID,
     /// The note; empty removes it.
     pub text: String,
@@ -142,7 +171,7 @@ impl MeetingsMutation {
     async fn log_meeting(
         &self,
         ctx: &Context<'_>,
-        input: LogMeetingInput,
+        #[graphql(desc = "The meeting to log or schedule.")] input: LogMeetingInput,
     ) -> async_graphql::Result<LogMeetingPayload> {
         let rc = RequestContext::of(ctx);
         let input = input.into_service("input").extend()?;
@@ -162,7 +191,7 @@ impl MeetingsMutation {
     async fn update_meeting(
         &self,
         ctx: &Context<'_>,
-        input: UpdateMeetingInput,
+        #[graphql(desc = "The changes to make.")] input: UpdateMeetingInput,
     ) -> async_graphql::Result<MeetingPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::Meeting, "input.id").extend()?;
@@ -189,7 +218,7 @@ impl MeetingsMutation {
     async fn cancel_meeting(
         &self,
         ctx: &Context<'_>,
-        input: CancelMeetingInput,
+        #[graphql(desc = "The meeting to cancel.")] input: CancelMeetingInput,
     ) -> async_graphql::Result<MeetingPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::Meeting, "input.id").extend()?;
@@ -206,7 +235,7 @@ impl MeetingsMutation {
     async fn import_meetings(
         &self,
         ctx: &Context<'_>,
-        input: ImportMeetingsInput,
+        #[graphql(desc = "The meetings to log.")] input: ImportMeetingsInput,
     ) -> async_graphql::Result<ImportMeetingsPayload> {
         let rc = RequestContext::of(ctx);
         let rows = input
@@ -234,7 +263,7 @@ impl MeetingsMutation {
     async fn rate_meeting(
         &self,
         ctx: &Context<'_>,
-        input: RateMeetingInput,
+        #[graphql(desc = "The meeting and the rating.")] input: RateMeetingInput,
     ) -> async_graphql::Result<RateMeetingPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;
@@ -251,7 +280,7 @@ impl MeetingsMutation {
     async fn set_private_note(
         &self,
         ctx: &Context<'_>,
-        input: SetPrivateNoteInput,
+        #[graphql(desc = "The meeting and the note.")] input: SetPrivateNoteInput,
     ) -> async_graphql::Result<MeetingPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.meeting_id, NodeKind::Meeting, "input.meetingId").extend()?;

@@ -1,7 +1,7 @@
 //! People in GraphQL: the `Person` type with its hierarchy fields, people queries and the
 //! `upsertPeople` mutation.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
 use entity::person;
 
@@ -25,8 +25,9 @@ use crate::service::org::Relatives;
 mod mutation;
 pub use mutation::PeopleMutation;
 
-/// Someone in the organisation, current or former.
-#[derive(Debug, Clone)]
+/// Someone in the organisation, current or former, with their place in the org chart at any
+/// instant. Any authenticated person may see everyone's record.
+#[derive(Debug, Clone, Description)]
 pub struct Person(pub person::Model);
 
 connection!(PersonConnection, PersonEdge, Person, "person");
@@ -64,7 +65,7 @@ impl Person {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Person {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -107,7 +108,11 @@ impl Person {
     }
 
     /// Whether the person is employed at `asOf` (default: now).
-    async fn active(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> bool {
+    async fn active(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+    ) -> bool {
         let at = RequestContext::of(ctx).as_of(as_of);
         is_employed(self.0.start_date, self.0.end_date, at)
     }
@@ -231,7 +236,9 @@ impl Person {
     async fn meetings(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MeetingFilter>,
+        #[graphql(desc = "Further conditions on the meetings (default: none).")] filter: Option<
+            MeetingFilter,
+        >,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<MeetingConnection> {
@@ -354,7 +361,11 @@ impl PeopleQuery {
     }
 
     /// A person by global ID; null when there is none.
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The person's global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Person, "id").extend()? else {
             crate::auth::access::ensure_can_read_org(&rc.viewer).extend()?;
@@ -370,7 +381,7 @@ impl PeopleQuery {
     async fn person_by_external_id(
         &self,
         ctx: &Context<'_>,
-        external_id: String,
+        #[graphql(desc = "The person's identifier in the HRIS.")] external_id: String,
     ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let person = service::people::by_external_id(&rc.db, &rc.viewer, &external_id)
@@ -386,7 +397,9 @@ impl PeopleQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
-        filter: Option<PersonFilter>,
+        #[graphql(desc = "Conditions the people must meet (default: none).")] filter: Option<
+            PersonFilter,
+        >,
     ) -> async_graphql::Result<PersonConnection> {
         let rc = RequestContext::of(ctx);
         let page = page_args(ctx, first, after.as_deref()).extend()?;

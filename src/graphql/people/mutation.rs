@@ -13,14 +13,19 @@ use crate::service;
 pub struct PersonInput {
     /// HRIS identifier: the key that makes re-sending idempotent.
     pub external_id: String,
+    /// Full name.
     pub name: String,
+    /// Work email; unique, stored in lower case.
     pub email: String,
+    /// Job title.
     pub title: Option<String>,
     /// IANA time zone, e.g. `Europe/Berlin`.
     pub timezone: Option<String>,
+    /// The team's externalId (the team must already exist); null: no team.
     pub team_external_id: Option<String>,
     /// The manager's externalId (in this batch or already stored); null: top of the org.
     pub manager_external_id: Option<String>,
+    /// First day of employment.
     pub start_date: Option<Date>,
     /// Last day of employment (inclusive); the reporting line ends after it.
     pub end_date: Option<Date>,
@@ -60,7 +65,7 @@ impl PeopleMutation {
     async fn upsert_people(
         &self,
         ctx: &Context<'_>,
-        input: UpsertPeopleInput,
+        #[graphql(desc = "The people to create or update.")] input: UpsertPeopleInput,
     ) -> async_graphql::Result<UpsertPeoplePayload> {
         let rc = RequestContext::of(ctx);
         let rows = input
