@@ -1,7 +1,7 @@
 //! Cadence policies in GraphQL: how often each kind of 1:1 should happen, org-wide, for a
 //! manager's subtree or for one pair, and the mutations that set and remove them.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Description, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
 
 use super::context::RequestContext;
 use super::enums::MeetingKind;
@@ -24,11 +24,14 @@ pub enum CadenceScope {
     Pair,
 }
 
-/// How often meetings of one kind should happen, and for whom.
+/// How often meetings of one kind should happen, and for whom. A narrower scope overrides a
+/// wider one: PAIR over SUBTREE (the nearest manager up the chain) over ORG over BUILT_IN.
+#[derive(Description)]
 pub struct CadencePolicy(pub Policy);
 
-#[Object]
+#[Object(use_type_description)]
 impl CadencePolicy {
+    /// The kind of meeting the policy is about.
     async fn kind(&self) -> MeetingKind {
         self.0.kind.into()
     }
@@ -43,6 +46,7 @@ impl CadencePolicy {
         self.0.required
     }
 
+    /// Which pairs the policy covers.
     async fn scope(&self) -> CadenceScope {
         match self.0.scope {
             PolicyScope::BuiltIn => CadenceScope::BuiltIn,
@@ -93,8 +97,9 @@ impl CadenceQuery {
     async fn effective_cadence_policy(
         &self,
         ctx: &Context<'_>,
-        kind: MeetingKind,
-        person_id: ID,
+        #[graphql(desc = "The kind of meeting.")] kind: MeetingKind,
+        #[graphql(desc = "Global ID of one person of the pair.")] person_id: ID,
+        #[graphql(desc = "Global ID of the other person; null: `personId`'s own reports.")]
         with_person_id: Option<ID>,
     ) -> async_graphql::Result<CadencePolicy> {
         let rc = RequestContext::of(ctx);
@@ -113,11 +118,14 @@ impl CadenceQuery {
 /// for the org-wide policy.
 #[derive(InputObject)]
 pub struct SetCadencePolicyInput {
+    /// The kind of meeting the policy is about.
     pub kind: MeetingKind,
     /// Expected days between meetings (1 to 366); null for none.
     pub every_days: Option<i32>,
+    /// Whether missing it makes a 1:1 overdue (default); false: it is only encouraged.
     #[graphql(default = true)]
     pub required: bool,
+    /// Global ID of the manager whose subtree the policy covers.
     pub manager_id: Option<ID>,
     /// Exactly two people.
     pub pair: Option<Vec<ID>>,
@@ -126,8 +134,11 @@ pub struct SetCadencePolicyInput {
 /// The policy to remove, named by kind and scope as in `setCadencePolicy`.
 #[derive(InputObject)]
 pub struct RemoveCadencePolicyInput {
+    /// The kind of meeting the policy is about.
     pub kind: MeetingKind,
+    /// Global ID of the manager, for a subtree policy.
     pub manager_id: Option<ID>,
+    /// Global IDs of the two people, for a pair policy.
     pub pair: Option<Vec<ID>>,
 }
 
@@ -160,11 +171,14 @@ fn scope_of(manager_id: Option<&ID>, pair: Option<&Vec<ID>>) -> async_graphql::R
     }
 }
 
+/// What `setCadencePolicy` stored.
 #[derive(SimpleObject)]
 pub struct SetCadencePolicyPayload {
+    /// The policy as stored now.
     pub policy: CadencePolicy,
 }
 
+/// What `removeCadencePolicy` did.
 #[derive(SimpleObject)]
 pub struct RemoveCadencePolicyPayload {
     /// Whether a policy was there to remove.
@@ -181,7 +195,7 @@ impl CadenceMutation {
     async fn set_cadence_policy(
         &self,
         ctx: &Context<'_>,
-        input: SetCadencePolicyInput,
+        #[graphql(desc = "The policy to set.")] input: SetCadencePolicyInput,
     ) -> async_graphql::Result<SetCadencePolicyPayload> {
         let rc = RequestContext::of(ctx);
         let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;
@@ -201,7 +215,7 @@ impl CadenceMutation {
     async fn remove_cadence_policy(
         &self,
         ctx: &Context<'_>,
-        input: RemoveCadencePolicyInput,
+        #[graphql(desc = "The policy to remove.")] input: RemoveCadencePolicyInput,
     ) -> async_graphql::Result<RemoveCadencePolicyPayload> {
         let rc = RequestContext::of(ctx);
         let scope = scope_of(input.manager_id.as_ref(), input.pair.as_ref())?;

@@ -1,13 +1,9 @@
-//! Relay connections: one generic shape, named per node type.
+//! Relay connections: the generic part (`PageInfo`, paging arguments, cost) and the
+//! [`connection!`] macro with which each node module declares its own connection type.
 
-use async_graphql::{ComplexObject, Context, SimpleObject};
+use async_graphql::{Context, SimpleObject};
 
-use super::agendas::AgendaTemplate;
 use super::ids;
-use super::insights::OverdueOneOnOne;
-use super::meetings::{Meeting, MeetingPartner};
-use super::people::Person;
-use super::teams::Team;
 use crate::domain::paging::{Page, PageOf};
 use crate::error::{AppError, AppResult};
 
@@ -24,11 +20,13 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// Defines a Relay connection and edge type for one node type.
+/// Declares the Relay connection and edge types of one node type. Each node module declares
+/// its own, e.g. `connection!(PersonConnection, PersonEdge, Person, "person");`, so this
+/// module needs to know no node type.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         #[doc = concat!("One ", $what, " of a page and its cursor.")]
-        #[derive(Debug, Clone, SimpleObject)]
+        #[derive(Debug, Clone, async_graphql::SimpleObject)]
         pub struct $edge {
             /// The item.
             pub node: $node,
@@ -37,7 +35,7 @@ macro_rules! connection {
         }
 
         #[doc = concat!("A page of ", $what, "s, with the size of the whole list.")]
-        #[derive(Debug, Clone, SimpleObject)]
+        #[derive(Debug, Clone, async_graphql::SimpleObject)]
         #[graphql(complex)]
         pub struct $connection {
             /// The items with their cursors.
@@ -45,29 +43,32 @@ macro_rules! connection {
             /// The items alone.
             pub nodes: Vec<$node>,
             /// Paging details.
-            pub page_info: PageInfo,
+            pub page_info: $crate::graphql::connection::PageInfo,
             /// Read only when `totalCount` is selected.
             #[graphql(skip)]
             pub total: Option<u64>,
         }
 
-        #[ComplexObject]
+        #[async_graphql::ComplexObject]
         impl $connection {
             /// Number of items in the whole list, across all pages.
             async fn total_count(&self) -> async_graphql::Result<i64> {
-                total_count(self.total)
+                $crate::graphql::connection::total_count(self.total)
             }
         }
 
         impl $connection {
-            pub fn from_page<M>(page: PageOf<M>, wrap: impl Fn(M) -> $node) -> Self {
-                let page_info = page_info(&page);
+            pub fn from_page<M>(
+                page: $crate::domain::paging::PageOf<M>,
+                wrap: impl Fn(M) -> $node,
+            ) -> Self {
+                let page_info = $crate::graphql::connection::page_info(&page);
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
                     .map(|(m, cursor)| $edge {
                         node: wrap(m),
-                        cursor: ids::cursor(&cursor),
+                        cursor: $crate::graphql::ids::cursor(&cursor),
                     })
                     .collect();
                 $connection {
@@ -80,30 +81,10 @@ macro_rules! connection {
         }
     };
 }
+pub(crate) use connection;
 
-connection!(PersonConnection, PersonEdge, Person, "person");
-connection!(TeamConnection, TeamEdge, Team, "team");
-connection!(MeetingConnection, MeetingEdge, Meeting, "meeting");
-connection!(
-    MeetingPartnerConnection,
-    MeetingPartnerEdge,
-    MeetingPartner,
-    "meeting partner"
-);
-connection!(
-    OverdueOneOnOneConnection,
-    OverdueOneOnOneEdge,
-    OverdueOneOnOne,
-    "overdue 1:1"
-);
-connection!(
-    AgendaTemplateConnection,
-    AgendaTemplateEdge,
-    AgendaTemplate,
-    "agenda template"
-);
-
-fn page_info<M>(page: &PageOf<M>) -> PageInfo {
+/// The `pageInfo` of a page.
+pub fn page_info<M>(page: &PageOf<M>) -> PageInfo {
     PageInfo {
         has_next_page: page.has_next,
         has_previous_page: page.has_previous,
@@ -113,7 +94,7 @@ fn page_info<M>(page: &PageOf<M>) -> PageInfo {
 }
 
 /// `totalCount`, which a connection reads only when the query selects it ([`page_args`]).
-fn total_count(total: Option<u64>) -> async_graphql::Result<i64> {
+pub fn total_count(total: Option<u64>) -> async_graphql::Result<i64> {
     use async_graphql::ErrorExtensions;
     total.map(|t| t as i64).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("totalCount resolved but not read")).extend()

@@ -1,6 +1,6 @@
 //! Per-request context: the viewer, the request's "now", the database and the DataLoaders.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use async_graphql::Context;
@@ -9,21 +9,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, ManagementChainLoader,
-    ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader, ParticipantLoader,
-    PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader, TeamLoader,
-    TemplateItemsLoader, TemplateLoader,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, LoaderEnv,
+    ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader,
+    ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
+    TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
-use crate::error::AppError;
-
-/// What every loader needs: where to read and on whose behalf.
-#[derive(Clone)]
-pub struct LoaderEnv {
-    pub db: DatabaseConnection,
-    pub viewer: Viewer,
-}
 
 /// Declares the per-request loaders: each is built the first time a resolver asks for it,
 /// so a request pays only for the loaders its query uses. Each waits `batch_delay`
@@ -120,10 +112,4 @@ impl RequestContext {
     pub fn as_of(&self, as_of: Option<DateTime<Utc>>) -> DateTime<Utc> {
         as_of.map_or(self.now, truncate)
     }
-}
-
-/// Loader errors are shared between the fields that awaited the same batch.
-pub fn loader_error(err: Arc<AppError>) -> async_graphql::Error {
-    use async_graphql::ErrorExtensions;
-    err.as_ref().extend()
 }

@@ -50,11 +50,17 @@ mirror_enum!(
 mirror_enum!(
     /// What an agenda item is about; TACTICAL is day-to-day status talk.
     TopicCategory = TopicCategory {
+        /// Day-to-day work: status, blockers, priorities.
         Tactical,
+        /// Direction and longer-term goals.
         Strategic,
+        /// Growth, skills and the next role.
         Career,
+        /// Feedback in either direction.
         Feedback,
+        /// How the person is doing: workload, stress, health.
         Wellbeing,
+        /// Anything else.
         Other,
     }
 );

@@ -1,9 +1,9 @@
 //! Insights in GraphQL: coverage reports, overdue 1:1s and coverage trends.
 
-use async_graphql::{Context, Enum, ID, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Description, Enum, ID, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::connection::{OverdueOneOnOneConnection, connection_cost, page_args};
+use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
 use super::people::Person;
@@ -20,9 +20,10 @@ use crate::service::insights;
 /// meetings and cadence (default 90 days). Peer and tactical figures look at the 90 days
 /// before `asOf`, ratings at the last complete calendar quarter. Reports never reveal
 /// agenda text, notes or individual ratings.
+#[derive(Description)]
 pub struct CoverageReport(pub insights::CoverageReport);
 
-#[Object]
+#[Object(use_type_description)]
 impl CoverageReport {
     /// The manager this report is about.
     async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
@@ -96,17 +97,26 @@ impl CoverageReport {
     }
 }
 
-/// A required 1:1 that is overdue.
-#[derive(Debug, Clone)]
+/// A required 1:1 that is overdue: no HELD meeting of its kind between the pair within the
+/// effective cadence.
+#[derive(Debug, Clone, Description)]
 pub struct OverdueOneOnOne(pub insights::Pair, pub i64);
 
-#[Object]
+connection!(
+    OverdueOneOnOneConnection,
+    OverdueOneOnOneEdge,
+    OverdueOneOnOne,
+    "overdue 1:1"
+);
+
+#[Object(use_type_description)]
 impl OverdueOneOnOne {
     /// The manager (or skip-level manager) who should hold it.
     async fn manager(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
         Person::load(ctx, self.0.manager).await
     }
 
+    /// The report the 1:1 is owed to.
     async fn report(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
         Person::load(ctx, self.0.report).await
     }
@@ -125,7 +135,9 @@ impl OverdueOneOnOne {
 /// Period length of a trend.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrendInterval {
+    /// A point every 7 days.
     Week,
+    /// A point every calendar month.
     Month,
 }
 
@@ -134,7 +146,9 @@ pub enum TrendInterval {
 pub struct CoveragePoint {
     /// The end of the period.
     pub at: DateTime<Utc>,
+    /// Share of the subtree's direct reports met within the DIRECT cadence, 0 to 1.
     pub direct_coverage: f64,
+    /// Share of the subtree's skip-level reports met within the SKIP_LEVEL cadence, 0 to 1.
     pub skip_level_coverage: f64,
 }
 
@@ -148,7 +162,7 @@ impl InsightsQuery {
     async fn coverage_report(
         &self,
         ctx: &Context<'_>,
-        manager_id: ID,
+        #[graphql(desc = "Global ID of the manager at the top of the subtree.")] manager_id: ID,
         #[graphql(
             desc = "The instant to report on (default: now).",
             validator(custom = "InstantInRange")
@@ -178,7 +192,7 @@ impl InsightsQuery {
     async fn overdue_one_on_ones(
         &self,
         ctx: &Context<'_>,
-        manager_id: ID,
+        #[graphql(desc = "Global ID of the manager at the top of the subtree.")] manager_id: ID,
         #[graphql(
             desc = "The instant to report on (default: now).",
             validator(custom = "InstantInRange")
@@ -208,10 +222,16 @@ impl InsightsQuery {
     async fn coverage_trend(
         &self,
         ctx: &Context<'_>,
-        manager_id: ID,
-        #[graphql(validator(custom = "InstantInRange"))] from: DateTime<Utc>,
-        #[graphql(validator(custom = "InstantInRange"))] to: DateTime<Utc>,
-        interval: TrendInterval,
+        #[graphql(desc = "Global ID of the manager at the top of the subtree.")] manager_id: ID,
+        #[graphql(desc = "The first point.", validator(custom = "InstantInRange"))] from: DateTime<
+            Utc,
+        >,
+        #[graphql(
+            desc = "The last point is at or before this instant; after `from`.",
+            validator(custom = "InstantInRange")
+        )]
+        to: DateTime<Utc>,
+        #[graphql(desc = "The time between points.")] interval: TrendInterval,
     ) -> async_graphql::Result<Vec<CoveragePoint>> {
         let rc = RequestContext::of(ctx);
         let manager = ids::person(&manager_id, "managerId")?;

@@ -26,7 +26,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by global ID; null when there is none.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as any object's `id` gives it.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let rc = RequestContext::of(ctx);
         let (kind, id) = ids::decode(&id, "id").extend()?;
         Ok(match kind {

@@ -14,6 +14,8 @@ use super::teams::{TeamsMutation, TeamsQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
 
+/// Everything a viewer can read: the org chart, meetings, agenda templates, insights and
+/// cadence policies, each filtered to what the viewer may see.
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQuery,
@@ -26,6 +28,8 @@ pub struct Query(
     RateLimitQuery,
 );
 
+/// Every write. Each takes one `input` object and returns a payload; bulk writes are all or
+/// nothing and idempotent by `externalId`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     PeopleMutation,
@@ -35,6 +39,7 @@ pub struct Mutation(
     CadenceMutation,
 );
 
+/// Live updates over graphql-transport-ws on `/graphql`.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(MeetingsSubscription);
 

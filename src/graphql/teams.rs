@@ -1,18 +1,22 @@
 //! Teams in GraphQL: the `Team` type, team queries and the `upsertTeams` mutation.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt, SimpleObject};
 use entity::team;
 
-use super::connection::{TeamConnection, connection_cost, page_args};
-use super::context::{RequestContext, loader_error};
+use super::connection::{connection, connection_cost, page_args};
+use super::context::RequestContext;
 use super::ids::{self, NodeKind};
+use super::loaders::load;
 use crate::service;
 
-/// A team; teams form a tree.
-#[derive(Debug, Clone)]
+/// A team of the organisation, as the HRIS defines it; teams form a tree through `parent`.
+/// Any authenticated person may see every team.
+#[derive(Debug, Clone, Description)]
 pub struct Team(pub team::Model);
 
-#[Object]
+connection!(TeamConnection, TeamEdge, Team, "team");
+
+#[Object(use_type_description)]
 impl Team {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -29,18 +33,13 @@ impl Team {
         &self.0.name
     }
 
-    /// The team this one belongs to.
+    /// The team this one belongs to; null for a top-level team.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Team>> {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
         let rc = RequestContext::of(ctx);
-        let team = rc
-            .loaders
-            .team()
-            .load_one(parent)
-            .await
-            .map_err(loader_error)?;
+        let team = load(rc.loaders.team(), parent).await?;
         Ok(team.map(Team))
     }
 }
@@ -51,7 +50,11 @@ pub struct TeamsQuery;
 #[Object]
 impl TeamsQuery {
     /// A team by global ID; null when there is none.
-    async fn team(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Team>> {
+    async fn team(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The team's global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Team>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Team, "id").extend()? else {
             crate::auth::access::ensure_can_read_org(&rc.viewer).extend()?;
@@ -85,22 +88,28 @@ impl TeamsQuery {
 pub struct TeamInput {
     /// HRIS identifier: the key that makes re-sending idempotent.
     pub external_id: String,
+    /// Team name.
     pub name: String,
-    /// The parent team's externalId (in this batch or already stored).
+    /// The parent team's externalId (in this batch or already stored); null: a top-level
+    /// team.
     pub parent_external_id: Option<String>,
 }
 
 /// A batch of teams to create or update.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpsertTeamsInput {
+    /// The teams, parents and children in any order.
     pub teams: Vec<TeamInput>,
 }
 
 /// What `upsertTeams` did.
 #[derive(SimpleObject)]
 pub struct UpsertTeamsPayload {
+    /// Teams created by this call.
     pub created: i32,
+    /// Teams whose name or parent changed.
     pub updated: i32,
+    /// Teams already exactly as sent.
     pub unchanged: i32,
     /// The teams of the batch, in input order.
     pub teams: Vec<Team>,
@@ -116,7 +125,7 @@ impl TeamsMutation {
     async fn upsert_teams(
         &self,
         ctx: &Context<'_>,
-        input: UpsertTeamsInput,
+        #[graphql(desc = "The teams to create or update.")] input: UpsertTeamsInput,
     ) -> async_graphql::Result<UpsertTeamsPayload> {
         let rc = RequestContext::of(ctx);
         let rows = input

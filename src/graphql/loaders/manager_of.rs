@@ -4,8 +4,7 @@ use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::person;
 
-use super::{LoadResult, group_by};
-use crate::graphql::context::LoaderEnv;
+use super::{LoadResult, LoaderEnv, group_by};
 use crate::service;
 
 /// "The manager of `person` as of `as_of`".

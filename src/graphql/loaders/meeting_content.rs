@@ -8,9 +8,8 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use entity::{action_item, agenda_item, agenda_template, agenda_template_item, meeting_feedback};
 
-use super::LoadResult;
+use super::{LoadResult, LoaderEnv};
 use crate::error::AppError;
-use crate::graphql::context::LoaderEnv;
 use crate::service::agendas::{self, Parties};
 use crate::service::feedback;
 

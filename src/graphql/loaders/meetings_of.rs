@@ -4,10 +4,9 @@ use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::meeting;
 
-use super::{LoadResult, group_by};
+use super::{LoadResult, LoaderEnv, group_by};
 use crate::domain::paging::{Page, PageOf};
 use crate::error::AppError;
-use crate::graphql::context::LoaderEnv;
 use crate::service::meetings::{self, MeetingFilter, MeetsWithFilter, Partner};
 
 /// Meetings the viewer may see, by id.

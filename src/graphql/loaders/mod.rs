@@ -24,9 +24,36 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
+use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::Viewer;
 use crate::error::AppError;
 
+/// What every loader needs: where to read and on whose behalf.
+#[derive(Clone)]
+pub struct LoaderEnv {
+    pub db: DatabaseConnection,
+    pub viewer: Viewer,
+}
+
 pub type LoadResult<K, V> = Result<HashMap<K, V>, Arc<AppError>>;
+
+/// Loads one key through a per-request loader, for a resolver: the value, or `None` when the
+/// loader found nothing (or the viewer may not see it).
+pub async fn load<K, L>(loader: &DataLoader<L>, key: K) -> async_graphql::Result<Option<L::Value>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    L: Loader<K, Error = Arc<AppError>>,
+{
+    loader.load_one(key).await.map_err(loader_error)
+}
+
+/// Loader errors are shared between the fields that awaited the same batch.
+pub fn loader_error(err: Arc<AppError>) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    err.as_ref().extend()
+}
 
 /// Groups keys by the part every statement shares (e.g. the `asOf` instant).
 pub(crate) fn group_by<K: Clone, G: Hash + Eq>(

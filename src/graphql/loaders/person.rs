@@ -3,8 +3,7 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use entity::person;
 
-use super::LoadResult;
-use crate::graphql::context::LoaderEnv;
+use super::{LoadResult, LoaderEnv};
 use crate::service;
 
 /// People by id.

@@ -4,9 +4,8 @@ use async_graphql::dataloader::Loader;
 use chrono::{DateTime, Utc};
 use entity::person;
 
-use super::{LoadResult, group_by};
+use super::{LoadResult, LoaderEnv, group_by};
 use crate::domain::paging::{Page, PageOf};
-use crate::graphql::context::LoaderEnv;
 use crate::service;
 use crate::service::org::Relatives;
 

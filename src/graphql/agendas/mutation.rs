@@ -1,202 +1,22 @@
-//! Agenda templates, agenda items and action items in GraphQL.
+//! Agenda mutations: templates, agenda items and action items, with their inputs and payloads.
 
 use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
-use entity::{action_item, agenda_item, agenda_template, agenda_template_item};
 
-use super::connection::{AgendaTemplateConnection, connection_cost, page_args};
-use super::context::{RequestContext, loader_error};
-use super::enums::{MeetingKind, TopicCategory};
-use super::ids::{self, NodeKind};
-use super::meetings::Meeting;
-use super::people::Person;
-use super::scalars::Date;
+use super::{ActionItem, AgendaItem, AgendaTemplate};
 use crate::domain::meeting as domain;
+use crate::graphql::context::RequestContext;
+use crate::graphql::enums::{MeetingKind, TopicCategory};
+use crate::graphql::ids::{self, NodeKind};
+use crate::graphql::meetings::Meeting;
+use crate::graphql::scalars::Date;
 use crate::service::agendas::{self, TemplateInput};
-
-/// A reusable agenda: org-wide, or personal to its owner.
-#[derive(Debug, Clone)]
-pub struct AgendaTemplate(pub agenda_template::Model);
-
-#[Object]
-impl AgendaTemplate {
-    /// Global ID.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeKind::AgendaTemplate, self.0.id)
-    }
-
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-
-    /// The kind of meeting the template is meant for.
-    async fn kind(&self) -> Option<MeetingKind> {
-        self.0.kind.as_deref().map(MeetingKind::from_stored)
-    }
-
-    /// Whether everyone may use it (else it is its owner's own).
-    async fn org_wide(&self) -> bool {
-        self.0.owner_id.is_none()
-    }
-
-    /// The ordered items a meeting's agenda starts with.
-    async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AgendaTemplateItem>> {
-        let rc = RequestContext::of(ctx);
-        let items = rc
-            .loaders
-            .template_items()
-            .load_one(self.0.id)
-            .await
-            .map_err(loader_error)?;
-        Ok(items
-            .unwrap_or_default()
-            .into_iter()
-            .map(AgendaTemplateItem)
-            .collect())
-    }
-}
-
-/// One item of an agenda template.
-pub struct AgendaTemplateItem(agenda_template_item::Model);
-
-#[Object]
-impl AgendaTemplateItem {
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-
-    async fn category(&self) -> TopicCategory {
-        TopicCategory::from_stored(&self.0.category)
-    }
-
-    /// Zero-based place in the template.
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-}
-
-/// One topic on a meeting's agenda.
-#[derive(Debug, Clone)]
-pub struct AgendaItem(pub agenda_item::Model);
-
-#[Object]
-impl AgendaItem {
-    async fn id(&self) -> ID {
-        ids::encode(NodeKind::AgendaItem, self.0.id)
-    }
-
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-
-    async fn category(&self) -> TopicCategory {
-        TopicCategory::from_stored(&self.0.category)
-    }
-
-    /// Zero-based place on the agenda.
-    async fn position(&self) -> i32 {
-        self.0.position
-    }
-
-    /// Whether the pair got to it.
-    async fn discussed(&self) -> bool {
-        self.0.discussed
-    }
-
-    /// The meeting this item belongs to.
-    async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
-        let rc = RequestContext::of(ctx);
-        let m = rc
-            .loaders
-            .meeting()
-            .load_one(self.0.meeting_id)
-            .await
-            .map_err(loader_error)?;
-        Ok(m.map(Meeting))
-    }
-}
-
-/// Something one participant agreed to do.
-#[derive(Debug, Clone)]
-pub struct ActionItem(pub action_item::Model);
-
-#[Object]
-impl ActionItem {
-    async fn id(&self) -> ID {
-        ids::encode(NodeKind::ActionItem, self.0.id)
-    }
-
-    async fn text(&self) -> &str {
-        &self.0.text
-    }
-
-    /// The participant who does it.
-    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        let rc = RequestContext::of(ctx);
-        let p = rc
-            .loaders
-            .participant()
-            .load_one(self.0.owner_id)
-            .await
-            .map_err(loader_error)?;
-        p.map(Person)
-            .ok_or_else(|| "the owner no longer exists".into())
-    }
-
-    async fn due_on(&self) -> Option<Date> {
-        self.0.due_on.map(Date)
-    }
-
-    async fn done(&self) -> bool {
-        self.0.done_at.is_some()
-    }
-
-    async fn done_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.done_at
-    }
-
-    /// The meeting where it was agreed.
-    async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
-        let rc = RequestContext::of(ctx);
-        let m = rc
-            .loaders
-            .meeting()
-            .load_one(self.0.meeting_id)
-            .await
-            .map_err(loader_error)?;
-        Ok(m.map(Meeting))
-    }
-}
-
-#[derive(Default)]
-pub struct AgendasQuery;
-
-#[Object]
-impl AgendasQuery {
-    /// Agenda templates the viewer may use (org-wide and their own), by name.
-    #[graphql(complexity = "connection_cost(first, child_complexity)")]
-    async fn agenda_templates(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
-    ) -> async_graphql::Result<AgendaTemplateConnection> {
-        let rc = RequestContext::of(ctx);
-        let page = page_args(ctx, first, after.as_deref()).extend()?;
-        let found = agendas::list_templates(&rc.db, &rc.viewer, &page)
-            .await
-            .extend()?;
-        Ok(AgendaTemplateConnection::from_page(found, AgendaTemplate))
-    }
-}
 
 /// An agenda topic to add.
 #[derive(Debug, Clone, InputObject)]
 pub struct AgendaItemInput {
+    /// The topic, 1 to 2,000 characters.
     pub text: String,
+    /// What the topic is about.
     pub category: TopicCategory,
 }
 
@@ -209,12 +29,16 @@ impl AgendaItemInput {
 /// A template to create, or the new content of one.
 #[derive(Debug, Clone, InputObject)]
 pub struct AgendaTemplateInput {
+    /// The template's name, 1 to 2,000 characters.
     pub name: String,
+    /// What the template is for.
     pub description: Option<String>,
+    /// The kind of meeting the template is meant for; null: any kind.
     pub kind: Option<MeetingKind>,
     /// Org-wide (hr_admin only); default: personal to the viewer.
     #[graphql(default)]
     pub org_wide: bool,
+    /// The items, in order; at most 50.
     pub items: Vec<AgendaItemInput>,
 }
 
@@ -234,82 +58,115 @@ impl From<AgendaTemplateInput> for TemplateInput {
     }
 }
 
+/// A template and its new content.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateAgendaTemplateInput {
+    /// The template's global ID.
     pub id: ID,
+    /// The new name, description, kind and items; the template stays org-wide or personal
+    /// as it was.
     pub template: AgendaTemplateInput,
 }
 
+/// The template to delete.
 #[derive(Debug, Clone, InputObject)]
 pub struct DeleteAgendaTemplateInput {
+    /// The template's global ID.
     pub id: ID,
 }
 
+/// A template after a change.
 #[derive(SimpleObject)]
 pub struct AgendaTemplatePayload {
+    /// The template as stored now.
     pub template: AgendaTemplate,
 }
 
+/// What `deleteAgendaTemplate` did.
 #[derive(SimpleObject)]
 pub struct DeleteAgendaTemplatePayload {
     /// The ID of the deleted template.
     pub deleted_id: ID,
 }
 
+/// A topic to add to a meeting's agenda.
 #[derive(Debug, Clone, InputObject)]
 pub struct AddAgendaItemInput {
+    /// The meeting's global ID.
     pub meeting_id: ID,
+    /// The topic, 1 to 2,000 characters.
     pub text: String,
+    /// What the topic is about.
     pub category: TopicCategory,
 }
 
+/// Changes to an agenda item; fields left out stay as they are.
 #[derive(Debug, Clone, InputObject)]
 pub struct UpdateAgendaItemInput {
+    /// The agenda item's global ID.
     pub id: ID,
+    /// New text, 1 to 2,000 characters.
     pub text: Option<String>,
+    /// New category.
     pub category: Option<TopicCategory>,
+    /// Whether the pair got to it.
     pub discussed: Option<bool>,
 }
 
+/// The agenda item to remove.
 #[derive(Debug, Clone, InputObject)]
 pub struct RemoveAgendaItemInput {
+    /// The agenda item's global ID.
     pub id: ID,
 }
 
+/// A meeting's agenda in a new order.
 #[derive(Debug, Clone, InputObject)]
 pub struct ReorderAgendaItemsInput {
+    /// The meeting's global ID.
     pub meeting_id: ID,
     /// Every agenda item of the meeting, in the new order.
     pub item_ids: Vec<ID>,
 }
 
+/// An agenda item after a change.
 #[derive(SimpleObject)]
 pub struct AgendaItemPayload {
+    /// The agenda item as stored now.
     pub item: AgendaItem,
 }
 
 /// The meeting whose agenda or action items changed.
 #[derive(SimpleObject)]
 pub struct MeetingContentPayload {
+    /// The meeting as it stands now; null when the viewer may no longer see it.
     pub meeting: Option<Meeting>,
 }
 
+/// An action item to record.
 #[derive(Debug, Clone, InputObject)]
 pub struct AddActionItemInput {
+    /// The meeting where it was agreed (global ID).
     pub meeting_id: ID,
+    /// What is to be done, 1 to 2,000 characters.
     pub text: String,
     /// A participant; default: the viewer.
     pub owner_id: Option<ID>,
+    /// The day it should be done by; null: no due date.
     pub due_on: Option<Date>,
 }
 
+/// The action item to change.
 #[derive(Debug, Clone, InputObject)]
 pub struct ActionItemIdInput {
+    /// The action item's global ID.
     pub id: ID,
 }
 
+/// An action item after a change.
 #[derive(SimpleObject)]
 pub struct ActionItemPayload {
+    /// The action item as stored now.
     pub item: ActionItem,
 }
 
@@ -335,7 +192,7 @@ impl AgendasMutation {
     async fn create_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: AgendaTemplateInput,
+        #[graphql(desc = "The template to create.")] input: AgendaTemplateInput,
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let t = agendas::create_template(&rc.db, &rc.viewer, input.into(), rc.now)
@@ -350,7 +207,7 @@ impl AgendasMutation {
     async fn update_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAgendaTemplateInput,
+        #[graphql(desc = "The template and its new content.")] input: UpdateAgendaTemplateInput,
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
@@ -366,7 +223,7 @@ impl AgendasMutation {
     async fn delete_agenda_template(
         &self,
         ctx: &Context<'_>,
-        input: DeleteAgendaTemplateInput,
+        #[graphql(desc = "The template to delete.")] input: DeleteAgendaTemplateInput,
     ) -> async_graphql::Result<DeleteAgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
@@ -382,7 +239,7 @@ impl AgendasMutation {
     async fn add_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: AddAgendaItemInput,
+        #[graphql(desc = "The meeting and the topic.")] input: AddAgendaItemInput,
     ) -> async_graphql::Result<AgendaItemPayload> {
         let rc = RequestContext::of(ctx);
         let meeting =
@@ -406,7 +263,7 @@ impl AgendasMutation {
     async fn update_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: UpdateAgendaItemInput,
+        #[graphql(desc = "The agenda item and its changes.")] input: UpdateAgendaItemInput,
     ) -> async_graphql::Result<AgendaItemPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaItem, "input.id").extend()?;
@@ -430,7 +287,7 @@ impl AgendasMutation {
     async fn remove_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: RemoveAgendaItemInput,
+        #[graphql(desc = "The agenda item to remove.")] input: RemoveAgendaItemInput,
     ) -> async_graphql::Result<MeetingContentPayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaItem, "input.id").extend()?;
@@ -444,6 +301,7 @@ impl AgendasMutation {
     async fn reorder_agenda_items(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The meeting and its items in the new order.")]
         input: ReorderAgendaItemsInput,
     ) -> async_graphql::Result<MeetingContentPayload> {
         let rc = RequestContext::of(ctx);
@@ -466,7 +324,7 @@ impl AgendasMutation {
     async fn add_action_item(
         &self,
         ctx: &Context<'_>,
-        input: AddActionItemInput,
+        #[graphql(desc = "The meeting and the action item.")] input: AddActionItemInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         let rc = RequestContext::of(ctx);
         let meeting =
@@ -497,7 +355,7 @@ impl AgendasMutation {
     async fn complete_action_item(
         &self,
         ctx: &Context<'_>,
-        input: ActionItemIdInput,
+        #[graphql(desc = "The action item to mark done.")] input: ActionItemIdInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         self.set_done(ctx, input, true).await
     }
@@ -506,7 +364,7 @@ impl AgendasMutation {
     async fn reopen_action_item(
         &self,
         ctx: &Context<'_>,
-        input: ActionItemIdInput,
+        #[graphql(desc = "The action item to open again.")] input: ActionItemIdInput,
     ) -> async_graphql::Result<ActionItemPayload> {
         self.set_done(ctx, input, false).await
     }

@@ -1,18 +1,18 @@
 //! People in GraphQL: the `Person` type with its hierarchy fields, people queries and the
 //! `upsertPeople` mutation.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
 use entity::person;
 
-use super::connection::{
-    MeetingConnection, MeetingPartnerConnection, PersonConnection, connection_cost, page_args,
-};
-use super::context::{RequestContext, loader_error};
+use super::connection::{connection, connection_cost, page_args};
+use super::context::RequestContext;
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
-use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf};
-use super::meetings::{Meeting, MeetingFilter, MeetingPartner};
+use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
+use super::meetings::{
+    Meeting, MeetingConnection, MeetingFilter, MeetingPartner, MeetingPartnerConnection,
+};
 use super::scalars::{Date, InstantInRange};
 use super::teams::Team;
 use crate::domain::employment::is_employed;
@@ -22,21 +22,22 @@ use crate::service;
 use crate::service::meetings::MeetsWithFilter;
 use crate::service::org::Relatives;
 
-/// Someone in the organisation, current or former.
-#[derive(Debug, Clone)]
+mod mutation;
+pub use mutation::PeopleMutation;
+
+/// Someone in the organisation, current or former, with their place in the org chart at any
+/// instant. Any authenticated person may see everyone's record.
+#[derive(Debug, Clone, Description)]
 pub struct Person(pub person::Model);
+
+connection!(PersonConnection, PersonEdge, Person, "person");
 
 impl Person {
     /// Loads a person the viewer already reached through another object (a report's
     /// manager, a policy's pair); a missing one is NOT_FOUND.
     pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Person> {
         let rc = RequestContext::of(ctx);
-        let p = rc
-            .loaders
-            .person()
-            .load_one(id)
-            .await
-            .map_err(loader_error)?;
+        let p = load(rc.loaders.person(), id).await?;
         p.map(Person)
             .ok_or_else(|| crate::error::AppError::NotFound("the person no longer exists".into()))
             .extend()
@@ -58,18 +59,13 @@ impl Person {
             page: page_args(ctx, first, after.as_deref()).extend()?,
         };
         let page = key.page.clone();
-        let found = rc
-            .loaders
-            .relatives()
-            .load_one(key)
-            .await
-            .map_err(loader_error)?;
+        let found = load(rc.loaders.relatives(), key).await?;
         let page = found.unwrap_or_else(|| PageOf::empty(&page));
         Ok(PersonConnection::from_page(page, Person))
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Person {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -112,7 +108,11 @@ impl Person {
     }
 
     /// Whether the person is employed at `asOf` (default: now).
-    async fn active(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> bool {
+    async fn active(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instant to ask about (default: now).")] as_of: Option<DateTime<Utc>>,
+    ) -> bool {
         let at = RequestContext::of(ctx).as_of(as_of);
         is_employed(self.0.start_date, self.0.end_date, at)
     }
@@ -123,12 +123,7 @@ impl Person {
             return Ok(None);
         };
         let rc = RequestContext::of(ctx);
-        let team = rc
-            .loaders
-            .team()
-            .load_one(team_id)
-            .await
-            .map_err(loader_error)?;
+        let team = load(rc.loaders.team(), team_id).await?;
         Ok(team.map(Team))
     }
 
@@ -148,12 +143,7 @@ impl Person {
             person: self.0.id,
             as_of: rc.as_of(as_of),
         };
-        let manager = rc
-            .loaders
-            .manager_of()
-            .load_one(key)
-            .await
-            .map_err(loader_error)?;
+        let manager = load(rc.loaders.manager_of(), key).await?;
         Ok(manager.map(Person))
     }
 
@@ -172,12 +162,7 @@ impl Person {
             person: self.0.id,
             as_of: rc.as_of(as_of),
         };
-        let chain = rc
-            .loaders
-            .management_chain()
-            .load_one(key)
-            .await
-            .map_err(loader_error)?;
+        let chain = load(rc.loaders.management_chain(), key).await?;
         Ok(chain.unwrap_or_default().into_iter().map(Person).collect())
     }
 
@@ -251,7 +236,9 @@ impl Person {
     async fn meetings(
         &self,
         ctx: &Context<'_>,
-        filter: Option<MeetingFilter>,
+        #[graphql(desc = "Further conditions on the meetings (default: none).")] filter: Option<
+            MeetingFilter,
+        >,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<MeetingConnection> {
@@ -262,12 +249,7 @@ impl Person {
             page: page_args(ctx, first, after.as_deref()).extend()?,
         };
         let page = key.page.clone();
-        let found = rc
-            .loaders
-            .meetings_of()
-            .load_one(key)
-            .await
-            .map_err(loader_error)?;
+        let found = load(rc.loaders.meetings_of(), key).await?;
         Ok(MeetingConnection::from_page(
             found.unwrap_or_else(|| PageOf::empty(&page)),
             Meeting,
@@ -305,12 +287,7 @@ impl Person {
             page: page_args(ctx, first, after.as_deref()).extend()?,
         };
         let page = key.page.clone();
-        let found = rc
-            .loaders
-            .partners()
-            .load_one(key)
-            .await
-            .map_err(loader_error)?;
+        let found = load(rc.loaders.partners(), key).await?;
         Ok(MeetingPartnerConnection::from_page(
             found.unwrap_or_else(|| PageOf::empty(&page)),
             MeetingPartner,
@@ -384,7 +361,11 @@ impl PeopleQuery {
     }
 
     /// A person by global ID; null when there is none.
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The person's global ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let Some(id) = ids::lookup(&id, NodeKind::Person, "id").extend()? else {
             crate::auth::access::ensure_can_read_org(&rc.viewer).extend()?;
@@ -400,7 +381,7 @@ impl PeopleQuery {
     async fn person_by_external_id(
         &self,
         ctx: &Context<'_>,
-        external_id: String,
+        #[graphql(desc = "The person's identifier in the HRIS.")] external_id: String,
     ) -> async_graphql::Result<Option<Person>> {
         let rc = RequestContext::of(ctx);
         let person = service::people::by_external_id(&rc.db, &rc.viewer, &external_id)
@@ -416,7 +397,9 @@ impl PeopleQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
-        filter: Option<PersonFilter>,
+        #[graphql(desc = "Conditions the people must meet (default: none).")] filter: Option<
+            PersonFilter,
+        >,
     ) -> async_graphql::Result<PersonConnection> {
         let rc = RequestContext::of(ctx);
         let page = page_args(ctx, first, after.as_deref()).extend()?;
@@ -425,88 +408,5 @@ impl PeopleQuery {
             .await
             .extend()?;
         Ok(PersonConnection::from_page(found, Person))
-    }
-}
-
-/// One person's full record from the HRIS. Optional fields left out are cleared.
-#[derive(Debug, Clone, InputObject)]
-pub struct PersonInput {
-    /// HRIS identifier: the key that makes re-sending idempotent.
-    pub external_id: String,
-    pub name: String,
-    pub email: String,
-    pub title: Option<String>,
-    /// IANA time zone, e.g. `Europe/Berlin`.
-    pub timezone: Option<String>,
-    pub team_external_id: Option<String>,
-    /// The manager's externalId (in this batch or already stored); null: top of the org.
-    pub manager_external_id: Option<String>,
-    pub start_date: Option<Date>,
-    /// Last day of employment (inclusive); the reporting line ends after it.
-    pub end_date: Option<Date>,
-    /// When the manager given here takes effect (default: now; for a person this call
-    /// creates, their start date if given). It supersedes reporting history after it.
-    #[graphql(validator(custom = "InstantInRange"))]
-    pub effective_from: Option<DateTime<Utc>>,
-}
-
-/// A batch of people to create or update.
-#[derive(Debug, Clone, InputObject)]
-pub struct UpsertPeopleInput {
-    /// At most 10,000 people.
-    pub people: Vec<PersonInput>,
-}
-
-/// What `upsertPeople` did.
-#[derive(SimpleObject)]
-pub struct UpsertPeoplePayload {
-    /// People created by this call.
-    pub created: i32,
-    /// People whose record or manager changed.
-    pub updated: i32,
-    /// People already exactly as sent.
-    pub unchanged: i32,
-    /// The people of the batch, in input order.
-    pub people: Vec<Person>,
-}
-
-#[derive(Default)]
-pub struct PeopleMutation;
-
-#[Object]
-impl PeopleMutation {
-    /// Creates or updates people by externalId, with their managers, all or nothing.
-    /// Needs hr_admin or an integration with `org:write`.
-    async fn upsert_people(
-        &self,
-        ctx: &Context<'_>,
-        input: UpsertPeopleInput,
-    ) -> async_graphql::Result<UpsertPeoplePayload> {
-        let rc = RequestContext::of(ctx);
-        let rows = input
-            .people
-            .into_iter()
-            .map(|p| service::people::PersonUpsert {
-                external_id: p.external_id,
-                name: p.name,
-                email: p.email,
-                title: p.title,
-                timezone: p.timezone,
-                team_external_id: p.team_external_id,
-                manager_external_id: p.manager_external_id,
-                start_date: p.start_date.map(|d| d.0),
-                end_date: p.end_date.map(|d| d.0),
-                effective_from: p.effective_from,
-            })
-            .collect();
-        let outcome = service::people::upsert(&rc.db, &rc.viewer, rows, rc.now)
-            .await
-            .extend()?;
-        Ok(UpsertPeoplePayload {
-            created: outcome.created as i32,
-            updated: outcome.updated as i32,
-            unchanged: outcome.unchanged as i32,
-            people: outcome.people.into_iter().map(Person).collect(),
-        })
     }
 }
