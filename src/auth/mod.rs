@@ -1,5 +1,5 @@
-//! Who is asking (tokens → [`Identity`] → [`Viewer`]), what they may see or do ([`access`]), and which
-//! browser origins may ask ([`cors`]).
+//! Who is asking (tokens → [`Identity`] → [`Viewer`]), what they may see or do
+//! ([`access`]), and which browser origins may ask ([`cors`]).
 
 pub mod access;
 pub mod cors;
