@@ -19,7 +19,7 @@ use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm, P
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
-use super::jwt::{MIN_RSA_BITS, VerifyError, VerifyingKey};
+use super::keys::{MIN_RSA_BITS, VerifyError, VerifyingKey};
 
 /// After this long the cached set is fetched again on the next request, so a key the provider
 /// has withdrawn stops being accepted even if no new `kid` ever arrives.

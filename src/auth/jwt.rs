@@ -7,20 +7,19 @@
 
 use std::collections::HashSet;
 use std::num::NonZeroUsize;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lru::LruCache;
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::traits::PublicKeyParts;
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::jwks::JwksCache;
+pub use super::keys::VerifyError;
+use super::keys::{VerifyingKey, public_key_from_pem_file};
 use crate::config::AuthSettings;
 
 /// Leeway for clock skew on `exp` and `nbf`, in seconds.
@@ -28,8 +27,6 @@ pub const LEEWAY_SECONDS: u64 = 30;
 const MIN_SECRET_BYTES: usize = 32;
 /// Verified tokens remembered (about 300 bytes each).
 const VERIFIED_TOKENS: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
-/// Shortest RSA modulus accepted, from a PEM file or a JWKS.
-pub(crate) const MIN_RSA_BITS: usize = 2048;
 
 /// The claims Cadence reads from a token.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -93,37 +90,6 @@ impl Claims {
     pub fn accepted_until(&self) -> DateTime<Utc> {
         let seconds = self.exp.saturating_add(LEEWAY_SECONDS as i64);
         DateTime::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
-    }
-}
-
-/// Why a token was refused. Every variant makes the viewer anonymous (UNAUTHENTICATED);
-/// the text is for the server's log.
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error(transparent)]
-    Token(#[from] jsonwebtoken::errors::Error),
-    #[error("the token names no key (`kid`), and the JWKS needs one to choose")]
-    MissingKeyId,
-    #[error("no key {0:?} in the JWKS")]
-    UnknownKey(String),
-    #[error("the JWKS could not be fetched: {0}")]
-    JwksUnavailable(String),
-}
-
-/// A public key (or the secret) with the one algorithm it verifies and the claims checks.
-pub(crate) struct VerifyingKey {
-    decoding: DecodingKey,
-    validation: Validation,
-}
-
-impl VerifyingKey {
-    pub(crate) fn new(decoding: DecodingKey, algorithm: Algorithm, base: &Validation) -> Self {
-        let mut validation = base.clone();
-        validation.algorithms = vec![algorithm];
-        Self {
-            decoding,
-            validation,
-        }
     }
 }
 
@@ -321,7 +287,7 @@ fn verify_with(
     key: &VerifyingKey,
     audience: Option<&String>,
 ) -> Result<Claims, VerifyError> {
-    let mut claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &key.validation)?.claims;
+    let mut claims: Claims = key.decode(token)?;
     // jsonwebtoken compares whole seconds, so it accepts a token for up to a second past
     // `exp` + leeway; hold to the exact instant, which is also when a socket closes.
     if claims.accepted_until() < Utc::now() {
@@ -358,58 +324,6 @@ fn base_validation(settings: &AuthSettings) -> Validation {
         None => validation.validate_aud = false,
     }
     validation
-}
-
-/// Reads a public key from a PEM file: RSA (`PUBLIC KEY` or `RSA PUBLIC KEY`, 2048 bits or
-/// more) verifies RS256, EC P-256 (`PUBLIC KEY`) verifies ES256. Private keys are refused:
-/// Cadence only verifies.
-fn public_key_from_pem_file(path: &Path) -> anyhow::Result<(DecodingKey, Algorithm)> {
-    let context = || format!("CADENCE_JWT_PUBLIC_KEY_FILE {}", path.display());
-    let pem = std::fs::read(path).with_context(context)?;
-    let text = String::from_utf8_lossy(&pem);
-    if text.contains("PRIVATE KEY-----") {
-        bail!(
-            "{}: holds a private key; give Cadence only the public key",
-            context()
-        );
-    }
-    if !text.contains("-----BEGIN PUBLIC KEY-----")
-        && !text.contains("-----BEGIN RSA PUBLIC KEY-----")
-    {
-        bail!(
-            "{}: expected a PEM public key (-----BEGIN PUBLIC KEY-----)",
-            context()
-        );
-    }
-    if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
-        let bits = match key.kind() {
-            DecodingKeyKind::SecretOrDer(der) => rsa::RsaPublicKey::from_pkcs1_der(der)
-                .map(|k| k.n().bits())
-                .with_context(|| format!("{}: unreadable RSA public key", context()))?,
-            DecodingKeyKind::RsaModulusExponent { n, .. } => n.len() * 8,
-        };
-        if bits < MIN_RSA_BITS {
-            bail!(
-                "{}: the RSA key has {bits} bits; at least {MIN_RSA_BITS} are required",
-                context()
-            );
-        }
-        return Ok((key, Algorithm::RS256));
-    }
-    if let Ok(key) = DecodingKey::from_ec_pem(&pem) {
-        let point = key.try_get_as_bytes().unwrap_or_default();
-        if p256::PublicKey::from_sec1_bytes(point).is_err() {
-            bail!(
-                "{}: only EC keys on curve P-256 (ES256) are supported",
-                context()
-            );
-        }
-        return Ok((key, Algorithm::ES256));
-    }
-    bail!(
-        "{}: expected an RSA or EC P-256 public key in PEM",
-        context()
-    )
 }
 
 #[cfg(test)]

@@ -85,34 +85,28 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 1, day, 0, 0, 0).unwrap()
     }
 
+    fn line(
+        person: i64,
+        manager: Option<i64>,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> Line {
+        Line {
+            person,
+            manager,
+            from,
+            to,
+        }
+    }
+
     #[test]
     fn finds_a_cycle_that_exists_only_for_a_while() {
         // 1 -> 2 always; 2 -> 1 only from day 10 to day 20.
         let lines = Lines::new([
-            Line {
-                person: 1,
-                manager: Some(2),
-                from: t(1),
-                to: None,
-            },
-            Line {
-                person: 2,
-                manager: None,
-                from: t(1),
-                to: Some(t(10)),
-            },
-            Line {
-                person: 2,
-                manager: Some(1),
-                from: t(10),
-                to: Some(t(20)),
-            },
-            Line {
-                person: 2,
-                manager: None,
-                from: t(20),
-                to: None,
-            },
+            line(1, Some(2), t(1), None),
+            line(2, None, t(1), Some(t(10))),
+            line(2, Some(1), t(10), Some(t(20))),
+            line(2, None, t(20), None),
         ]);
         assert_eq!(lines.find_cycle(), Some((vec![2, 1], t(10))));
     }
@@ -121,30 +115,10 @@ mod tests {
     fn overlapping_but_disjoint_lines_are_not_a_cycle() {
         // 1 -> 2 until day 10, then 2 -> 1 from day 10: never both at once.
         let lines = Lines::new([
-            Line {
-                person: 1,
-                manager: Some(2),
-                from: t(1),
-                to: Some(t(10)),
-            },
-            Line {
-                person: 1,
-                manager: None,
-                from: t(10),
-                to: None,
-            },
-            Line {
-                person: 2,
-                manager: None,
-                from: t(1),
-                to: Some(t(10)),
-            },
-            Line {
-                person: 2,
-                manager: Some(1),
-                from: t(10),
-                to: None,
-            },
+            line(1, Some(2), t(1), Some(t(10))),
+            line(1, None, t(10), None),
+            line(2, None, t(1), Some(t(10))),
+            line(2, Some(1), t(10), None),
         ]);
         assert_eq!(lines.find_cycle(), None);
         assert_eq!(lines.manager_at(1, t(5)), Some(2));

@@ -46,7 +46,11 @@ pub async fn viewer_for_claims(
     let Some(claims) = claims else {
         return Ok(Viewer::Anonymous);
     };
-    match state.subjects.viewer_for(&state.db, claims, now).await {
+    match state
+        .subjects
+        .viewer_for(&state.db, &claims.into(), now)
+        .await
+    {
         Ok(viewer) => Ok(viewer),
         Err(AppError::Unauthenticated(_)) => {
             tracing::info!(sub = %claims.sub, "token subject is not an employed person");

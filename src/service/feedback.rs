@@ -22,21 +22,17 @@ pub async fn my_notes(
     viewer: &Viewer,
     meeting_ids: &[i64],
 ) -> AppResult<HashMap<i64, String>> {
-    let Some(me) = viewer.person_id() else {
-        return Ok(HashMap::new());
-    };
-    let mut out = HashMap::new();
-    let found = private_note::Entity::find()
-        .filter(id_in_expr(
-            db.get_database_backend(),
+    let found = mine::<private_note::Entity>(
+        db,
+        viewer,
+        meeting_ids,
+        (
             private_note::Column::MeetingId,
-            meeting_ids,
-        ))
-        .filter(private_note::Column::AuthorId.eq(me))
-        .all(db)
-        .await?;
-    out.extend(found.into_iter().map(|n| (n.meeting_id, n.text)));
-    Ok(out)
+            private_note::Column::AuthorId,
+        ),
+    )
+    .await?;
+    Ok(found.into_iter().map(|n| (n.meeting_id, n.text)).collect())
 }
 
 /// The viewer's own ratings of the given meetings.
@@ -45,21 +41,35 @@ pub async fn my_feedback(
     viewer: &Viewer,
     meeting_ids: &[i64],
 ) -> AppResult<HashMap<i64, meeting_feedback::Model>> {
-    let Some(me) = viewer.person_id() else {
-        return Ok(HashMap::new());
-    };
-    let mut out = HashMap::new();
-    let found = meeting_feedback::Entity::find()
-        .filter(id_in_expr(
-            db.get_database_backend(),
+    let found = mine::<meeting_feedback::Entity>(
+        db,
+        viewer,
+        meeting_ids,
+        (
             meeting_feedback::Column::MeetingId,
-            meeting_ids,
-        ))
-        .filter(meeting_feedback::Column::RaterId.eq(me))
+            meeting_feedback::Column::RaterId,
+        ),
+    )
+    .await?;
+    Ok(found.into_iter().map(|f| (f.meeting_id, f)).collect())
+}
+
+/// The rows of `E` on the given meetings written by the viewer: `columns` are the meeting
+/// and the author columns. None for a viewer who is no person.
+async fn mine<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    meeting_ids: &[i64],
+    (meeting, author): (E::Column, E::Column),
+) -> AppResult<Vec<E::Model>> {
+    let Some(me) = viewer.person_id() else {
+        return Ok(Vec::new());
+    };
+    Ok(E::find()
+        .filter(id_in_expr(db.get_database_backend(), meeting, meeting_ids))
+        .filter(author.eq(me))
         .all(db)
-        .await?;
-    out.extend(found.into_iter().map(|f| (f.meeting_id, f)));
-    Ok(out)
+        .await?)
 }
 
 /// Average rating of each meeting that has at least the minimum number of ratings.

@@ -87,10 +87,53 @@ where
 {
     access::ensure_can_write_org(viewer)?;
     let now = truncate(now);
-    let problem = |i: usize, field: &str, message: String| InputProblem {
+    let rows = normalized(rows)?;
+    let txn = begin_org_write(db).await?;
+    // Teams are few: the whole tree fits in memory, which makes the cycle check simple.
+    let all = team::Entity::find().all(&txn).await?;
+    let mut by_ext: HashMap<String, team::Model> = all
+        .into_iter()
+        .map(|t| (t.external_id.clone(), t))
+        .collect();
+    let mut problems = unknown_parents(&rows, &by_ext);
+    problems.extend(cycles(&rows, &by_ext));
+    if !problems.is_empty() {
+        return Err(AppError::BadInput(problems));
+    }
+    let mut changes = write_names(&txn, &rows, &mut by_ext, now).await?;
+    write_parents(&txn, &rows, &mut by_ext, &mut changes, now).await?;
+    txn.commit().await?;
+    let mut outcome = TeamUpsertOutcome::default();
+    for (r, change) in rows.iter().zip(changes) {
+        match change {
+            Change::Created => outcome.created += 1,
+            Change::Updated => outcome.updated += 1,
+            Change::Unchanged => outcome.unchanged += 1,
+        }
+        outcome.teams.push(by_ext[&r.external_id].clone());
+    }
+    Ok(outcome)
+}
+
+/// What an upsert did to one team of the batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Unchanged,
+    Created,
+    Updated,
+}
+
+/// A problem with field `field` of the batch's row `i`.
+fn problem(i: usize, field: &str, message: String) -> InputProblem {
+    InputProblem {
         field: format!("input.teams[{i}].{field}"),
         message,
-    };
+    }
+}
+
+/// The rows trimmed (an empty parent is none), or every problem with their ids and names:
+/// empty or too long, or an externalId twice in the batch.
+fn normalized(rows: Vec<TeamUpsert>) -> AppResult<Vec<TeamUpsert>> {
     let mut problems = Vec::new();
     let mut seen = HashMap::new();
     let rows: Vec<TeamUpsert> = rows
@@ -126,15 +169,16 @@ where
     if !problems.is_empty() {
         return Err(AppError::BadInput(problems));
     }
+    Ok(rows)
+}
 
-    let txn = begin_org_write(db).await?;
-    // Teams are few: the whole tree fits in memory, which makes the cycle check simple.
-    let all = team::Entity::find().all(&txn).await?;
-    let mut by_ext: HashMap<String, team::Model> = all
-        .into_iter()
-        .map(|t| (t.external_id.clone(), t))
-        .collect();
+/// Rows whose parent is neither in the batch nor an existing team.
+fn unknown_parents(
+    rows: &[TeamUpsert],
+    by_ext: &HashMap<String, team::Model>,
+) -> Vec<InputProblem> {
     let batch: HashSet<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
+    let mut problems = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         if let Some(p) = &r.parent_external_id
             && !batch.contains(p.as_str())
@@ -147,6 +191,11 @@ where
             ));
         }
     }
+    problems
+}
+
+/// Rows that would be their own ancestor once the batch is written.
+fn cycles(rows: &[TeamUpsert], by_ext: &HashMap<String, team::Model>) -> Vec<InputProblem> {
     // Parent of every team after this batch, by externalId.
     let ext_of: HashMap<i64, String> = by_ext
         .values()
@@ -161,9 +210,10 @@ where
             )
         })
         .collect();
-    for r in &rows {
+    for r in rows {
         parent.insert(r.external_id.clone(), r.parent_external_id.clone());
     }
+    let mut problems = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let mut current = parent.get(&r.external_id).cloned().flatten();
         let mut steps = 0;
@@ -183,12 +233,18 @@ where
             current = parent.get(&p).cloned().flatten();
         }
     }
-    if !problems.is_empty() {
-        return Err(AppError::BadInput(problems));
-    }
+    problems
+}
 
-    let mut outcome = TeamUpsertOutcome::default();
-    let mut status = vec![0u8; rows.len()]; // 0 unchanged, 1 created, 2 updated
+/// Creates the batch's new teams (without a parent yet) and renames the others whose name
+/// changed, keeping `by_ext` current.
+async fn write_names(
+    txn: &impl ConnectionTrait,
+    rows: &[TeamUpsert],
+    by_ext: &mut HashMap<String, team::Model>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Change>> {
+    let mut changes = vec![Change::Unchanged; rows.len()];
     for (i, r) in rows.iter().enumerate() {
         match by_ext.get(&r.external_id) {
             None => {
@@ -200,10 +256,10 @@ where
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(txn)
                 .await
                 .map_err(AppError::from_db)?;
-                status[i] = 1;
+                changes[i] = Change::Created;
                 by_ext.insert(r.external_id.clone(), model);
             }
             Some(t) if t.name != r.name => {
@@ -213,15 +269,26 @@ where
                     updated_at: Set(now),
                     ..Default::default()
                 }
-                .update(&txn)
+                .update(txn)
                 .await?;
-                status[i] = 2;
+                changes[i] = Change::Updated;
                 by_ext.insert(r.external_id.clone(), model);
             }
             Some(_) => {}
         }
     }
-    // Parents once every team of the batch has an id.
+    Ok(changes)
+}
+
+/// Sets the parents, once every team of the batch has an id; a team whose parent alone
+/// changed counts as updated.
+async fn write_parents(
+    txn: &impl ConnectionTrait,
+    rows: &[TeamUpsert],
+    by_ext: &mut HashMap<String, team::Model>,
+    changes: &mut [Change],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     for (i, r) in rows.iter().enumerate() {
         let team = &by_ext[&r.external_id];
         let parent_id = r.parent_external_id.as_ref().map(|p| by_ext[p].id);
@@ -232,22 +299,13 @@ where
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .update(&txn)
+            .update(txn)
             .await?;
-            if status[i] == 0 {
-                status[i] = 2;
+            if changes[i] == Change::Unchanged {
+                changes[i] = Change::Updated;
             }
             by_ext.insert(r.external_id.clone(), model);
         }
     }
-    txn.commit().await?;
-    for (i, r) in rows.iter().enumerate() {
-        match status[i] {
-            1 => outcome.created += 1,
-            2 => outcome.updated += 1,
-            _ => outcome.unchanged += 1,
-        }
-        outcome.teams.push(by_ext[&r.external_id].clone());
-    }
-    Ok(outcome)
+    Ok(())
 }

@@ -14,9 +14,8 @@
 //! the built-in one) is resolved in Rust for each point.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use super::insights::TrendPoint;
 use super::sql::{Sql, epoch, greatest, int_col, least};
 use super::{cadence, org};
 use crate::domain::cadence::Policies;
@@ -71,6 +70,21 @@ fn bucket(q: &mut Sql, x: &str, points: &[i64], a: usize, b: usize) -> String {
     format!("CASE WHEN {x} <= {at} THEN {left} ELSE {right} END")
 }
 
+/// Period length of a coverage trend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    Week,
+    Month,
+}
+
+/// One point of a trend: coverage over the whole subtree at the end of a period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrendPoint {
+    pub at: DateTime<Utc>,
+    pub direct_coverage: f64,
+    pub skip_level_coverage: f64,
+}
+
 /// Direct and skip-level coverage of every pair in `root`'s subtree, as it was at each of
 /// `points` (ascending, whole seconds). A fixed number of statements, whatever the size of
 /// the org or the number of points.
@@ -84,9 +98,39 @@ pub async fn coverage_trend(
         return Ok(Vec::new());
     };
     let policies = cadence::load_all(db).await?;
+    let above = inherited_above(db, root, points, &policies).await?;
+    let instants: Vec<i64> = points.iter().map(|t| t.timestamp()).collect();
+    let window = Window {
+        root,
+        first: *first,
+        last: *last,
+        points: &instants,
+        above: &above,
+    };
+    let stmt = statement(db.get_database_backend(), &window, &policies);
+    let mut rows = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        rows.push((
+            int_col(&row, "bucket")?,
+            int_col(&row, "level")?,
+            int_col(&row, "overdue")?,
+            int_col(&row, "pairs")?,
+        ));
+    }
+    Ok(add_up(points, rows))
+}
+
+/// The DIRECT and SKIP_LEVEL cadences `root`'s subtree inherits from above the root (its
+/// own chain's overrides, the org-wide policy, the built-in one) at each of `points`.
+async fn inherited_above(
+    db: &impl ConnectionTrait,
+    root: i64,
+    points: &[DateTime<Utc>],
+    policies: &Policies,
+) -> AppResult<Vec<(Option<i32>, Option<i32>)>> {
     let asks: Vec<(i64, DateTime<Utc>)> = points.iter().map(|at| (root, *at)).collect();
     let chains = org::chains_at(db, &asks).await?;
-    let above: Vec<(Option<i32>, Option<i32>)> = chains
+    Ok(chains
         .iter()
         .map(|chain| {
             let chain = chain.as_deref().unwrap_or_default();
@@ -95,10 +139,12 @@ pub async fn coverage_trend(
                 policies.inherited(MeetingKind::SkipLevel, chain).every_days,
             )
         })
-        .collect();
-    let instants: Vec<i64> = points.iter().map(|t| t.timestamp()).collect();
-    let rows = deltas(db, root, *first, *last, &instants, &above, &policies).await?;
+        .collect())
+}
 
+/// Adds the statement's rows `(point index, level, change in overdue pairs, change in
+/// pairs)` up from point to point into each point's coverage.
+fn add_up(points: &[DateTime<Utc>], rows: Vec<(i64, i64, i64, i64)>) -> Vec<TrendPoint> {
     let mut per_point = vec![[(0i64, 0i64); 2]; points.len()];
     for (bucket, level, overdue, pairs) in rows {
         if let (Some(point), 1..=2) = (per_point.get_mut(bucket as usize), level) {
@@ -115,7 +161,7 @@ pub async fn coverage_trend(
             (pairs - overdue) as f64 / pairs as f64
         }
     };
-    Ok(points
+    points
         .iter()
         .zip(per_point)
         .map(|(at, deltas)| {
@@ -129,40 +175,119 @@ pub async fn coverage_trend(
                 skip_level_coverage: share(running[1]),
             }
         })
-        .collect())
+        .collect()
 }
 
-/// Runs the statement: rows `(point index, level, change in overdue pairs, change in
-/// pairs)`, index `points.len()` for what changes after the last point.
-async fn deltas(
-    db: &impl ConnectionTrait,
+/// What one trend statement covers: `root`'s subtree at `points` (epoch seconds, from
+/// `first` to `last`), with the cadences inherited from above the root at each.
+struct Window<'a> {
     root: i64,
     first: DateTime<Utc>,
     last: DateTime<Utc>,
-    points: &[i64],
-    above: &[(Option<i32>, Option<i32>)],
-    policies: &Policies,
-) -> AppResult<Vec<(i64, i64, i64, i64)>> {
-    let backend = db.get_database_backend();
-    let ep = |x: &str| epoch(backend, x);
-    let g = |xs: &[&str]| greatest(backend, xs);
-    let l = |xs: &[&str]| least(backend, xs);
+    points: &'a [i64],
+    above: &'a [(Option<i32>, Option<i32>)],
+}
 
+/// The placeholders of the values every part of the statement refers to, and the backend
+/// its fragments are written for. The window is `[t0, t1)` in epoch seconds,
+/// `[from_ts, end_ts)` as instants.
+struct Binds {
+    backend: DbBackend,
+    t0: String,
+    t1: String,
+    from_ts: String,
+    end_ts: String,
+    floor_ts: String,
+    root: String,
+    max_depth: String,
+    direct: String,
+    skip: String,
+    held: String,
+    day: String,
+}
+
+impl Binds {
+    fn new(q: &mut Sql, backend: DbBackend, w: &Window, policies: &Policies) -> Self {
+        let longest = i64::from(policies.longest_every_days().max(0));
+        Self {
+            backend,
+            t0: q.bind(w.first.timestamp()),
+            t1: q.bind(w.last.timestamp() + 1),
+            from_ts: q.bind(w.first),
+            end_ts: q.bind(w.last + Duration::seconds(1)),
+            // Meetings older than the longest cadence before the first point cover no point.
+            floor_ts: q.bind(w.first - Duration::days(longest)),
+            root: q.bind(w.root),
+            max_depth: q.bind(MAX_DEPTH),
+            direct: q.bind(MeetingKind::Direct.as_str()),
+            skip: q.bind(MeetingKind::SkipLevel.as_str()),
+            held: q.bind(MeetingStatus::Held.as_str()),
+            day: q.bind(DAY_SECONDS),
+        }
+    }
+
+    fn ep(&self, x: &str) -> String {
+        epoch(self.backend, x)
+    }
+
+    fn g(&self, xs: &[&str]) -> String {
+        greatest(self.backend, xs)
+    }
+
+    fn l(&self, xs: &[&str]) -> String {
+        least(self.backend, xs)
+    }
+
+    /// Employment of person `p` as a span within [t0, t1): from the start day's midnight
+    /// UTC to the midnight after the end day.
+    fn emp_start(&self, p: &str) -> String {
+        let (t0, t1) = (&self.t0, &self.t1);
+        let start = format!("COALESCE({}, {t0})", self.ep(&format!("{p}.start_date")));
+        self.g(&[t0, &self.l(&[t1, &start])])
+    }
+
+    fn emp_end(&self, p: &str) -> String {
+        let (day, t1) = (&self.day, &self.t1);
+        let end = format!(
+            "COALESCE({} + {day}, {t1})",
+            self.ep(&format!("{p}.end_date"))
+        );
+        self.g(&[&self.emp_start(p), &self.l(&[t1, &end])])
+    }
+
+    fn valid_to(&self, a: &str) -> String {
+        format!(
+            "COALESCE({}, {})",
+            self.ep(&format!("{a}.valid_to")),
+            self.t1
+        )
+    }
+
+    fn overlaps(&self, a: &str) -> String {
+        let (from_ts, end_ts) = (&self.from_ts, &self.end_ts);
+        format!("{a}.valid_from < {end_ts} AND ({a}.valid_to IS NULL OR {a}.valid_to > {from_ts})")
+    }
+
+    /// Joins `alias`: the subtree override of `manager` for meetings of `kind`.
+    fn subtree_override(alias: &str, manager: &str, kind: &str) -> String {
+        format!(
+            "LEFT JOIN cadence_policy {alias} ON {alias}.manager_id = {manager} \
+             AND {alias}.kind = {kind} AND {alias}.pair_low IS NULL AND {alias}.pair_high IS NULL"
+        )
+    }
+
+    fn level_kind(&self, lvl: &str) -> String {
+        let (direct, skip) = (&self.direct, &self.skip);
+        format!("CASE WHEN {lvl} = 1 THEN {direct} ELSE {skip} END")
+    }
+}
+
+/// The statement: rows `(point index, level, change in overdue pairs, change in pairs)`,
+/// index `points.len()` for what changes after the last point.
+fn statement(backend: DbBackend, w: &Window, policies: &Policies) -> Statement {
     let mut q = Sql::new();
-    let end = last.timestamp() + 1;
-    let t0 = q.bind(first.timestamp());
-    let t1 = q.bind(end);
-    let from_ts = q.bind(first);
-    let end_ts = q.bind(last + Duration::seconds(1));
-    // Meetings older than the longest cadence before the first point cover no point.
-    let floor_ts = q.bind(first - Duration::days(i64::from(policies.longest_every_days().max(0))));
-    let root = q.bind(root);
-    let max_depth = q.bind(MAX_DEPTH);
-    let direct = q.bind(MeetingKind::Direct.as_str());
-    let skip = q.bind(MeetingKind::SkipLevel.as_str());
-    let held = q.bind(MeetingStatus::Held.as_str());
-    let day = q.bind(DAY_SECONDS);
-    let seg_rows: Vec<String> = segments(points, above, end)
+    let b = Binds::new(&mut q, backend, w, policies);
+    let seg_rows: Vec<String> = segments(w.points, w.above, w.last.timestamp() + 1)
         .into_iter()
         .map(|s| {
             format!(
@@ -174,32 +299,32 @@ async fn deltas(
             )
         })
         .collect();
+    let point_of_x = bucket(&mut q, "ev.x", w.points, 0, w.points.len());
+    // sub: the walk; pairs, split, eff: the pairs and their cadences; anchor, due, gap,
+    // ev: where pairs and their overdue stretches begin and end.
+    let sql = format!(
+        "WITH RECURSIVE {walk}, {pairs}, {overdue} \
+         SELECT {point_of_x} AS bucket, ev.level AS level, SUM(ev.overdue) AS overdue, \
+           SUM(ev.pairs) AS pairs \
+         FROM ev GROUP BY 1, 2",
+        walk = walk_ctes(&b, &seg_rows.join(", ")),
+        pairs = pair_ctes(&b),
+        overdue = overdue_ctes(&b),
+    );
+    q.statement(backend, sql)
+}
 
-    // Employment of person `p` as a span within [t0, t1): from the start day's midnight UTC
-    // to the midnight after the end day.
-    let emp_start = |p: &str| {
-        let start = format!("COALESCE({}, {t0})", ep(&format!("{p}.start_date")));
-        g(&[&t0, &l(&[&t1, &start])])
-    };
-    let emp_end = |p: &str| {
-        let end = format!("COALESCE({} + {day}, {t1})", ep(&format!("{p}.end_date")));
-        g(&[&emp_start(p), &l(&[&t1, &end])])
-    };
-    let valid_to = |a: &str| format!("COALESCE({}, {t1})", ep(&format!("{a}.valid_to")));
-    let overlaps = |a: &str| {
-        format!("{a}.valid_from < {end_ts} AND ({a}.valid_to IS NULL OR {a}.valid_to > {from_ts})")
-    };
-    let subtree_override = |alias: &str, manager: &str, kind: &str| {
-        format!(
-            "LEFT JOIN cadence_policy {alias} ON {alias}.manager_id = {manager} \
-             AND {alias}.kind = {kind} AND {alias}.pair_low IS NULL AND {alias}.pair_high IS NULL"
-        )
-    };
+/// `seg`, `parts` and `sub`: the walk down the reporting lines. In `sub`, `d_`/`s_` are
+/// the DIRECT/SKIP_LEVEL override inherited by the line's manager, found or not, its
+/// cadence, and the span [ia, ib) it holds over.
+fn walk_ctes(b: &Binds, seg_rows: &str) -> String {
     // A line from the root: its manager's own override, if any, holds throughout.
     let own = |o: &str| {
         format!(
             "CASE WHEN {o}.id IS NULL THEN 0 ELSE 1 END, {o}.every_days, \
-             CAST({t0} AS BIGINT), CAST({t1} AS BIGINT)"
+             CAST({t0} AS BIGINT), CAST({t1} AS BIGINT)",
+            t0 = b.t0,
+            t1 = b.t1,
         )
     };
     // A line below: the manager's own override, else what the manager's manager had, but
@@ -210,36 +335,17 @@ async fn deltas(
              CASE WHEN {o}.id IS NULL THEN sub.{k}_every ELSE {o}.every_days END, \
              CASE WHEN {o}.id IS NULL THEN {ia} ELSE {t0} END, \
              CASE WHEN {o}.id IS NULL THEN {ib} ELSE {t1} END",
-            ia = g(&[&format!("sub.{k}_ia"), &emp_start("pn")]),
-            ib = l(&[&format!("sub.{k}_ib"), &emp_end("pn")]),
+            ia = b.g(&[&format!("sub.{k}_ia"), &b.emp_start("pn")]),
+            ib = b.l(&[&format!("sub.{k}_ib"), &b.emp_end("pn")]),
+            t0 = b.t0,
+            t1 = b.t1,
         )
     };
-    let nx_lo = g(&["sub.lo", &ep("nx.valid_from")]);
-    let nx_hi = l(&["sub.hi", &valid_to("nx")]);
-    let level_kind = |lvl: &str| format!("CASE WHEN {lvl} = 1 THEN {direct} ELSE {skip} END");
-    let meetings = |host: &str, guest: &str| {
-        format!(
-            "SELECT e.pid, e.every, {at} FROM eff e JOIN meeting m \
-               ON m.host_id = e.{host} AND m.guest_id = e.{guest} AND m.kind = e.kind \
-               AND m.status = {held} AND m.scheduled_at >= e.since \
-               AND m.scheduled_at > {floor_ts} AND m.scheduled_at < {end_ts} \
-             WHERE e.every IS NOT NULL AND {at} > e.lo - e.every * {day}",
-            at = ep("m.scheduled_at"),
-        )
-    };
-    let gap_lo = g(&["due.a", "e.lo"]);
-    let gap_hi = l(&["COALESCE(due.b, e.hi)", "e.hi"]);
-    let point_of_x = bucket(&mut q, "ev.x", points, 0, points.len());
-
-    // sub: the walk (d_/s_: the DIRECT/SKIP_LEVEL override inherited by the line's manager,
-    // found or not, its cadence, and the span [ia, ib) it holds over). pairs: both levels,
-    // cut to employment; [ia, ib) empty when nothing was found. split: each pair in up to
-    // three parts, before, during and after that span (a pair's own override covers all).
-    // eff: each part with its cadence, parts inheriting from above the root cut by
-    // segment. anchor/due/gap: overdue stretches. ev: +1/-1 where pairs and stretches
-    // begin and end.
-    let sql = format!(
-        "WITH RECURSIVE seg(lo, hi, d_every, s_every) AS (VALUES {seg_rows}), \
+    let nx_lo = b.g(&["sub.lo", &b.ep("nx.valid_from")]);
+    let nx_hi = b.l(&["sub.hi", &b.valid_to("nx")]);
+    let (root, max_depth) = (&b.root, &b.max_depth);
+    format!(
+        "seg(lo, hi, d_every, s_every) AS (VALUES {seg_rows}), \
          parts(part) AS (VALUES (1), (2), (3)), \
          sub(manager_id, person_id, since, lo, hi, depth, d_found, d_every, d_ia, d_ib, \
              s_found, s_every, s_ia, s_ib) AS ( \
@@ -254,8 +360,30 @@ async fn deltas(
            JOIN reporting_line nx ON nx.manager_id = sub.person_id \
            {ov_nx_d} {ov_nx_s} \
            WHERE sub.depth < {max_depth} AND {overlaps_nx} AND {nx_lo} < {nx_hi} \
-         ), \
-         pairs(level, manager_id, person_id, since, lo, hi, every, ia, ib) AS ( \
+         )",
+        rl_lo = b.g(&[&b.ep("rl.valid_from"), &b.t0]),
+        rl_hi = b.l(&[&b.valid_to("rl"), &b.t1]),
+        own_d = own("cd"),
+        own_s = own("cs"),
+        ov_rl_d = Binds::subtree_override("cd", "rl.manager_id", &b.direct),
+        ov_rl_s = Binds::subtree_override("cs", "rl.manager_id", &b.skip),
+        overlaps_rl = b.overlaps("rl"),
+        inherit_d = inherit("cd", "d"),
+        inherit_s = inherit("cs", "s"),
+        ov_nx_d = Binds::subtree_override("cd", "sub.person_id", &b.direct),
+        ov_nx_s = Binds::subtree_override("cs", "sub.person_id", &b.skip),
+        overlaps_nx = b.overlaps("nx"),
+    )
+}
+
+/// `pairs`, `split` and `eff`. pairs: both levels, cut to employment; [ia, ib) empty when
+/// nothing was found. split: each pair in up to three parts, before, during and after that
+/// span (a pair's own override covers all). eff: each part with its cadence, parts
+/// inheriting from above the root cut by segment.
+fn pair_ctes(b: &Binds) -> String {
+    let t1 = &b.t1;
+    format!(
+        "pairs(level, manager_id, person_id, since, lo, hi, every, ia, ib) AS ( \
            SELECT 1, s.manager_id, s.person_id, s.since, {d_lo}, {d_hi}, s.d_every, \
              CASE WHEN s.d_found = 1 THEN s.d_ia ELSE {t1} END, \
              CASE WHEN s.d_found = 1 THEN s.d_ib ELSE {t1} END \
@@ -287,8 +415,42 @@ async fn deltas(
                ELSE seg.s_every END \
            FROM split sp LEFT JOIN seg ON sp.part <> 2 AND seg.lo < sp.hi AND seg.hi > sp.lo \
            WHERE sp.lo < sp.hi \
-         ), \
-         anchor(pid, every, at) AS ( \
+         )",
+        d_lo = b.g(&["s.lo", &b.emp_start("p")]),
+        d_hi = b.l(&["s.hi", &b.emp_end("p")]),
+        s_lo = b.g(&["a.lo", "b.lo", &b.emp_start("pa"), &b.emp_start("pb")]),
+        s_hi = b.l(&["a.hi", "b.hi", &b.emp_end("pa"), &b.emp_end("pb")]),
+        part2_lo = b.g(&["pr.lo", "CASE WHEN po.id IS NULL THEN pr.ia ELSE pr.lo END"]),
+        part3_lo = b.g(&["pr.lo", "pr.ib"]),
+        part1_hi = b.l(&["pr.hi", "pr.ia"]),
+        part2_hi = b.l(&["pr.hi", "CASE WHEN po.id IS NULL THEN pr.ib ELSE pr.hi END"]),
+        pr_kind = b.level_kind("pr.level"),
+        sp_kind = b.level_kind("sp.level"),
+        pair_low = b.l(&["pr.manager_id", "pr.person_id"]),
+        pair_high = b.g(&["pr.manager_id", "pr.person_id"]),
+        e_lo = b.g(&["sp.lo", "COALESCE(seg.lo, sp.lo)"]),
+        e_hi = b.l(&["sp.hi", "COALESCE(seg.hi, sp.hi)"]),
+    )
+}
+
+/// `anchor`, `due`, `gap` and `ev`: overdue stretches (from an anchor's due date to the
+/// next anchor), and +1/-1 where pairs and stretches begin and end.
+fn overdue_ctes(b: &Binds) -> String {
+    let (held, day, floor_ts, end_ts) = (&b.held, &b.day, &b.floor_ts, &b.end_ts);
+    let meetings = |host: &str, guest: &str| {
+        format!(
+            "SELECT e.pid, e.every, {at} FROM eff e JOIN meeting m \
+               ON m.host_id = e.{host} AND m.guest_id = e.{guest} AND m.kind = e.kind \
+               AND m.status = {held} AND m.scheduled_at >= e.since \
+               AND m.scheduled_at > {floor_ts} AND m.scheduled_at < {end_ts} \
+             WHERE e.every IS NOT NULL AND {at} > e.lo - e.every * {day}",
+            at = b.ep("m.scheduled_at"),
+        )
+    };
+    let gap_lo = b.g(&["due.a", "e.lo"]);
+    let gap_hi = b.l(&["COALESCE(due.b, e.hi)", "e.hi"]);
+    format!(
+        "anchor(pid, every, at) AS ( \
            SELECT pid, every, {since} FROM eff WHERE every IS NOT NULL \
            UNION ALL {forward} \
            UNION ALL {backward} \
@@ -306,51 +468,11 @@ async fn deltas(
            UNION ALL SELECT level, b, -1, 0 FROM gap \
            UNION ALL SELECT level, lo, 0, 1 FROM eff \
            UNION ALL SELECT level, hi, 0, -1 FROM eff \
-         ) \
-         SELECT {point_of_x} AS bucket, ev.level AS level, SUM(ev.overdue) AS overdue, \
-           SUM(ev.pairs) AS pairs \
-         FROM ev GROUP BY 1, 2",
-        seg_rows = seg_rows.join(", "),
-        rl_lo = g(&[&ep("rl.valid_from"), &t0]),
-        rl_hi = l(&[&valid_to("rl"), &t1]),
-        own_d = own("cd"),
-        own_s = own("cs"),
-        ov_rl_d = subtree_override("cd", "rl.manager_id", &direct),
-        ov_rl_s = subtree_override("cs", "rl.manager_id", &skip),
-        overlaps_rl = overlaps("rl"),
-        inherit_d = inherit("cd", "d"),
-        inherit_s = inherit("cs", "s"),
-        ov_nx_d = subtree_override("cd", "sub.person_id", &direct),
-        ov_nx_s = subtree_override("cs", "sub.person_id", &skip),
-        overlaps_nx = overlaps("nx"),
-        d_lo = g(&["s.lo", &emp_start("p")]),
-        d_hi = l(&["s.hi", &emp_end("p")]),
-        s_lo = g(&["a.lo", "b.lo", &emp_start("pa"), &emp_start("pb")]),
-        s_hi = l(&["a.hi", "b.hi", &emp_end("pa"), &emp_end("pb")]),
-        part2_lo = g(&["pr.lo", "CASE WHEN po.id IS NULL THEN pr.ia ELSE pr.lo END"]),
-        part3_lo = g(&["pr.lo", "pr.ib"]),
-        part1_hi = l(&["pr.hi", "pr.ia"]),
-        part2_hi = l(&["pr.hi", "CASE WHEN po.id IS NULL THEN pr.ib ELSE pr.hi END"]),
-        pr_kind = level_kind("pr.level"),
-        sp_kind = level_kind("sp.level"),
-        pair_low = l(&["pr.manager_id", "pr.person_id"]),
-        pair_high = g(&["pr.manager_id", "pr.person_id"]),
-        e_lo = g(&["sp.lo", "COALESCE(seg.lo, sp.lo)"]),
-        e_hi = l(&["sp.hi", "COALESCE(seg.hi, sp.hi)"]),
-        since = ep("since"),
+         )",
+        since = b.ep("since"),
         forward = meetings("manager_id", "person_id"),
         backward = meetings("person_id", "manager_id"),
-    );
-    let mut out = Vec::new();
-    for row in q.all(db, sql).await? {
-        out.push((
-            int_col(&row, "bucket")?,
-            int_col(&row, "level")?,
-            int_col(&row, "overdue")?,
-            int_col(&row, "pairs")?,
-        ));
-    }
-    Ok(out)
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Who a request is for: verified token claims resolved to a viewer (an integration, or
-//! an employed person), with the people behind tokens remembered for a moment.
+//! Who a request is for: the identity of a verified token resolved to a viewer (an
+//! integration, or an employed person), with the people behind tokens remembered for a
+//! moment.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -10,20 +11,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lru::LruCache;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::auth::viewer::Scope;
-use crate::auth::{Viewer, jwt::Claims};
+use crate::auth::{Identity, Role, Viewer};
 use crate::domain::employment::is_employed;
 use crate::error::{AppError, AppResult};
 use entity::person;
 
-fn integration_viewer(claims: &Claims) -> Option<Viewer> {
-    claims
-        .roles
-        .iter()
-        .any(|r| r == "integration")
+fn integration_viewer(identity: &Identity) -> Option<Viewer> {
+    identity
+        .has_role(Role::Integration)
         .then(|| Viewer::Integration {
-            client: claims.sub.clone(),
-            scopes: Scope::parse_list(claims.scope.as_deref().unwrap_or_default()),
+            client: identity.subject.clone(),
+            scopes: identity.scopes.clone(),
         })
 }
 
@@ -50,7 +48,7 @@ async fn subject(db: &impl ConnectionTrait, external_id: &str) -> AppResult<Opti
 }
 
 fn person_viewer(
-    claims: &Claims,
+    identity: &Identity,
     person: Option<&Subject>,
     now: DateTime<Utc>,
 ) -> AppResult<Viewer> {
@@ -58,7 +56,7 @@ fn person_viewer(
         Some(p) if is_employed(p.start_date, p.end_date, now) => Ok(Viewer::Person {
             id: p.id,
             external_id: p.external_id.clone(),
-            hr_admin: claims.roles.iter().any(|r| r == "hr_admin"),
+            hr_admin: identity.has_role(Role::HrAdmin),
         }),
         _ => Err(AppError::unauthenticated()),
     }
@@ -99,29 +97,29 @@ impl SubjectCache {
         }
     }
 
-    /// Resolves verified token claims to a viewer: an integration, or an employed person.
-    /// The subject's person row is read only when it is not remembered.
-    #[tracing::instrument(level = "debug", skip(self, db, claims), fields(sub = %claims.sub))]
+    /// Resolves a verified token's identity to a viewer: an integration, or an employed
+    /// person. The subject's person row is read only when it is not remembered.
+    #[tracing::instrument(level = "debug", skip(self, db, identity), fields(sub = %identity.subject))]
     pub async fn viewer_for(
         &self,
         db: &impl ConnectionTrait,
-        claims: &Claims,
+        identity: &Identity,
         now: DateTime<Utc>,
     ) -> AppResult<Viewer> {
-        if let Some(viewer) = integration_viewer(claims) {
+        if let Some(viewer) = integration_viewer(identity) {
             return Ok(viewer);
         }
         let writes_then = PEOPLE_WRITES.load(Ordering::Acquire);
-        if let Some(subject) = self.remembered(&claims.sub, writes_then) {
-            return person_viewer(claims, subject.as_ref(), now);
+        if let Some(subject) = self.remembered(&identity.subject, writes_then) {
+            return person_viewer(identity, subject.as_ref(), now);
         }
-        let subject = subject(db, &claims.sub).await?;
-        let viewer = person_viewer(claims, subject.as_ref(), now);
+        let subject = subject(db, &identity.subject).await?;
+        let viewer = person_viewer(identity, subject.as_ref(), now);
         if self.ttl.is_zero() {
             return viewer;
         }
         self.lock().put(
-            claims.sub.clone(),
+            identity.subject.clone(),
             Remembered {
                 subject,
                 looked_up: Instant::now(),

@@ -1,0 +1,246 @@
+//! The pairs of a subtree at an instant, read set-based: every manager–report and
+//! skip-level pair (one recursive statement), what each manager did in the window before
+//! the instant (one pass over their HELD meetings), and the last 1:1 of the pairs without
+//! a recent one (one probe of the pair index per pair).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+
+use crate::domain::meeting::{MeetingKind, MeetingStatus};
+use crate::error::AppResult;
+use crate::service::sql::{Sql, employed, id_list, int_col, line_covers, pair_high, pair_low};
+
+/// Days the peer and tactical figures look back from `asOf` (ratings: the last quarter).
+pub const WINDOW_DAYS: i64 = 90;
+
+/// Raw pair rows of a subtree: (manager, report, level 1 or 2, line start, last held).
+pub(super) struct PairRow {
+    pub(super) manager: i64,
+    pub(super) report: i64,
+    pub(super) level: i64,
+    pub(super) since: DateTime<Utc>,
+    pub(super) last_held: Option<DateTime<Utc>>,
+}
+
+/// The subtree of `root` at `as_of` as a `sub(manager_id, person_id, since, depth)` CTE
+/// plus `emp`: the same rows limited to people employed then.
+fn subtree_ctes(q: &mut Sql, root: i64, as_of: DateTime<Utc>) -> String {
+    let root = q.bind(root);
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    format!(
+        "sub(manager_id, person_id, since, depth) AS ( \
+           SELECT rl.manager_id, rl.person_id, rl.valid_from, 1 FROM reporting_line rl \
+           WHERE rl.manager_id = {root} AND {covers_rl} \
+           UNION ALL \
+           SELECT nx.manager_id, nx.person_id, nx.valid_from, sub.depth + 1 FROM sub \
+           JOIN reporting_line nx ON nx.manager_id = sub.person_id \
+           WHERE {covers_nx} AND sub.depth < 256 \
+         ), emp AS ( \
+           SELECT sub.manager_id, sub.person_id, sub.since FROM sub \
+           JOIN person p ON p.id = sub.person_id WHERE {employed} \
+         )",
+        covers_rl = line_covers("rl", &at),
+        covers_nx = line_covers("nx", &at),
+        employed = employed(&day),
+    )
+}
+
+async fn pair_rows(
+    db: &impl ConnectionTrait,
+    root: i64,
+    as_of: DateTime<Utc>,
+) -> AppResult<Vec<PairRow>> {
+    let mut q = Sql::new();
+    let ctes = subtree_ctes(&mut q, root, as_of);
+    let sql = format!(
+        "WITH RECURSIVE {ctes} \
+         SELECT manager_id, person_id, since, CAST(1 AS BIGINT) AS level FROM emp \
+         UNION ALL \
+         SELECT a.manager_id, b.person_id, \
+           CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
+         FROM emp a JOIN emp b ON b.manager_id = a.person_id"
+    );
+    let mut out = Vec::new();
+    for row in q.all(db, sql).await? {
+        out.push(PairRow {
+            manager: row.try_get("", "manager_id")?,
+            report: row.try_get("", "person_id")?,
+            level: int_col(&row, "level")?,
+            since: row.try_get("", "since")?,
+            last_held: None,
+        });
+    }
+    Ok(out)
+}
+
+/// What the managers of a subtree did in the 90 days before `as_of`, from one pass over
+/// each one's HELD meetings there (covering index scans on either side): PEER meetings per
+/// manager, and per (manager, other person) their DIRECT and SKIP_LEVEL meetings with the
+/// latest one and the summed agenda counters.
+#[derive(Debug, Default)]
+pub(super) struct Recent {
+    pub(super) peer_meetings: HashMap<i64, i64>,
+    pub(super) one_on_ones: HashMap<PairKey, RecentOneOnOnes>,
+}
+
+/// (manager, other person, level: 1 DIRECT or 2 SKIP_LEVEL).
+pub(super) type PairKey = (i64, i64, i64);
+
+/// A pair's HELD 1:1s of one kind in the window.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RecentOneOnOnes {
+    latest: DateTime<Utc>,
+    pub(super) agenda_items: i64,
+    pub(super) tactical_items: i64,
+}
+
+async fn recent_meetings(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    as_of: DateTime<Utc>,
+) -> AppResult<Recent> {
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let from = q.bind(as_of - Duration::days(WINDOW_DAYS));
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let peer = q.bind(MeetingKind::Peer.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    let ids = id_list(managers);
+    let side = |me: &str, other: &str| {
+        format!(
+            "SELECT m.{me}_id AS mgr, m.{other}_id AS other, m.kind, m.scheduled_at, \
+               m.agenda_item_count AS items, m.tactical_item_count AS tactical FROM meeting m \
+             WHERE m.{me}_id IN ({ids}) AND m.status = {held} \
+               AND m.kind IN ({peer}, {direct}, {skip}) \
+               AND m.scheduled_at > {from} AND m.scheduled_at <= {at}"
+        )
+    };
+    // PEER meetings collapse to one row per manager (no `other`).
+    let sql = format!(
+        "SELECT s.mgr, CASE WHEN s.kind = {peer} THEN NULL ELSE s.other END AS other, \
+           CAST(CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END AS BIGINT) \
+             AS level, \
+           COUNT(*) AS meetings, MAX(s.scheduled_at) AS latest, \
+           SUM(s.items) AS items, SUM(s.tactical) AS tactical \
+         FROM ({host} UNION ALL {guest}) s \
+         GROUP BY s.mgr, CASE WHEN s.kind = {peer} THEN NULL ELSE s.other END, \
+           CASE WHEN s.kind = {direct} THEN 1 WHEN s.kind = {skip} THEN 2 ELSE 0 END",
+        host = side("host", "guest"),
+        guest = side("guest", "host"),
+    );
+    let mut out = Recent::default();
+    for row in q.all(db, sql).await? {
+        let manager = int_col(&row, "mgr")?;
+        let level = int_col(&row, "level")?;
+        match row.try_get::<Option<i64>>("", "other")? {
+            None => {
+                *out.peer_meetings.entry(manager).or_default() += int_col(&row, "meetings")?;
+            }
+            Some(other) => {
+                out.one_on_ones.insert(
+                    (manager, other, level),
+                    RecentOneOnOnes {
+                        latest: row.try_get("", "latest")?,
+                        agenda_items: int_col(&row, "items")?,
+                        tactical_items: int_col(&row, "tactical")?,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The last HELD meeting at or before `as_of` of each `(manager, report, level)` pair (of
+/// kind DIRECT for level 1, SKIP_LEVEL for 2): one backward probe of the pair index per
+/// pair, whichever of the two hosted. Only pairs without a meeting in the recent window
+/// come here.
+async fn last_held(
+    db: &impl ConnectionTrait,
+    pairs: &[PairKey],
+    as_of: DateTime<Utc>,
+) -> AppResult<HashMap<PairKey, DateTime<Utc>>> {
+    let mut out = HashMap::new();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    // Integers only, written into the statement like `id_list`.
+    let values = pairs
+        .iter()
+        .map(|(m, r, level)| format!("({m}, {r}, {level})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT CAST(v.column1 AS BIGINT) AS mgr, CAST(v.column2 AS BIGINT) AS report, \
+           CAST(v.column3 AS BIGINT) AS level, \
+           (SELECT MAX(m.scheduled_at) FROM meeting m \
+             WHERE {low} = CASE WHEN v.column1 < v.column2 THEN v.column1 ELSE v.column2 END \
+               AND {high} = CASE WHEN v.column1 < v.column2 THEN v.column2 ELSE v.column1 END \
+               AND m.kind = CASE WHEN v.column3 = 1 THEN {direct} ELSE {skip} END \
+               AND m.status = {held} AND m.scheduled_at <= {at}) AS latest \
+         FROM (VALUES {values}) v",
+        low = pair_low("m"),
+        high = pair_high("m"),
+    );
+    for row in q.all(db, sql).await? {
+        if let Some(latest) = row.try_get::<Option<DateTime<Utc>>>("", "latest")? {
+            out.insert(
+                (
+                    int_col(&row, "mgr")?,
+                    int_col(&row, "report")?,
+                    int_col(&row, "level")?,
+                ),
+                latest,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The pairs of `root`'s subtree at `as_of` with their last HELD meeting since the line
+/// began, and the recent figures of every manager shown (the root, and everyone below with
+/// a direct report).
+pub(super) async fn subtree_pairs(
+    db: &impl ConnectionTrait,
+    root: i64,
+    as_of: DateTime<Utc>,
+) -> AppResult<(Vec<PairRow>, Recent)> {
+    let mut rows = pair_rows(db, root, as_of).await?;
+    let mut managers: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.level == 1)
+        .map(|r| r.manager)
+        .chain([root])
+        .collect();
+    managers.sort_unstable();
+    managers.dedup();
+    let recent = recent_meetings(db, &managers, as_of).await?;
+    let mut missing = Vec::new();
+    for row in &mut rows {
+        match recent
+            .one_on_ones
+            .get(&(row.manager, row.report, row.level))
+        {
+            Some(recent) => row.last_held = Some(recent.latest),
+            None => missing.push((row.manager, row.report, row.level)),
+        }
+    }
+    let older = last_held(db, &missing, as_of).await?;
+    for row in &mut rows {
+        if row.last_held.is_none() {
+            row.last_held = older.get(&(row.manager, row.report, row.level)).copied();
+        }
+        // The latest meeting overall is older than the line: none since it began.
+        row.last_held = row.last_held.filter(|t| *t >= row.since);
+    }
+    Ok((rows, recent))
+}
