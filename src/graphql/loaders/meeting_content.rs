@@ -13,6 +13,14 @@ use crate::error::AppError;
 use crate::service::agendas::{self, Parties};
 use crate::service::feedback;
 
+/// Hands each key what was found for its meeting; a meeting with nothing found is absent.
+fn per_meeting<T>(keys: &[Parties], mut found: HashMap<i64, T>) -> HashMap<Parties, T> {
+    keys.iter()
+        .filter_map(|k| found.remove(&k.meeting).map(|v| (*k, v)))
+        .collect()
+}
+
+/// A meeting's agenda items, when the viewer may read its content.
 pub struct AgendaLoader(pub LoaderEnv);
 
 impl Loader<Parties> for AgendaLoader {
@@ -20,14 +28,12 @@ impl Loader<Parties> for AgendaLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Parties]) -> LoadResult<Parties, Vec<agenda_item::Model>> {
-        let mut found = agendas::agenda_of(&self.0.db, &self.0.viewer, keys).await?;
-        Ok(keys
-            .iter()
-            .filter_map(|k| found.remove(&k.meeting).map(|v| (*k, v)))
-            .collect())
+        let found = agendas::agenda_of(&self.0.db, &self.0.viewer, keys).await?;
+        Ok(per_meeting(keys, found))
     }
 }
 
+/// A meeting's action items, when the viewer may read its content.
 pub struct ActionItemsLoader(pub LoaderEnv);
 
 impl Loader<Parties> for ActionItemsLoader {
@@ -35,11 +41,8 @@ impl Loader<Parties> for ActionItemsLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Parties]) -> LoadResult<Parties, Vec<action_item::Model>> {
-        let mut found = agendas::action_items_of(&self.0.db, &self.0.viewer, keys).await?;
-        Ok(keys
-            .iter()
-            .filter_map(|k| found.remove(&k.meeting).map(|v| (*k, v)))
-            .collect())
+        let found = agendas::action_items_of(&self.0.db, &self.0.viewer, keys).await?;
+        Ok(per_meeting(keys, found))
     }
 }
 
