@@ -14,7 +14,7 @@ use super::rows::problem;
 use crate::domain::employment::{end_instant, start_of, truncate};
 use crate::domain::hierarchy::{Line, Lines};
 use crate::error::{AppError, AppResult};
-use crate::service::IN_CHUNK;
+use crate::service::sql::id_in_expr;
 use entity::{person, reporting_line};
 
 /// Whose reporting lines an upsert changed: the rows and their people, and the earliest
@@ -118,14 +118,17 @@ async fn lines_of(
     people: &[i64],
 ) -> AppResult<HashMap<i64, Vec<reporting_line::Model>>> {
     let mut out: HashMap<i64, Vec<reporting_line::Model>> = HashMap::new();
-    for chunk in people.chunks(IN_CHUNK) {
-        let found = reporting_line::Entity::find()
-            .filter(reporting_line::Column::PersonId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        for line in found {
-            out.entry(line.person_id).or_default().push(line);
-        }
+    let backend = db.get_database_backend();
+    let found = reporting_line::Entity::find()
+        .filter(id_in_expr(
+            backend,
+            reporting_line::Column::PersonId,
+            people,
+        ))
+        .all(db)
+        .await?;
+    for line in found {
+        out.entry(line.person_id).or_default().push(line);
     }
     for lines in out.values_mut() {
         lines.sort_by_key(|l| l.valid_from);
