@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Cadence: a GraphQL API over an organisation's org chart and its one-on-one meetings.
@@ -27,6 +28,12 @@ pub enum Command {
     Token(TokenArgs),
     /// Fill an empty database with a generated demo company.
     SeedDemo(SeedArgs),
+    /// Bring people (an HRIS CSV export) or meetings (an iCalendar file) into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write meetings or coverage figures out as CSV or JSON, to stdout.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -275,4 +282,131 @@ pub struct SeedArgs {
     pub seed: u64,
     #[command(flatten)]
     pub database: DatabaseSettings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Create or update people and teams from an HRIS CSV export, all or nothing.
+    People(ImportPeopleArgs),
+    /// Create or update 1:1s from an iCalendar (.ics) file, expanding recurring series.
+    Calendar(ImportCalendarArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportPeopleArgs {
+    /// The CSV file.
+    pub file: std::path::PathBuf,
+    /// A TOML file naming the source column of each field, the date format and delimiter.
+    #[arg(long)]
+    pub mapping: Option<std::path::PathBuf>,
+    /// When a changed manager takes effect: `YYYY-MM-DD` (midnight UTC) or an RFC 3339
+    /// instant. Default: now.
+    #[arg(long, value_parser = parse_instant)]
+    pub effective: Option<DateTime<Utc>>,
+    /// Check and count everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object on stdout instead of a one-line summary.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportCalendarArgs {
+    /// The iCalendar file.
+    pub file: std::path::PathBuf,
+    /// Expand recurring series up to this instant: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+    /// Default: 90 days after now.
+    #[arg(long, value_parser = parse_instant)]
+    pub until: Option<DateTime<Utc>>,
+    /// Check and count everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object on stdout instead of a one-line summary.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per meeting scheduled in [from, to): ids, people, time, status, kind; no content.
+    Meetings(ExportMeetingsArgs),
+    /// One row per manager in a subtree, with the figures of `coverageReport.managers`.
+    Coverage(ExportCoverageArgs),
+}
+
+/// The shape of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportMeetingsArgs {
+    /// First instant: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+    #[arg(long, value_parser = parse_instant)]
+    pub from: DateTime<Utc>,
+    /// Instant after the last: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+    #[arg(long, value_parser = parse_instant)]
+    pub to: DateTime<Utc>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportCoverageArgs {
+    /// The externalId of the manager whose subtree is reported.
+    #[arg(long)]
+    pub manager: String,
+    /// The instant the org and the figures are taken at: `YYYY-MM-DD` (midnight UTC) or
+    /// RFC 3339. Default: now.
+    #[arg(long, value_parser = parse_instant)]
+    pub as_of: Option<DateTime<Utc>>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}
+
+/// A DATE option: `YYYY-MM-DD` (midnight UTC) or an RFC 3339 instant.
+pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(day.and_time(NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!("`{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 instant (2026-01-05T14:00:00Z)")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_instant;
+
+    #[test]
+    fn a_date_option_takes_a_day_or_an_instant() {
+        assert_eq!(
+            parse_instant("2026-01-05").unwrap().to_rfc3339(),
+            "2026-01-05T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_instant("2026-01-05T15:00:00+01:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-05T14:00:00+00:00"
+        );
+        assert!(parse_instant("05/01/2026").is_err());
+        assert!(parse_instant("2026-02-30").is_err());
+    }
 }

@@ -10,6 +10,15 @@ pub struct InputProblem {
     pub message: String,
 }
 
+/// A problem at one place of an imported file: its 1-based line, the column (a CSV header,
+/// an iCalendar property) when there is one, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileProblem {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -20,6 +29,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{}", describe_problems(.0))]
     BadInput(Vec<InputProblem>),
+    /// An imported file with problems: every one found, each with its line.
+    #[error("{}", describe_file_problems(.0))]
+    BadFile(Vec<FileProblem>),
     #[error("{0}")]
     Conflict(String),
     #[error("database error")]
@@ -40,6 +52,23 @@ fn describe_problems(problems: &[InputProblem]) -> String {
         .map(|p| format!("{}: {}", p.field, p.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn describe_file_problems(problems: &[FileProblem]) -> String {
+    let shown: Vec<String> = problems
+        .iter()
+        .take(20)
+        .map(|p| match &p.column {
+            Some(column) => format!("line {}, {column}: {}", p.line, p.message),
+            None => format!("line {}: {}", p.line, p.message),
+        })
+        .collect();
+    let more = problems.len().saturating_sub(shown.len());
+    if more > 0 {
+        format!("{}; and {more} more", shown.join("; "))
+    } else {
+        shown.join("; ")
+    }
 }
 
 impl AppError {
@@ -64,7 +93,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::BadInput(_) | AppError::BadFile(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Db(err) if is_statement_timeout(err) => "TIMEOUT",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
@@ -130,6 +159,27 @@ impl ErrorExtensions for AppError {
                     })
                     .collect();
                 ext.set("problems", fields);
+            }
+            if let AppError::BadFile(problems) = self {
+                let lines: Vec<async_graphql::Value> = problems
+                    .iter()
+                    .map(|p| {
+                        let mut obj = async_graphql::indexmap::IndexMap::new();
+                        obj.insert(async_graphql::Name::new("line"), p.line.into());
+                        obj.insert(
+                            async_graphql::Name::new("column"),
+                            p.column
+                                .clone()
+                                .map_or(async_graphql::Value::Null, Into::into),
+                        );
+                        obj.insert(
+                            async_graphql::Name::new("message"),
+                            p.message.clone().into(),
+                        );
+                        async_graphql::Value::Object(obj)
+                    })
+                    .collect();
+                ext.set("problems", lines);
             }
         })
     }

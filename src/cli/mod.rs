@@ -1,12 +1,17 @@
 //! The subcommands: each reads its settings and runs.
 
+mod export;
+mod import_calendar;
+mod import_people;
+
 use anyhow::Context;
 use chrono::Utc;
 use rand::RngCore;
 
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::{
-    AuthSettings, Command, DatabaseSettings, SeedArgs, ServeArgs, TokenArgs, TokenRole,
+    AuthSettings, Command, DatabaseSettings, ExportCommand, ImportCommand, SeedArgs, ServeArgs,
+    TokenArgs, TokenRole,
 };
 use crate::demo;
 use crate::graphql::build_schema;
@@ -31,7 +36,19 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo(args) => seed_demo(args).await,
+        Command::Import(ImportCommand::People(args)) => import_people::run(args).await,
+        Command::Import(ImportCommand::Calendar(args)) => import_calendar::run(args).await,
+        Command::Export(ExportCommand::Meetings(args)) => export::meetings(args).await,
+        Command::Export(ExportCommand::Coverage(args)) => export::coverage(args).await,
     }
+}
+
+/// A command that has already told the user what went wrong (on stdout or stderr) and
+/// only needs the process to end with `status`: `main` exits with it and prints nothing more.
+#[derive(Debug, thiserror::Error)]
+#[error("exit status {status}")]
+pub struct Exit {
+    pub status: u8,
 }
 
 /// The SDL `cadence schema` prints and `schema.graphql` holds.
