@@ -5,6 +5,7 @@ mod support;
 
 mod agendas;
 mod auth;
+mod cli;
 mod cors;
 mod fuzz;
 mod http;

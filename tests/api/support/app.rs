@@ -54,6 +54,8 @@ pub fn postgres_url() -> Option<String> {
 
 pub struct TestApp {
     pub address: String,
+    /// The database the app serves, for running `cadence` commands against it.
+    pub database_url: String,
     pub port: u16,
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
@@ -107,6 +109,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
+    let database_url = database.url.clone();
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
         workers: Some(1),
@@ -122,6 +125,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        database_url,
         port,
         db,
         keys: JwtKeys::from_settings(&options.auth).expect("keys"),
