@@ -358,6 +358,9 @@ pub struct ExportMeetingsArgs {
     pub to: DateTime<Utc>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
+    /// Meetings read per statement (for tests of the paging).
+    #[arg(long, hide = true, default_value_t = crate::service::export::MEETING_PAGE_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page_size: u64,
     #[command(flatten)]
     pub database: DatabaseSettings,
 }

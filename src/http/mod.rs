@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod cors;
 pub mod execute;
+pub mod export;
 pub mod gate;
 pub mod graphql;
 pub mod health;
@@ -24,6 +25,8 @@ use actix_web::{guard, web};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/export/meetings.csv", web::get().to(export::meetings_csv))
+        .route("/export/coverage.csv", web::get().to(export::coverage_csv))
         .service(
             web::resource("/graphql")
                 .route(web::post().to(graphql::post))

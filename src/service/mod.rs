@@ -5,6 +5,7 @@ pub mod agendas;
 pub mod cadence;
 pub mod classify;
 pub mod events;
+pub mod export;
 pub mod feedback;
 pub mod insights;
 pub mod meetings;

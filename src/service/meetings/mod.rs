@@ -63,6 +63,11 @@ impl Visible {
         })
     }
 
+    /// The condition on meeting `m` that the viewer may see it.
+    pub(crate) fn condition(&self) -> &str {
+        &self.condition
+    }
+
     /// `WITH RECURSIVE …` for these CTEs plus the visibility CTE (empty when none).
     pub(crate) fn with(&self, others: &[String]) -> String {
         let all: Vec<&str> = self
@@ -95,7 +100,7 @@ pub struct MeetingFilter {
 }
 
 impl MeetingFilter {
-    fn conditions(&self, q: &mut Sql) -> Vec<String> {
+    pub(crate) fn conditions(&self, q: &mut Sql) -> Vec<String> {
         let mut out = Vec::new();
         for p in [self.person_id, self.with_person_id].into_iter().flatten() {
             let p = q.bind(p);
