@@ -69,14 +69,14 @@ pub async fn meetings_csv(
         Ok(range) => range,
         Err(err) => return refusal(err),
     };
-    if let Some(response) = over_budget(&req, &state, &claims) {
-        return response;
-    }
-    let db = state.db.clone();
     let mut pages = match MeetingPages::new(viewer, from, to, now, MEETING_PAGE_SIZE) {
         Ok(pages) => pages,
         Err(err) => return refusal(err),
     };
+    if let Some(response) = over_budget(&req, &state, &claims) {
+        return response;
+    }
+    let db = state.db.clone();
     let first = match pages.next(&db).await {
         Ok(first) => first,
         Err(err) => return refusal(err),
