@@ -1,8 +1,8 @@
 //! HTTP: the routes (GraphQL over POST and GET, GraphiQL, graphql-transport-ws, health
-//! checks) and everything a request goes through on its way to the schema, one idea a
-//! file: reading it ([`request`], [`persisted`]), checking it ([`gate`]), charging it
-//! ([`rate_limit`]), knowing who sends it ([`identity`]), running it ([`graphql`],
-//! [`batch`], [`execute`], [`socket`]) and answering ([`reply`]).
+//! checks, the CSV exports of [`export`]) and everything a request goes through on its way
+//! to the schema, one idea a file: reading it ([`request`], [`persisted`]), checking it
+//! ([`gate`]), charging it ([`rate_limit`]), knowing who sends it ([`identity`]), running
+//! it ([`graphql`], [`batch`], [`execute`], [`socket`]) and answering ([`reply`]).
 
 pub mod batch;
 pub mod cors;
