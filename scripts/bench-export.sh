@@ -10,8 +10,9 @@
 # Settings (environment): PG (server URL without database, default
 # postgres://postgres@127.0.0.1:5432), DB (database name, default cadence_export_bench),
 # PEOPLE (demo size, default 10000: about 980,000 meetings), PORT (default 18088),
-# SEED (1: drop, create and seed DB first; default 1), KEEP (1: keep DB; default 0).
-# Needs psql, curl and a release build (built here if missing).
+# SEED (1: drop, create and seed DB first; default 1), KEEP (1: keep DB; default 0),
+# BUILD (0: use target/release/cadence as it is; default 1: cargo build --release first).
+# Needs psql, curl and bc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ BIN=target/release/cadence
 URL="$PG/$DB"
 export CADENCE_JWT_SECRET=bench-export-secret-that-is-long-enough-0123456789
 
-cargo build --release --quiet
+if [ "${BUILD:-1}" = 1 ]; then cargo build --release --quiet; fi
 if [ "$SEED" = 1 ]; then
   psql "$PG/postgres" -qX -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
   "$BIN" seed-demo --people "$PEOPLE" --database-url "$URL"
