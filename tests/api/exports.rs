@@ -7,7 +7,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::db_test;
-use crate::support::{Backend, Org, Ran, TestApp, cadence, dated_org, normalized};
+use crate::support::{
+    Backend, Options, Org, Ran, TestApp, cadence, dated_org, normalized, small_org, spawn_app_with,
+};
 
 const HEADER: &str = "id,externalId,hostExternalId,hostEmail,guestExternalId,guestEmail,scheduledAt,durationMinutes,status,kind";
 const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating";
@@ -564,4 +566,21 @@ async fn bad_parameters_are_refused_by_name(backend: Backend) {
     )
     .await
     .refused(404, "NOT_FOUND");
+}
+
+db_test!(an_export_is_charged_one_request_of_a_thousand_points);
+async fn an_export_is_charged_one_request_of_a_thousand_points(backend: Backend) {
+    let mut options = Options::default();
+    options.limits.rate_limit_capacity = 1_500;
+    options.limits.rate_limit_refill_per_second = 1;
+    let app = spawn_app_with(backend, options).await;
+    app.upsert_people(small_org()).await;
+    let token = app.hr_admin_token("ceo");
+    let path = "/export/meetings.csv?from=2026-01-01&to=2026-02-01";
+
+    let first = get(&app, path, Some(&token)).await;
+    let second = get(&app, path, Some(&token)).await;
+
+    first.ok();
+    second.refused(429, "RATE_LIMITED");
 }
