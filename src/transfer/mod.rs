@@ -1,0 +1,3 @@
+//! File formats on their own, with no database: reading imports and writing exports.
+
+pub mod hris;
