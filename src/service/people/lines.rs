@@ -27,21 +27,21 @@ pub(super) struct Moves {
 }
 
 /// Gives each row's person (`ids`) the manager the row names (`managers`), from when it
-/// takes effect, and ends their line with their employment. `created` marks the rows
-/// whose person this upsert created.
+/// takes effect (by default `effective`), and ends their line with their employment.
+/// `created` marks the rows whose person this upsert created.
 pub(super) async fn move_lines(
     txn: &impl ConnectionTrait,
     rows: &[PersonUpsert],
     ids: &[i64],
     managers: &[Option<i64>],
     created: &[bool],
-    now: DateTime<Utc>,
+    effective: DateTime<Utc>,
 ) -> AppResult<Moves> {
     let mut current_lines = lines_of(txn, ids).await?;
     let mut moves = Moves::default();
     for (i, row) in rows.iter().enumerate() {
         let person_id = ids[i];
-        let from = line_start(row, created[i], now);
+        let from = line_start(row, created[i], effective);
         let until = row.end_date.map(end_instant);
         let lines = current_lines.remove(&person_id).unwrap_or_default();
         let plan = plan_line_change(&lines, managers[i], from, until);
@@ -58,7 +58,7 @@ pub(super) async fn move_lines(
 }
 
 /// When the manager a row names takes effect: its `effective_from`, else the start date of
-/// someone this upsert creates, else now.
+/// someone this upsert creates, else `now` (the batch's effective instant).
 fn line_start(row: &PersonUpsert, created: bool, now: DateTime<Utc>) -> DateTime<Utc> {
     match (row.effective_from, created, row.start_date) {
         (Some(at), _, _) => truncate(at),
