@@ -5,9 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 
 use super::lines::{ensure_no_cycle, move_lines};
@@ -17,7 +18,7 @@ use crate::domain::employment::truncate;
 use crate::error::{AppError, AppResult, InputProblem};
 use crate::service::IN_CHUNK;
 use crate::service::classify::reclassify_after_org_change;
-use crate::service::sql::begin_org_write;
+use crate::service::sql::{begin_org_write, id_in_expr};
 use entity::{person, team};
 
 /// One row of an HRIS upsert: the person's full record (absent optional fields are cleared).
@@ -309,18 +310,41 @@ async fn write_people(
         }
     }
     move_emails_aside(txn, &email_moves).await?;
-    let changed = rows
+    // Changed people are written back whole, many rows a statement: an INSERT whose every
+    // row meets its own id and updates it.
+    let updates: Vec<person::ActiveModel> = rows
         .iter()
         .zip(&written.changed)
-        .filter(|(_, changed)| **changed);
-    for (row, _) in changed {
-        person::ActiveModel {
-            id: Set(known.existing[&row.external_id].id),
-            ..person_columns(row, known.team_of(row), now)
-        }
-        .update(txn)
-        .await
-        .map_err(AppError::from_db)?;
+        .filter(|(_, changed)| **changed)
+        .map(|(row, _)| {
+            let current = &known.existing[&row.external_id];
+            person::ActiveModel {
+                id: Set(current.id),
+                external_id: Set(current.external_id.clone()),
+                created_at: Set(current.created_at),
+                ..person_columns(row, known.team_of(row), now)
+            }
+        })
+        .collect();
+    for chunk in updates.chunks(IN_CHUNK / 20) {
+        person::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::column(person::Column::Id)
+                    .update_columns([
+                        person::Column::Name,
+                        person::Column::Email,
+                        person::Column::Title,
+                        person::Column::TeamId,
+                        person::Column::Timezone,
+                        person::Column::StartDate,
+                        person::Column::EndDate,
+                        person::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(AppError::from_db)?;
     }
     for chunk in new_models.chunks(IN_CHUNK / 20) {
         person::Entity::insert_many(chunk.iter().cloned())
@@ -361,17 +385,23 @@ fn same_record(current: &person::Model, row: &PersonUpsert, team_id: Option<i64>
         && current.end_date == row.end_date
 }
 
-/// Gives these people placeholder emails until their new ones are written.
+/// Gives these people placeholder emails until their new ones are written (one statement).
 async fn move_emails_aside(txn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
-    for id in ids {
-        person::ActiveModel {
-            id: Set(*id),
-            email: Set(format!("moving-{id}@cadence.invalid")),
-            ..Default::default()
-        }
-        .update(txn)
+    if ids.is_empty() {
+        return Ok(());
+    }
+    person::Entity::update_many()
+        .col_expr(
+            person::Column::Email,
+            Expr::cust("'moving-' || id || '@cadence.invalid'"),
+        )
+        .filter(id_in_expr(
+            txn.get_database_backend(),
+            person::Column::Id,
+            ids,
+        ))
+        .exec(txn)
         .await
         .map_err(AppError::from_db)?;
-    }
     Ok(())
 }
