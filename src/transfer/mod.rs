@@ -1,3 +1,4 @@
-//! Files in and out, as pure formats: reading and writing them, no database.
+//! File formats on their own, with no database: reading imports and writing exports.
 
 pub mod export;
+pub mod hris;

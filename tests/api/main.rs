@@ -10,6 +10,7 @@ mod cors;
 mod exports;
 mod fuzz;
 mod http;
+mod imports;
 mod insights;
 mod jwks;
 mod limits;

@@ -1,5 +1,5 @@
 //! People in GraphQL: the `Person` type with its hierarchy fields, people queries and the
-//! `upsertPeople` mutation.
+//! `upsertPeople` and `importPeopleCsv` mutations.
 
 use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
@@ -22,8 +22,12 @@ use crate::service;
 use crate::service::meetings::MeetsWithFilter;
 use crate::service::org::Relatives;
 
+mod import;
 mod mutation;
-pub use mutation::PeopleMutation;
+
+/// The people mutations: the HRIS upsert and the CSV import.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct PeopleMutation(mutation::UpsertPeopleMutation, import::ImportPeopleMutation);
 
 /// Someone in the organisation, current or former, with their place in the org chart at any
 /// instant. Any authenticated person may see everyone's record.

@@ -56,10 +56,10 @@ pub struct UpsertPeoplePayload {
 }
 
 #[derive(Default)]
-pub struct PeopleMutation;
+pub struct UpsertPeopleMutation;
 
 #[Object]
-impl PeopleMutation {
+impl UpsertPeopleMutation {
     /// Creates or updates people by externalId, with their managers, all or nothing.
     /// Needs hr_admin or an integration with `org:write`.
     async fn upsert_people(

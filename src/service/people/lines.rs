@@ -2,18 +2,18 @@
 //! plan that turns someone's line history into the new one, and the check that the
 //! result has no reporting cycle.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::PersonUpsert;
 use super::rows::problem;
 use crate::domain::employment::{end_instant, start_of, truncate};
 use crate::domain::hierarchy::{Line, Lines};
 use crate::error::{AppError, AppResult};
+use crate::service::IN_CHUNK;
 use crate::service::sql::id_in_expr;
 use entity::{person, reporting_line};
 
@@ -27,21 +27,22 @@ pub(super) struct Moves {
 }
 
 /// Gives each row's person (`ids`) the manager the row names (`managers`), from when it
-/// takes effect, and ends their line with their employment. `created` marks the rows
-/// whose person this upsert created.
+/// takes effect (by default `effective`), and ends their line with their employment.
+/// `created` marks the rows whose person this upsert created.
 pub(super) async fn move_lines(
     txn: &impl ConnectionTrait,
     rows: &[PersonUpsert],
     ids: &[i64],
     managers: &[Option<i64>],
     created: &[bool],
-    now: DateTime<Utc>,
+    effective: DateTime<Utc>,
 ) -> AppResult<Moves> {
     let mut current_lines = lines_of(txn, ids).await?;
     let mut moves = Moves::default();
+    let mut plans = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let person_id = ids[i];
-        let from = line_start(row, created[i], now);
+        let from = line_start(row, created[i], effective);
         let until = row.end_date.map(end_instant);
         let lines = current_lines.remove(&person_id).unwrap_or_default();
         let plan = plan_line_change(&lines, managers[i], from, until);
@@ -52,13 +53,14 @@ pub(super) async fn move_lines(
         moves.people.push(person_id);
         let earliest = until.map_or(from, |u| u.min(from));
         moves.since = Some(moves.since.map_or(earliest, |m| m.min(earliest)));
-        apply_line_plan(txn, person_id, plan).await?;
+        plans.push((person_id, plan));
     }
+    apply_line_plans(txn, plans).await?;
     Ok(moves)
 }
 
 /// When the manager a row names takes effect: its `effective_from`, else the start date of
-/// someone this upsert creates, else now.
+/// someone this upsert creates, else `now` (the batch's effective instant).
 fn line_start(row: &PersonUpsert, created: bool, now: DateTime<Utc>) -> DateTime<Utc> {
     match (row.effective_from, created, row.start_date) {
         (Some(at), _, _) => truncate(at),
@@ -203,37 +205,49 @@ fn plan_line_change(
     plan
 }
 
-/// Carries out one person's [`LinePlan`].
-async fn apply_line_plan(
+/// Carries out each person's [`LinePlan`], batched: one DELETE, one UPDATE per new end
+/// instant, multi-row INSERTs.
+async fn apply_line_plans(
     txn: &impl ConnectionTrait,
-    person_id: i64,
-    plan: LinePlan,
+    plans: Vec<(i64, LinePlan)>,
 ) -> AppResult<()> {
-    if !plan.delete.is_empty() {
+    let backend = txn.get_database_backend();
+    let mut delete = Vec::new();
+    let mut ends: BTreeMap<Option<DateTime<Utc>>, Vec<i64>> = BTreeMap::new();
+    let mut inserts = Vec::new();
+    for (person_id, plan) in plans {
+        delete.extend(plan.delete);
+        for (id, valid_to) in plan.end {
+            ends.entry(valid_to).or_default().push(id);
+        }
+        if let Some((manager_id, from, to)) = plan.insert {
+            inserts.push(reporting_line::ActiveModel {
+                person_id: Set(person_id),
+                manager_id: Set(manager_id),
+                valid_from: Set(from),
+                valid_to: Set(to),
+                ..Default::default()
+            });
+        }
+    }
+    if !delete.is_empty() {
         reporting_line::Entity::delete_many()
-            .filter(reporting_line::Column::Id.is_in(plan.delete))
+            .filter(id_in_expr(backend, reporting_line::Column::Id, &delete))
             .exec(txn)
             .await?;
     }
-    for (id, valid_to) in plan.end {
-        reporting_line::ActiveModel {
-            id: Set(id),
-            valid_to: Set(valid_to),
-            ..Default::default()
-        }
-        .update(txn)
-        .await?;
+    for (valid_to, ids) in ends {
+        reporting_line::Entity::update_many()
+            .col_expr(reporting_line::Column::ValidTo, Expr::value(valid_to))
+            .filter(id_in_expr(backend, reporting_line::Column::Id, &ids))
+            .exec(txn)
+            .await?;
     }
-    if let Some((manager_id, from, to)) = plan.insert {
-        reporting_line::ActiveModel {
-            person_id: Set(person_id),
-            manager_id: Set(manager_id),
-            valid_from: Set(from),
-            valid_to: Set(to),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+    // Four values a row: well under either database's limit of bound parameters.
+    for chunk in inserts.chunks(IN_CHUNK / 4) {
+        reporting_line::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! People: reading them (one, many, filtered lists). The HRIS bulk upsert is in
-//! [`upsert`], with its row checks in [`rows`] and its reporting-line changes in [`lines`].
+//! [`upsert`], with its row checks in [`rows`] and its reporting-line changes in [`lines`];
+//! the HRIS CSV import, which goes through the same upsert, in [`import`].
 
 use std::collections::HashMap;
 
@@ -14,10 +15,12 @@ use crate::domain::paging::{Cursor, Page, PageOf};
 use crate::error::AppResult;
 use entity::person;
 
+mod import;
 mod lines;
 mod rows;
 mod upsert;
 
+pub use import::{ImportCounts, ImportOptions, PeopleImported, import_csv};
 pub use rows::MAX_UPSERT_ROWS;
 pub use upsert::{PersonUpsert, UpsertOutcome, upsert};
 

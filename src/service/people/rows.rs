@@ -17,17 +17,15 @@ pub(super) fn problem(row: usize, field: &str, message: String) -> InputProblem 
     }
 }
 
+/// The row and field a [`problem`] names: `input.people[3].email` is `(3, "email")`.
+pub(super) fn problem_row(problem: &InputProblem) -> Option<(usize, &str)> {
+    let rest = problem.field.strip_prefix("input.people[")?;
+    let (row, field) = rest.split_once("].")?;
+    Some((row.parse().ok()?, field))
+}
+
 /// Trims and checks each row on its own and against the rest of the batch.
 pub(super) fn normalise_rows(rows: Vec<PersonUpsert>) -> AppResult<Vec<PersonUpsert>> {
-    if rows.len() > MAX_UPSERT_ROWS {
-        return Err(AppError::bad_input(
-            "input.people",
-            format!(
-                "at most {MAX_UPSERT_ROWS} people per call, got {}",
-                rows.len()
-            ),
-        ));
-    }
     let mut problems = Vec::new();
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
     let mut seen_emails: HashMap<String, usize> = HashMap::new();

@@ -5,19 +5,20 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 
 use super::lines::{ensure_no_cycle, move_lines};
-use super::rows::{normalise_rows, problem};
+use super::rows::{MAX_UPSERT_ROWS, normalise_rows, problem};
 use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
 use crate::error::{AppError, AppResult, InputProblem};
 use crate::service::IN_CHUNK;
 use crate::service::classify::reclassify_after_org_change;
-use crate::service::sql::begin_org_write;
+use crate::service::sql::{begin_org_write, id_in_expr};
 use entity::{person, team};
 
 /// One row of an HRIS upsert: the person's full record (absent optional fields are cleared).
@@ -66,16 +67,41 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     access::ensure_can_write_org(viewer)?;
+    if rows.len() > MAX_UPSERT_ROWS {
+        return Err(AppError::bad_input(
+            "input.people",
+            format!(
+                "at most {MAX_UPSERT_ROWS} people per call, got {}",
+                rows.len()
+            ),
+        ));
+    }
     let now = truncate(now);
     let rows = normalise_rows(rows)?;
     if rows.is_empty() {
         return Ok(UpsertOutcome::default());
     }
     let txn = begin_org_write(db).await?;
-    let known = resolve(&txn, &rows).await?;
+    let outcome = write_batch(&txn, &rows, now, now).await?;
+    txn.commit().await?;
+    crate::service::viewers::people_written();
+    Ok(outcome)
+}
+
+/// Writes a batch of normalised rows inside an open org write: the people, then their
+/// reporting lines (a changed manager takes effect at `effective`, unless a row says
+/// otherwise), the cycle check and the reclassified meetings. Fails with every problem,
+/// leaving the caller to roll back.
+pub(super) async fn write_batch(
+    txn: &impl ConnectionTrait,
+    rows: &[PersonUpsert],
+    now: DateTime<Utc>,
+    effective: DateTime<Utc>,
+) -> AppResult<UpsertOutcome> {
+    let known = resolve(txn, rows).await?;
     // People first, so that managers anywhere in the batch have ids; then reporting lines.
-    let mut written = write_people(&txn, &rows, &known, now).await?;
-    let people = people_by_external_ids(&txn, &external_ids(&rows)).await?;
+    let mut written = write_people(txn, rows, &known, now).await?;
+    let people = people_by_external_ids(txn, &external_ids(rows)).await?;
     let id_of = |ext: &str| -> i64 {
         people
             .get(ext)
@@ -88,24 +114,22 @@ where
         .iter()
         .map(|r| r.manager_external_id.as_deref().map(id_of))
         .collect();
-    let moves = move_lines(&txn, &rows, &ids, &managers, &written.created, now).await?;
+    let moves = move_lines(txn, rows, &ids, &managers, &written.created, effective).await?;
     for &i in &moves.rows {
         written.changed[i] = true;
     }
     if !moves.rows.is_empty() {
-        ensure_no_cycle(&txn, &ids, [&people, &known.outside]).await?;
+        ensure_no_cycle(txn, &ids, [&people, &known.outside]).await?;
     }
     if let Some(since) = moves.since {
-        reclassify_after_org_change(&txn, &moves.people, since).await?;
+        reclassify_after_org_change(txn, &moves.people, since).await?;
     }
-    txn.commit().await?;
-    crate::service::viewers::people_written();
-    Ok(written.outcome(&rows, &people))
+    Ok(written.outcome(rows, &people))
 }
 
 /// What the batch names, as stored: its people that exist, the ids of its teams, and the
 /// managers it names from outside the batch.
-struct Known {
+pub(super) struct Known {
     existing: HashMap<String, person::Model>,
     teams: HashMap<String, i64>,
     outside: HashMap<String, person::Model>,
@@ -120,7 +144,7 @@ impl Known {
 
 /// Reads what the batch names and checks it: emails not taken by anyone outside the batch,
 /// teams and managers that exist. Fails with every problem found.
-async fn resolve(txn: &impl ConnectionTrait, rows: &[PersonUpsert]) -> AppResult<Known> {
+pub(super) async fn resolve(txn: &impl ConnectionTrait, rows: &[PersonUpsert]) -> AppResult<Known> {
     let ext_ids = external_ids(rows);
     let existing = people_by_external_ids(txn, &ext_ids).await?;
     let batch_ids: HashSet<&str> = ext_ids.iter().map(String::as_str).collect();
@@ -194,7 +218,7 @@ fn external_ids(rows: &[PersonUpsert]) -> Vec<String> {
 }
 
 /// The rows of `E` whose `column` holds one of `values`.
-async fn find_in<E: EntityTrait>(
+pub(super) async fn find_in<E: EntityTrait>(
     db: &impl ConnectionTrait,
     column: E::Column,
     values: &[String],
@@ -286,18 +310,41 @@ async fn write_people(
         }
     }
     move_emails_aside(txn, &email_moves).await?;
-    let changed = rows
+    // Changed people are written back whole, many rows a statement: an INSERT whose every
+    // row meets its own id and updates it.
+    let updates: Vec<person::ActiveModel> = rows
         .iter()
         .zip(&written.changed)
-        .filter(|(_, changed)| **changed);
-    for (row, _) in changed {
-        person::ActiveModel {
-            id: Set(known.existing[&row.external_id].id),
-            ..person_columns(row, known.team_of(row), now)
-        }
-        .update(txn)
-        .await
-        .map_err(AppError::from_db)?;
+        .filter(|(_, changed)| **changed)
+        .map(|(row, _)| {
+            let current = &known.existing[&row.external_id];
+            person::ActiveModel {
+                id: Set(current.id),
+                external_id: Set(current.external_id.clone()),
+                created_at: Set(current.created_at),
+                ..person_columns(row, known.team_of(row), now)
+            }
+        })
+        .collect();
+    for chunk in updates.chunks(IN_CHUNK / 20) {
+        person::Entity::insert_many(chunk.iter().cloned())
+            .on_conflict(
+                OnConflict::column(person::Column::Id)
+                    .update_columns([
+                        person::Column::Name,
+                        person::Column::Email,
+                        person::Column::Title,
+                        person::Column::TeamId,
+                        person::Column::Timezone,
+                        person::Column::StartDate,
+                        person::Column::EndDate,
+                        person::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(AppError::from_db)?;
     }
     for chunk in new_models.chunks(IN_CHUNK / 20) {
         person::Entity::insert_many(chunk.iter().cloned())
@@ -338,17 +385,23 @@ fn same_record(current: &person::Model, row: &PersonUpsert, team_id: Option<i64>
         && current.end_date == row.end_date
 }
 
-/// Gives these people placeholder emails until their new ones are written.
+/// Gives these people placeholder emails until their new ones are written (one statement).
 async fn move_emails_aside(txn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
-    for id in ids {
-        person::ActiveModel {
-            id: Set(*id),
-            email: Set(format!("moving-{id}@cadence.invalid")),
-            ..Default::default()
-        }
-        .update(txn)
+    if ids.is_empty() {
+        return Ok(());
+    }
+    person::Entity::update_many()
+        .col_expr(
+            person::Column::Email,
+            Expr::cust("'moving-' || id || '@cadence.invalid'"),
+        )
+        .filter(id_in_expr(
+            txn.get_database_backend(),
+            person::Column::Id,
+            ids,
+        ))
+        .exec(txn)
         .await
         .map_err(AppError::from_db)?;
-    }
     Ok(())
 }

@@ -125,6 +125,12 @@ pub(super) const FIELDS: &[Row] = rows! {
     CoverageReport.averageRating: Insights ["q.coverageReport", "q.coverageReport.averageRating"];
     CoverageReport.managers: Insights ["q.coverageReport"];
     DeleteAgendaTemplatePayload.deletedId: Public [];
+    ImportCounts.created: Public [];
+    ImportCounts.updated: Public [];
+    ImportCounts.unchanged: Public [];
+    ImportPeoplePayload.people: Public [];
+    ImportPeoplePayload.teams: Public [];
+    ImportPeoplePayload.dryRun: Public [];
     ImportMeetingsPayload.created: Public [];
     ImportMeetingsPayload.updated: Public [];
     ImportMeetingsPayload.unchanged: Public [];
@@ -170,6 +176,7 @@ pub(super) const FIELDS: &[Row] = rows! {
     MeetingPartnerEdge.cursor: Public [];
     MeetingPayload.meeting: Public [];
     Mutation.upsertPeople: OrgWrite ["m.upsertPeople"];
+    Mutation.importPeopleCsv: OrgWrite ["m.importPeopleCsv"];
     Mutation.upsertTeams: OrgWrite ["m.upsertTeams"];
     Mutation.logMeeting: MeetingWrite ["m.logMeeting"];
     Mutation.updateMeeting: MeetingWrite ["m.updateMeeting", "m.updateMeeting.notes"];

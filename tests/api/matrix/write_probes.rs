@@ -20,6 +20,19 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         ..BASE
     },
     Probe {
+        name: "m.importPeopleCsv",
+        doc: "mutation($csv: String!) { importPeopleCsv(input: { csv: $csv, dryRun: true }) { people { created } teams { created } dryRun } }",
+        vars: r#"{"csv": "Employee ID,First Name,Last Name,Work Email,Department,Manager ID\ncsvnew,Cy,Sv,cy.sv@example.com,Finance,cfo\n"}"#,
+        at: "/importPeopleCsv",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int("org:read meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present), (Int("org:write"), Present)],
+        ..BASE
+    },
+    Probe {
         name: "m.upsertTeams",
         doc: "mutation { upsertTeams(input: { teams: [{ externalId: \"sales\", name: \"Sales\" }] }) { created teams { name } } }",
         at: "/upsertTeams",

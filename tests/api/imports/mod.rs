@@ -1,0 +1,4 @@
+//! Imports of real files: HRIS CSV exports and calendars, by the `cadence import` commands
+//! and their GraphQL mutations.
+
+mod people;
