@@ -9,6 +9,7 @@ mod cli;
 mod cors;
 mod fuzz;
 mod http;
+mod imports;
 mod insights;
 mod jwks;
 mod limits;
