@@ -168,8 +168,9 @@ where
     if !problems.is_empty() {
         return Err(AppError::BadFile(problems));
     }
-    let wanted = wanted_meetings(&txn, &candidates, now).await?;
+    let mut wanted = wanted_meetings(&candidates, now);
     let stored = stored_by_external_id(&txn, &wanted).await?;
+    classify(&txn, &mut wanted, &stored).await?;
     let mut inserts = Vec::new();
     let mut updates = Vec::new();
     for w in wanted {
@@ -287,21 +288,12 @@ async fn people_by_email(
     Ok(out)
 }
 
-/// The meetings the candidates should be: status from the file and `now`, kind from the
-/// org chart at each start (classified in batches).
-async fn wanted_meetings(
-    db: &impl ConnectionTrait,
-    candidates: &[(&Occurrence, i64, i64)],
-    now: DateTime<Utc>,
-) -> AppResult<Vec<Wanted>> {
-    let mut out = Vec::with_capacity(candidates.len());
-    for chunk in candidates.chunks(BATCH) {
-        let triples: Vec<(i64, i64, DateTime<Utc>)> = chunk
-            .iter()
-            .map(|(o, h, g)| (*h, *g, truncate(o.start)))
-            .collect();
-        let kinds = classify_many(db, &triples).await?;
-        for ((o, host, guest), kind) in chunk.iter().zip(kinds) {
+/// The meetings the candidates should be, their status from the file and `now` (their
+/// kind is set by [`classify`]).
+fn wanted_meetings(candidates: &[(&Occurrence, i64, i64)], now: DateTime<Utc>) -> Vec<Wanted> {
+    candidates
+        .iter()
+        .map(|(o, host, guest)| {
             let at = truncate(o.start);
             let status = if o.cancelled {
                 MeetingStatus::Cancelled
@@ -310,18 +302,60 @@ async fn wanted_meetings(
             } else {
                 MeetingStatus::Scheduled
             };
-            out.push(Wanted {
+            Wanted {
                 external_id: o.external_id(),
                 host_id: *host,
                 guest_id: *guest,
                 scheduled_at: at,
                 duration_minutes: (o.duration.num_seconds() / 60) as i32,
                 status,
-                kind,
-            });
+                kind: MeetingKind::Other,
+            }
+        })
+        .collect()
+}
+
+/// Sets each wanted meeting's kind from the org chart at its time, in batches. A stored
+/// meeting with the same people and time keeps its kind: reorgs re-derive stored kinds as
+/// they happen (`classify::reclassify_after_org_change`), so it is already right.
+async fn classify(
+    db: &impl ConnectionTrait,
+    wanted: &mut [Wanted],
+    stored: &HashMap<String, Stored>,
+) -> AppResult<()> {
+    let mut ask: Vec<usize> = Vec::new();
+    for (i, w) in wanted.iter_mut().enumerate() {
+        match stored.get(&w.external_id) {
+            Some(s)
+                if s.host_id == w.host_id
+                    && s.guest_id == w.guest_id
+                    && s.scheduled_at == w.scheduled_at =>
+            {
+                match MeetingKind::parse(&s.kind) {
+                    Some(kind) => w.kind = kind,
+                    None => ask.push(i),
+                }
+            }
+            _ => ask.push(i),
         }
     }
-    Ok(out)
+    for chunk in ask.chunks(BATCH) {
+        let triples: Vec<(i64, i64, DateTime<Utc>)> = chunk
+            .iter()
+            .map(|&i| {
+                (
+                    wanted[i].host_id,
+                    wanted[i].guest_id,
+                    wanted[i].scheduled_at,
+                )
+            })
+            .collect();
+        let kinds = classify_many(db, &triples).await?;
+        for (&i, kind) in chunk.iter().zip(kinds) {
+            wanted[i].kind = kind;
+        }
+    }
+    Ok(())
 }
 
 fn same(s: &Stored, w: &Wanted) -> bool {
