@@ -31,38 +31,28 @@ pub(super) struct Event {
 
 /// Parses the unfolded file and reads each of its VEVENTs.
 pub(super) fn read_all(file: &Unfolded) -> Result<Vec<Event>, Vec<FileProblem>> {
-    check_lines(file)?;
-    let roots = read_calendar_simple(&file.text).map_err(|e| {
-        let offset = (e.input.as_ptr() as usize).saturating_sub(file.text.as_ptr() as usize);
-        let content = file.content_at(offset);
-        let message = if content.is_empty() {
-            "the file ends before its components do (a BEGIN without its END)".to_string()
-        } else if !content.contains(':') {
-            format!("`{}` is not a content line (NAME:VALUE)", clip(content))
-        } else {
-            format!("cannot read `{}` here", clip(content))
-        };
-        vec![problem(file.line_at(offset), None, message)]
-    })?;
-    let Some(calendar) = roots
-        .iter()
-        .find(|c| c.name.as_str().eq_ignore_ascii_case("VCALENDAR"))
-    else {
-        return Err(vec![problem(
-            1,
-            None,
-            "not an iCalendar file: no BEGIN:VCALENDAR",
-        )]);
-    };
+    let spans = check_lines(file)?;
     let mut events = Vec::new();
     let mut problems = Vec::new();
-    for component in &calendar.components {
-        if !component.name.as_str().eq_ignore_ascii_case("VEVENT") {
-            continue;
-        }
-        match read_event(file, component) {
-            Ok(event) => events.push(event),
-            Err(mut p) => problems.append(&mut p),
+    // The parser reads one VEVENT at a time: on a whole file its time grows with the square
+    // of the file's size. The slices borrow from `file.text`, so lines are still known.
+    for span in spans {
+        let roots = match read_calendar_simple(&file.text[span]) {
+            Ok(roots) => roots,
+            Err(e) => {
+                let offset =
+                    (e.input.as_ptr() as usize).saturating_sub(file.text.as_ptr() as usize);
+                let content = file.content_at(offset);
+                let message = format!("cannot read `{}` here", clip(content));
+                problems.push(problem(file.line_at(offset), None, message));
+                continue;
+            }
+        };
+        for component in &roots {
+            match read_event(file, component) {
+                Ok(event) => events.push(event),
+                Err(mut p) => problems.append(&mut p),
+            }
         }
     }
     if problems.is_empty() {
@@ -74,13 +64,18 @@ pub(super) fn read_all(file: &Unfolded) -> Result<Vec<Event>, Vec<FileProblem>> 
 
 /// Every content line is `NAME[;PARAM=…]:VALUE` and every BEGIN has its END: checked line by
 /// line first, so that each problem names its own line (the parser only says where the
-/// component it could not read begins).
-fn check_lines(file: &Unfolded) -> Result<(), Vec<FileProblem>> {
+/// component it could not read begins). Returns where in `file.text` each VEVENT of the
+/// VCALENDAR lies.
+fn check_lines(file: &Unfolded) -> Result<Vec<std::ops::Range<usize>>, Vec<FileProblem>> {
     let mut problems = Vec::new();
     let mut open: Vec<(String, u64)> = Vec::new();
+    let mut spans = Vec::new();
+    let mut event_start = None;
+    let mut calendars = 0;
     let mut offset = 0;
     for content in file.text.split_terminator('\n') {
         let line = file.line_at(offset);
+        let line_start = offset;
         offset += content.len() + 1;
         let name_end = content.find([';', ':']).unwrap_or(content.len());
         let name = &content[..name_end];
@@ -100,10 +95,20 @@ fn check_lines(file: &Unfolded) -> Result<(), Vec<FileProblem>> {
             .map_or("", |(_, v)| v)
             .trim();
         if name.eq_ignore_ascii_case("BEGIN") {
-            open.push((value.to_ascii_uppercase(), line));
+            let component = value.to_ascii_uppercase();
+            match (open.len(), component.as_str()) {
+                (0, "VCALENDAR") => calendars += 1,
+                (1, "VEVENT") if open[0].0 == "VCALENDAR" => event_start = Some(line_start),
+                _ => {}
+            }
+            open.push((component, line));
         } else if name.eq_ignore_ascii_case("END") {
             match open.pop() {
-                Some((begun, _)) if begun.eq_ignore_ascii_case(value) => {}
+                Some((begun, _)) if begun.eq_ignore_ascii_case(value) => {
+                    if let (1, Some(from)) = (open.len(), event_start.take()) {
+                        spans.push(from..offset);
+                    }
+                }
                 Some((begun, at)) => {
                     problems.push(problem(
                         line,
@@ -129,8 +134,15 @@ fn check_lines(file: &Unfolded) -> Result<(), Vec<FileProblem>> {
             format!("BEGIN:{begun} is never closed (no END:{begun})"),
         ));
     }
+    if calendars == 0 && problems.is_empty() {
+        problems.push(problem(
+            1,
+            None,
+            "not an iCalendar file: no BEGIN:VCALENDAR",
+        ));
+    }
     if problems.is_empty() {
-        Ok(())
+        Ok(spans)
     } else {
         problems.sort_by_key(|p| p.line);
         Err(problems)
