@@ -88,6 +88,20 @@ pub fn ensure_can_write_meeting(viewer: &Viewer, host: i64, guest: i64) -> AppRe
     }
 }
 
+/// Importing a calendar file (meetings of anyone in the org, in bulk): hr_admin, or an
+/// integration with `meetings:write`. Participants may log their own meetings, but not
+/// import other people's.
+pub fn ensure_can_import_meetings(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Integration { .. } if viewer.has_scope(Scope::MeetingsWrite) => Ok(()),
+        _ => Err(AppError::forbidden(
+            "importing a calendar needs the hr_admin role or the meetings:write scope",
+        )),
+    }
+}
+
 /// Changing a meeting's content (agenda, action items, notes) or rating it: a participant.
 /// Returns the participant's person id.
 pub fn ensure_participant(viewer: &Viewer, host: i64, guest: i64) -> AppResult<i64> {

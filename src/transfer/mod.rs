@@ -1,4 +1,5 @@
 //! File formats on their own, with no database: reading imports and writing exports.
 
+pub mod calendar;
 pub mod export;
 pub mod hris;

@@ -1,7 +1,9 @@
 //! Meetings in GraphQL: the `Meeting` type (metadata for everyone who may see it, content
 //! for the two participants), meeting queries and mutations, and `MeetingPartner`.
 
-use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt, SimpleObject};
+use async_graphql::{
+    Context, Description, ID, InputObject, MergedObject, Object, ResultExt, SimpleObject,
+};
 use chrono::{DateTime, Utc};
 use entity::meeting;
 
@@ -17,8 +19,12 @@ use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
 use crate::service::meetings;
 
+mod calendar;
 mod mutation;
-pub use mutation::MeetingsMutation;
+
+/// Every meeting mutation: single writes and batches, and calendar imports.
+#[derive(MergedObject, Default)]
+pub struct MeetingsMutation(mutation::MeetingWritesMutation, calendar::CalendarMutation);
 
 /// A one-on-one meeting between a host and a guest. Its metadata (who, when, kind, status,
 /// length) is visible to the two participants, anyone above either of them in the current

@@ -151,11 +151,13 @@ pub struct SetPrivateNoteInput {
     pub text: String,
 }
 
+/// Meeting writes one at a time or in small batches (calendar imports are in
+/// [`super::calendar`]).
 #[derive(Default)]
-pub struct MeetingsMutation;
+pub struct MeetingWritesMutation;
 
 /// Tells subscribers that meetings changed (after the write committed).
-async fn announce(ctx: &Context<'_>, meetings: Vec<i64>) {
+pub(super) async fn announce(ctx: &Context<'_>, meetings: Vec<i64>) {
     if let Ok(events) = ctx.data::<MeetingEvents>() {
         let rc = RequestContext::of(ctx);
         for id in meetings {
@@ -165,7 +167,7 @@ async fn announce(ctx: &Context<'_>, meetings: Vec<i64>) {
 }
 
 #[Object]
-impl MeetingsMutation {
+impl MeetingWritesMutation {
     /// Logs or schedules a 1:1 (participants, hr_admin, integrations with
     /// `meetings:write`). Its kind is derived from the org chart at `scheduledAt`.
     async fn log_meeting(

@@ -18,12 +18,14 @@ use crate::error::AppResult;
 use entity::meeting;
 
 mod agenda;
+mod calendar;
 mod checks;
 mod partners;
 mod store;
 mod write;
 
 pub(crate) use agenda::refresh_agenda_counts;
+pub use calendar::{CalendarReport, MeetingCounts, SkipCounts, SkipReason, import_calendar};
 pub use partners::{MeetsWithFilter, Partner, meets_with};
 pub use write::{LogMeeting, Logged, MAX_IMPORT_ROWS, MeetingChanges, cancel, import, log, update};
 

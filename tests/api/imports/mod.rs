@@ -2,3 +2,4 @@
 //! and their GraphQL mutations.
 
 mod people;
+mod calendar;

@@ -131,6 +131,18 @@ pub(super) const FIELDS: &[Row] = rows! {
     ImportPeoplePayload.people: Public [];
     ImportPeoplePayload.teams: Public [];
     ImportPeoplePayload.dryRun: Public [];
+    ImportCalendarPayload.meetings: Public [];
+    ImportCalendarPayload.skipped: Public [];
+    ImportCalendarPayload.dryRun: Public [];
+    MeetingImportCounts.created: Public [];
+    MeetingImportCounts.updated: Public [];
+    MeetingImportCounts.unchanged: Public [];
+    MeetingImportCounts.cancelled: Public [];
+    SkippedOccurrences.group: Public [];
+    SkippedOccurrences.allDay: Public [];
+    SkippedOccurrences.unknownPerson: Public [];
+    SkippedOccurrences.solo: Public [];
+    SkippedOccurrences.notEmployed: Public [];
     ImportMeetingsPayload.created: Public [];
     ImportMeetingsPayload.updated: Public [];
     ImportMeetingsPayload.unchanged: Public [];
@@ -182,6 +194,7 @@ pub(super) const FIELDS: &[Row] = rows! {
     Mutation.updateMeeting: MeetingWrite ["m.updateMeeting", "m.updateMeeting.notes"];
     Mutation.cancelMeeting: MeetingWrite ["m.cancelMeeting"];
     Mutation.importMeetings: MeetingWrite ["m.importMeetings"];
+    Mutation.importCalendar: MeetingWrite ["m.importCalendar"];
     Mutation.rateMeeting: ParticipantWrite ["m.rateMeeting"];
     Mutation.setPrivateNote: ParticipantWrite ["m.setPrivateNote"];
     Mutation.createAgendaTemplate: TemplateWrite ["m.createAgendaTemplate", "m.createAgendaTemplate.orgWide"];

@@ -133,6 +133,21 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         ..BASE
     },
     Probe {
+        name: "m.importCalendar",
+        doc: "mutation($ics: String!) {
+          importCalendar(input: { ics: $ics, until: \"2028-01-01T00:00:00Z\" }) { meetings { created } }
+        }",
+        vars: r#"{"ics": "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:cal-1\r\nDTSTART:20240504T100000Z\r\nDURATION:PT30M\r\nORGANIZER:mailto:em2@example.com\r\nATTENDEE:mailto:dev3@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"}"#,
+        at: "/importCalendar",
+        deny: &[
+            (P("em2"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int("meetings:read org:read org:write"), FORBIDDEN),
+        ],
+        allow: &[(Int("meetings:write"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
         name: "m.rateMeeting",
         doc: "mutation($id: ID!) { rateMeeting(input: { meetingId: $id, rating: 4 }) { meeting { id myRating } } }",
         vars: r#"{"id": "$A"}"#,
