@@ -401,7 +401,10 @@ async fn stored_by_external_id(
 
 /// The meetings of the file's UIDs, originally before `until` and not CANCELLED, whose
 /// occurrence the file no longer holds. Each UID's meetings are one index range
-/// (`UID/` ≤ externalId < `UID0`, `0` following `/`), checked again by prefix.
+/// (`UID/` ≤ externalId < `UID0`, `0` following `/`), checked again by prefix. The range
+/// is compared in byte order (PostgreSQL's "C" collation, which the
+/// `idx_meeting_external_id_bytes` index holds; SQLite's BINARY), because a language
+/// collation may ignore the `/` and miss meetings.
 async fn no_longer_in_file(
     db: &impl ConnectionTrait,
     uids: &[String],
@@ -417,7 +420,8 @@ async fn no_longer_in_file(
                 let set = q.bind(Value::from(chunk.to_vec()));
                 format!(
                     "SELECT m.id, m.external_id, m.status, u.uid FROM UNNEST(CAST({set} AS TEXT[])) AS u(uid) \
-                     JOIN meeting m ON m.external_id >= u.uid || '/' AND m.external_id < u.uid || '0' \
+                     JOIN meeting m ON (m.external_id COLLATE \"C\") >= u.uid || '/' \
+                     AND (m.external_id COLLATE \"C\") < u.uid || '0' \
                      AND starts_with(m.external_id, u.uid || '/')"
                 )
             }

@@ -1,5 +1,5 @@
 //! Imports of real files: HRIS CSV exports and calendars, by the `cadence import` commands
 //! and their GraphQL mutations.
 
-mod people;
 mod calendar;
+mod people;
