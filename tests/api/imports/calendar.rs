@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::db_test;
-use crate::support::{Backend, Org, TestApp, cadence, spawn_app, upsert_teams};
+use crate::support::{Backend, Org, TestApp, cadence, spawn_app};
 
 const IMPORT: &str = "mutation($input: ImportCalendarInput!) {
   importCalendar(input: $input) {
@@ -77,35 +77,13 @@ async fn meetings(org: &Org, filter: Value) -> Vec<Value> {
     nodes
 }
 
-/// Loads the sample HRIS export through `upsertTeams` and `upsertPeople`.
+/// Loads the sample HRIS export with `cadence import people`, as a company would.
 async fn load_sample_hris(app: &TestApp) {
-    let mut reader = csv::Reader::from_path(SAMPLE_HRIS).expect("sample HRIS file");
-    let mut teams: Vec<String> = Vec::new();
-    let mut people = Vec::new();
-    for record in reader.records() {
-        let r = record.expect("CSV row");
-        let optional = |i: usize| Some(r[i].trim()).filter(|s| !s.is_empty());
-        if !teams.iter().any(|t| t == &r[5]) {
-            teams.push(r[5].to_string());
-        }
-        people.push(json!({
-            "externalId": &r[0],
-            "name": format!("{} {}", &r[1], &r[2]),
-            "email": r[3].to_lowercase(),
-            "title": optional(4),
-            "teamExternalId": &r[5],
-            "managerExternalId": optional(6),
-            "startDate": optional(7),
-            "endDate": optional(8),
-        }));
-    }
-    let teams: Vec<Value> = teams
-        .iter()
-        .map(|t| json!({ "externalId": t, "name": t }))
-        .collect();
-    upsert_teams(app, json!(teams)).await;
-    let out = app.upsert_people(json!(people)).await;
-    assert_eq!(out["created"], 60);
+    let out = cadence(app, &["import", "people", SAMPLE_HRIS, "--json"], None)
+        .await
+        .ok()
+        .json();
+    assert_eq!(out["people"]["created"], 60);
 }
 
 db_test!(the_sample_calendar_imports_and_imports_again_unchanged);
