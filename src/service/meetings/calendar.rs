@@ -450,6 +450,15 @@ async fn no_longer_in_file(
     Ok(out)
 }
 
+/// Rows one multi-row INSERT or UPDATE carries: SQLite binds fewer parameters.
+fn rows_per_write(backend: DbBackend) -> usize {
+    if backend == DbBackend::Postgres {
+        BATCH
+    } else {
+        SQLITE_ROWS
+    }
+}
+
 /// Creates the meetings (no agenda, so counts 0): multi-row INSERTs, returning their ids.
 async fn insert(
     db: &impl ConnectionTrait,
@@ -460,11 +469,7 @@ async fn insert(
          agenda_item_count, tactical_item_count, created_at, updated_at";
     let backend = db.get_database_backend();
     let mut ids = Vec::with_capacity(rows.len());
-    let size = if backend == DbBackend::Postgres {
-        BATCH
-    } else {
-        SQLITE_ROWS
-    };
+    let size = rows_per_write(backend);
     for chunk in rows.chunks(size) {
         let mut q = Sql::new();
         let sql = match backend {
@@ -553,11 +558,7 @@ async fn update(
     const SET: &str = "host_id = u.h, guest_id = u.g, scheduled_at = u.s, duration_minutes = u.d, \
          status = u.st, kind = u.k";
     let backend = db.get_database_backend();
-    let size = if backend == DbBackend::Postgres {
-        BATCH
-    } else {
-        SQLITE_ROWS
-    };
+    let size = rows_per_write(backend);
     for chunk in rows.chunks(size) {
         let mut q = Sql::new();
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
