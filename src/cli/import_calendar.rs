@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 
-use super::Exit;
+use super::refuse_file;
 use crate::auth::{Scope, Viewer};
 use crate::config::ImportCalendarArgs;
 use crate::error::AppError;
@@ -41,22 +41,7 @@ pub async fn run(args: ImportCalendarArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Err(AppError::BadFile(problems)) => {
-            if args.json {
-                println!("{}", serde_json::json!({ "problems": problems }));
-            } else {
-                for p in &problems {
-                    match &p.column {
-                        Some(c) => {
-                            eprintln!("{}:{}: {c}: {}", args.file.display(), p.line, p.message)
-                        }
-                        None => eprintln!("{}:{}: {}", args.file.display(), p.line, p.message),
-                    }
-                }
-                eprintln!("nothing was imported");
-            }
-            Err(Exit { status: 2 }.into())
-        }
+        Err(AppError::BadFile(problems)) => Err(refuse_file(&args.file, &problems, args.json)),
         Err(other) => Err(other.into()),
     }
 }

@@ -4,10 +4,10 @@
 use anyhow::Context;
 use chrono::Utc;
 
-use super::Exit;
+use super::refuse_file;
 use crate::auth::{Scope, Viewer};
 use crate::config::ImportPeopleArgs;
-use crate::error::{AppError, FileProblem};
+use crate::error::AppError;
 use crate::service::people::{ImportOptions, PeopleImported, import_csv};
 use crate::service::sql::refresh_statistics;
 use crate::startup;
@@ -47,10 +47,7 @@ pub async fn run(args: ImportPeopleArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Err(AppError::BadFile(problems)) => {
-            report(&args, &problems)?;
-            Err(Exit { status: 2 }.into())
-        }
+        Err(AppError::BadFile(problems)) => Err(refuse_file(&args.file, &problems, args.json)),
         Err(err) => Err(anyhow::Error::new(err).context("importing people")),
     }
 }
@@ -74,24 +71,4 @@ fn summary(done: &PeopleImported) -> String {
             ""
         },
     )
-}
-
-/// The problems: one JSON object on stdout with `--json`, else one line each on stderr.
-fn report(args: &ImportPeopleArgs, problems: &[FileProblem]) -> anyhow::Result<()> {
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&serde_json::json!({ "problems": problems }))?
-        );
-    } else {
-        let file = args.file.display();
-        for p in problems {
-            match &p.column {
-                Some(column) => eprintln!("{file}:{}: {column}: {}", p.line, p.message),
-                None => eprintln!("{file}:{}: {}", p.line, p.message),
-            }
-        }
-        eprintln!("{} problem(s); nothing was imported", problems.len());
-    }
-    Ok(())
 }

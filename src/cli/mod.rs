@@ -43,6 +43,29 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// An import's problems, told the way the commands tell them: one JSON object on stdout
+/// with `--json`, else one `FILE:LINE: COLUMN: message` line each on stderr. Returns the
+/// error that ends the command with exit status 2.
+fn refuse_file(
+    file: &std::path::Path,
+    problems: &[crate::error::FileProblem],
+    json: bool,
+) -> anyhow::Error {
+    if json {
+        println!("{}", serde_json::json!({ "problems": problems }));
+    } else {
+        let file = file.display();
+        for p in problems {
+            match &p.column {
+                Some(column) => eprintln!("{file}:{}: {column}: {}", p.line, p.message),
+                None => eprintln!("{file}:{}: {}", p.line, p.message),
+            }
+        }
+        eprintln!("{} problem(s); nothing was imported", problems.len());
+    }
+    Exit { status: 2 }.into()
+}
+
 /// A command that has already told the user what went wrong (on stdout or stderr) and
 /// only needs the process to end with `status`: `main` exits with it and prints nothing more.
 #[derive(Debug, thiserror::Error)]
