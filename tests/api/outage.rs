@@ -287,3 +287,75 @@ fn report_timeline(writes: &[Write], cut_at: Duration, restored_at: Duration) {
         (recovered.at + recovered.took).saturating_sub(restored_at),
     );
 }
+
+/// The figures of the README's outage timeline, not a check run by default (it lasts 15 s):
+/// a reader sends `COUNT_PEOPLE` back to back while the link is cut for 10 s, then restored.
+/// Prints when reads started failing, how fast they failed, how long after the restore the
+/// loop got its first 200, and how fast a request sent right after the restore was answered.
+/// `cargo nextest run --test api outage::a_ten_second_outage_timeline --run-ignored only
+/// --no-capture` (with `CADENCE_TEST_POSTGRES_URL` set).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a 15 s measurement for the README"]
+async fn a_ten_second_outage_timeline() {
+    let Some((app, proxy)) = app_behind_a_proxy().await else {
+        return;
+    };
+    let app = Arc::new(app);
+    app.upsert_people(small_org()).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let reader = {
+        let (app, stop) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            let token = app.person_token("ceo");
+            let mut reads = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                let at = started.elapsed();
+                let (answer, took) = timed(&app, &token, COUNT_PEOPLE).await;
+                reads.push((at, took, answer.status));
+            }
+            reads
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cut_at = started.elapsed();
+    proxy.cut();
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let restored_at = started.elapsed();
+    proxy.restore();
+    let token = app.person_token("ceo");
+    let (answer, first_after) = timed(&app, &token, COUNT_PEOPLE).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.store(true, Ordering::SeqCst);
+    let reads = reader.await.unwrap();
+
+    let failed: Vec<_> = reads.iter().filter(|r| r.2 != 200).collect();
+    let mut latencies: Vec<Duration> = failed.iter().map(|r| r.1).collect();
+    latencies.sort();
+    let first_failure = failed.first().expect("no read failed");
+    let last_ok_before = reads.iter().rev().find(|r| r.2 == 200 && r.0 < cut_at);
+    let recovered = reads
+        .iter()
+        .find(|r| r.2 == 200 && r.0 + r.1 > restored_at)
+        .expect("no read succeeded after the restore");
+    eprintln!(
+        "10 s outage: {} reads, {} failed (all {:?}); cut at {cut_at:?}; last 200 before it \
+         answered in {:?}; first failure sent at {:?}, answered in {:?}; failure latency \
+         min {:?} median {:?} max {:?}; restored at {restored_at:?}; loop's first 200 answered \
+         {:?} after the restore; a request sent right after the restore: status {} in {:?}",
+        reads.len(),
+        failed.len(),
+        failed.iter().map(|r| r.2).collect::<BTreeSet<_>>(),
+        last_ok_before.map(|r| r.1),
+        first_failure.0,
+        first_failure.1,
+        latencies.first().unwrap(),
+        latencies[latencies.len() / 2],
+        latencies.last().unwrap(),
+        (recovered.0 + recovered.1) - restored_at,
+        answer.status,
+        first_after,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(first_after < Duration::from_secs(1), "took {first_after:?}");
+}
