@@ -182,10 +182,98 @@ struct Write {
     took: Duration,
 }
 
+/// The CEO and the CTO of [`small_org`], as the loop's meetings' host and guest.
+struct Pair {
+    host: String,
+    guest: String,
+}
+
+/// Agenda items of every meeting the loop logs: a meeting has all of them, or does not exist.
+const AGENDA_ITEMS: usize = 3;
+
+/// Write `index` of the loop: an even one upserts two people (`w{index}a`, `w{index}b`), an
+/// odd one logs a meeting (`m{index}`) with [`AGENDA_ITEMS`] agenda items. Whether it was
+/// acknowledged (200 with its data); any other answer must be a fast 503 `UNAVAILABLE`.
+async fn write(app: &TestApp, token: &str, pair: &Pair, index: usize) -> (bool, Duration) {
+    let started = Instant::now();
+    let answer = if index % 2 == 0 {
+        let people = [
+            person(&format!("w{index}a"), "Writer A", None),
+            person(&format!("w{index}b"), "Writer B", None),
+        ];
+        app.gql(Some(token), &upsert_literal(&people), json!({}))
+            .await
+    } else {
+        let agenda: Vec<Value> = (0..AGENDA_ITEMS)
+            .map(|i| json!({ "text": format!("Topic {i}"), "category": "TACTICAL" }))
+            .collect();
+        let input = json!({
+            "externalId": format!("m{index}"),
+            "hostId": pair.host,
+            "guestId": pair.guest,
+            "scheduledAt": format!("2030-01-{:02}T{:02}:00:00Z", 1 + index / 24 % 28, index % 24),
+            "durationMinutes": 30,
+            "agenda": agenda,
+        });
+        app.gql(
+            Some(token),
+            "mutation($input: LogMeetingInput!) { logMeeting(input: $input) { meeting { id } } }",
+            json!({ "input": input }),
+        )
+        .await
+    };
+    let took = started.elapsed();
+    let acknowledged = answer.status == 200
+        && answer.body.get("errors").is_none()
+        && (answer.body.pointer("/data/upsertPeople/created") == Some(&json!(2))
+            || answer.body.pointer("/data/logMeeting/meeting/id").is_some());
+    if !acknowledged {
+        assert_unavailable(&answer, took);
+    }
+    (acknowledged, took)
+}
+
+/// Meetings matching a `LIKE` pattern and how many agenda items each has, read straight
+/// from PostgreSQL.
+async fn meetings(db: &impl ConnectionTrait, pattern: &str) -> BTreeMap<String, i64> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT m.external_id, count(a.id) AS items FROM meeting m \
+             LEFT JOIN agenda_item a ON a.meeting_id = m.id \
+             WHERE m.external_id LIKE $1 GROUP BY m.external_id",
+            [pattern.into()],
+        ))
+        .await
+        .expect("read meetings");
+    rows.iter()
+        .map(|row| {
+            (
+                row.try_get::<String>("", "external_id").unwrap(),
+                row.try_get::<i64>("", "items").unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_loop_through_a_cut_loses_no_acknowledged_write_and_half_applies_none() {
     let Some((app, proxy)) = app_behind_a_proxy().await else {
         return;
+    };
+    let org = app.upsert_people(small_org()).await;
+    let id_of = |external_id: &str| {
+        org["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["externalId"] == external_id)
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let pair = Pair {
+        host: id_of("ceo"),
+        guest: id_of("cto"),
     };
     let app = Arc::new(app);
     let acked = Arc::new(AtomicUsize::new(0));
@@ -202,21 +290,10 @@ async fn a_write_loop_through_a_cut_loses_no_acknowledged_write_and_half_applies
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
-                // Two people per write: both exist afterwards, or neither.
-                let pair = [
-                    person(&format!("w{index}a"), "Writer A", None),
-                    person(&format!("w{index}b"), "Writer B", None),
-                ];
                 let at = started.elapsed();
-                let (answer, took) = timed(&app, &token, &upsert_literal(&pair)).await;
-                let acknowledged = answer.status == 200
-                    && answer.body.pointer("/data/upsertPeople/created") == Some(&json!(2));
-                if acknowledged {
-                    acked.fetch_add(1, Ordering::SeqCst);
-                } else {
-                    assert_unavailable(&answer, took);
-                    refused.fetch_add(1, Ordering::SeqCst);
-                }
+                let (acknowledged, took) = write(&app, &token, &pair, index).await;
+                let counter = if acknowledged { &acked } else { &refused };
+                counter.fetch_add(1, Ordering::SeqCst);
                 writes.push(Write {
                     index,
                     acknowledged,
@@ -247,23 +324,45 @@ async fn a_write_loop_through_a_cut_loses_no_acknowledged_write_and_half_applies
     let writes = writer.await.expect("the write loop panicked");
 
     let direct = Database::connect(app.database_url.as_str()).await.unwrap();
-    let stored = written(&direct, "w%").await;
-    let mut halves: BTreeMap<usize, usize> = BTreeMap::new();
-    for id in &stored {
-        let index: usize = id[1..id.len() - 1].parse().unwrap();
-        *halves.entry(index).or_default() += 1;
+    let mut people: BTreeMap<usize, usize> = BTreeMap::new();
+    for id in written(&direct, "w%").await {
+        *people
+            .entry(id[1..id.len() - 1].parse().unwrap())
+            .or_default() += 1;
     }
+    let meetings: BTreeMap<usize, i64> = meetings(&direct, "m%")
+        .await
+        .into_iter()
+        .map(|(id, items)| (id[1..].parse().unwrap(), items))
+        .collect();
     for write in &writes {
-        let count = halves.get(&write.index).copied().unwrap_or(0);
-        assert!(
-            count == 0 || count == 2,
-            "write {} half-applied",
-            write.index
-        );
+        let stored = if write.index % 2 == 0 {
+            let count = people.get(&write.index).copied().unwrap_or(0);
+            assert!(
+                count == 0 || count == 2,
+                "upsert {} half-applied",
+                write.index
+            );
+            count == 2
+        } else {
+            let items = meetings.get(&write.index).copied();
+            if let Some(items) = items {
+                assert_eq!(
+                    items, AGENDA_ITEMS as i64,
+                    "meeting {} half-applied",
+                    write.index
+                );
+            }
+            items.is_some()
+        };
         if write.acknowledged {
-            assert_eq!(count, 2, "acknowledged write {} was lost", write.index);
+            assert!(stored, "acknowledged write {} was lost", write.index);
         }
     }
+    assert!(
+        writes.iter().any(|w| w.index % 2 == 1 && w.acknowledged),
+        "no meeting was logged"
+    );
     report_timeline(&writes, cut_at, restored_at);
 }
 
