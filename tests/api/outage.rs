@@ -196,7 +196,7 @@ const AGENDA_ITEMS: usize = 3;
 /// acknowledged (200 with its data); any other answer must be a fast 503 `UNAVAILABLE`.
 async fn write(app: &TestApp, token: &str, pair: &Pair, index: usize) -> (bool, Duration) {
     let started = Instant::now();
-    let answer = if index % 2 == 0 {
+    let answer = if index.is_multiple_of(2) {
         let people = [
             person(&format!("w{index}a"), "Writer A", None),
             person(&format!("w{index}b"), "Writer B", None),
@@ -336,7 +336,7 @@ async fn a_write_loop_through_a_cut_loses_no_acknowledged_write_and_half_applies
         .map(|(id, items)| (id[1..].parse().unwrap(), items))
         .collect();
     for write in &writes {
-        let stored = if write.index % 2 == 0 {
+        let stored = if write.index.is_multiple_of(2) {
             let count = people.get(&write.index).copied().unwrap_or(0);
             assert!(
                 count == 0 || count == 2,
