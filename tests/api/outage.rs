@@ -419,7 +419,10 @@ async fn a_ten_second_outage_timeline() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let cut_at = started.elapsed();
     proxy.cut();
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let ready = get_status(&app, "/readyz").await;
+    let health = get_status(&app, "/healthz").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let restored_at = started.elapsed();
     proxy.restore();
     let token = app.person_token("ceo");
@@ -441,7 +444,8 @@ async fn a_ten_second_outage_timeline() {
         "10 s outage: {} reads, {} failed (all {:?}); cut at {cut_at:?}; last 200 before it \
          answered in {:?}; first failure sent at {:?}, answered in {:?}; failure latency \
          min {:?} median {:?} max {:?}; restored at {restored_at:?}; loop's first 200 answered \
-         {:?} after the restore; a request sent right after the restore: status {} in {:?}",
+         {:?} after the restore; a request sent right after the restore: status {} in {:?}; \
+         during the outage /readyz {} in {:?}, /healthz {} in {:?}",
         reads.len(),
         failed.len(),
         failed.iter().map(|r| r.2).collect::<BTreeSet<_>>(),
@@ -454,6 +458,10 @@ async fn a_ten_second_outage_timeline() {
         (recovered.0 + recovered.1) - restored_at,
         answer.status,
         first_after,
+        ready.0,
+        ready.1,
+        health.0,
+        health.1,
     );
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(first_after < Duration::from_secs(1), "took {first_after:?}");
