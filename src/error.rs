@@ -47,7 +47,7 @@ pub type AppResult<T> = Result<T, AppError>;
 pub const TIMED_OUT: &str = "the request took too long and was stopped";
 
 /// What a client reads when the database could not be reached (code `UNAVAILABLE`, HTTP
-/// 503): nothing was done, and the same request may be sent again.
+/// 503): the same request may be sent again once the database is back.
 pub const UNAVAILABLE: &str = "the database is unavailable; retry shortly";
 
 fn describe_problems(problems: &[InputProblem]) -> String {
