@@ -76,6 +76,11 @@ pub struct DatabaseSettings {
     /// Longest a single SQL statement may run (PostgreSQL `statement_timeout`).
     #[arg(long, env = "CADENCE_DB_STATEMENT_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
     pub statement_timeout: Duration,
+    /// Longest a request waits for a database connection (a free one from the pool, or a
+    /// new one opened) before it fails with `UNAVAILABLE` (HTTP 503) instead of hanging
+    /// while the database is unreachable.
+    #[arg(long, env = "CADENCE_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub acquire_timeout: Duration,
 }
 
 impl DatabaseSettings {
@@ -84,6 +89,7 @@ impl DatabaseSettings {
             url: url.into(),
             max_connections: 10,
             statement_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(2),
         }
     }
 }

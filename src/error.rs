@@ -46,6 +46,10 @@ pub type AppResult<T> = Result<T, AppError>;
 /// stopped it.
 pub const TIMED_OUT: &str = "the request took too long and was stopped";
 
+/// What a client reads when the database could not be reached (code `UNAVAILABLE`, HTTP
+/// 503): the same request may be sent again once the database is back.
+pub const UNAVAILABLE: &str = "the database is unavailable; retry shortly";
+
 fn describe_problems(problems: &[InputProblem]) -> String {
     problems
         .iter()
@@ -96,6 +100,7 @@ impl AppError {
             AppError::BadInput(_) | AppError::BadFile(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Db(err) if is_statement_timeout(err) => "TIMEOUT",
+            _ if self.is_unavailable() => "UNAVAILABLE",
             AppError::Db(_) | AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -104,7 +109,22 @@ impl AppError {
     fn client_message(&self) -> String {
         match self {
             AppError::Db(err) if is_statement_timeout(err) => TIMED_OUT.into(),
+            _ if self.is_unavailable() => UNAVAILABLE.into(),
             other => other.to_string(),
+        }
+    }
+
+    /// The database could not be reached: no connection came free within the acquire
+    /// timeout, or the connection broke. Also when the cause sits inside an internal error.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            AppError::Db(err) => is_connection_lost(err),
+            AppError::Internal(err) => err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<DbErr>()
+                    .is_some_and(is_connection_lost)
+            }),
+            _ => false,
         }
     }
 
@@ -131,11 +151,38 @@ fn is_statement_timeout(err: &DbErr) -> bool {
     }
 }
 
+/// The database went away, as opposed to refusing a statement: the pool found no
+/// connection in time, connecting failed, the socket broke mid-statement, or PostgreSQL
+/// itself reported a lost connection (SQLSTATE class 08) or a shutdown (57P01–57P03).
+fn is_connection_lost(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed => true,
+                Sqlx::WorkerCrashed => true,
+                Sqlx::Database(db) => db.code().is_some_and(|code| {
+                    code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         // Internal causes are logged (inside the request's span, which carries the request
         // id) and never shown: the HTTP layer adds the request id to the client's error.
         match self {
+            AppError::Db(err) if self.is_unavailable() => {
+                tracing::warn!(error = %err, "database unavailable")
+            }
+            AppError::Internal(err) if self.is_unavailable() => {
+                tracing::warn!(error = format!("{err:#}"), "database unavailable")
+            }
             AppError::Db(err) => tracing::error!(error = %err, "database error"),
             AppError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error")

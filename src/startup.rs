@@ -38,15 +38,18 @@ pub struct Settings {
 }
 
 /// Opens the connection pool: SQLite in WAL mode with foreign keys and a busy timeout;
-/// PostgreSQL with a statement timeout and without JIT compilation.
+/// PostgreSQL with a statement timeout and without JIT compilation. A request waits at most
+/// the acquire timeout for a connection, opening one included, so an unreachable database
+/// fails it fast; a connection that broke is closed when it comes back to the pool (sqlx
+/// pings it on release) and a fresh one is opened on demand, so the pool heals by itself.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(settings.url.clone());
     let statement_timeout = settings.statement_timeout;
     options
         .max_connections(settings.max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(settings.acquire_timeout)
+        .acquire_timeout(settings.acquire_timeout)
         // A connection in steady use is handed out as it is; only one idle for a second
         // or more is pinged first (a dropped one is replaced). Pinging on every checkout
         // cost a round trip per statement.

@@ -17,7 +17,7 @@ use super::request::Incoming;
 use super::state::AppState;
 use crate::auth::jwt::Claims;
 use crate::config::LimitSettings;
-use crate::error::TIMED_OUT;
+use crate::error::{TIMED_OUT, UNAVAILABLE};
 use crate::graphql::RequestContext;
 
 /// Runs a checked, charged request, keeps its APQ registration once it has run, and adds
@@ -73,6 +73,10 @@ async fn run(
     };
     let viewer = match viewer_for_claims(claims, state, now).await {
         Ok(v) => v,
+        Err(err) if err.is_unavailable() => {
+            tracing::warn!(error = %err, "resolving the viewer: database unavailable");
+            return internal(Outcome::Unavailable, UNAVAILABLE, "UNAVAILABLE");
+        }
         Err(err) => {
             tracing::error!(error = %err, "resolving the viewer failed");
             return internal(Outcome::Internal, "internal error", "INTERNAL");
@@ -95,8 +99,9 @@ async fn run(
 }
 
 /// The body of an executed request. Errors without a path come from parsing, validation or
-/// coercion: nothing ran, so the answer is a request error without `data`; INTERNAL and
-/// TIMEOUT errors carry the request id to find the log line by.
+/// coercion: nothing ran, so the answer is a request error without `data`; INTERNAL,
+/// TIMEOUT and UNAVAILABLE errors carry the request id to find the log line by. Any
+/// UNAVAILABLE error makes the answer a 503: the client should retry.
 fn executed(
     response: &async_graphql::Response,
     request_id: &RequestId,
@@ -111,6 +116,7 @@ fn executed(
     if no_data && response.errors.is_empty() {
         body["data"] = serde_json::json!({});
     }
+    let mut unavailable = false;
     for error in body
         .get_mut("errors")
         .and_then(Value::as_array_mut)
@@ -118,7 +124,8 @@ fn executed(
         .flatten()
     {
         let code = error.pointer("/extensions/code").and_then(Value::as_str);
-        if matches!(code, Some("INTERNAL" | "TIMEOUT"))
+        unavailable |= code == Some("UNAVAILABLE");
+        if matches!(code, Some("INTERNAL" | "TIMEOUT" | "UNAVAILABLE"))
             && let Some(ext) = error.get_mut("extensions").and_then(Value::as_object_mut)
         {
             ext.insert("requestId".into(), Value::String(request_id.to_string()));
@@ -126,6 +133,9 @@ fn executed(
         if request_error {
             gate::label_engine_limit(error, limits);
         }
+    }
+    if unavailable && !request_error {
+        return (Outcome::Unavailable, body);
     }
     if !request_error {
         return (Outcome::Executed, body);

@@ -185,6 +185,8 @@ pub enum Outcome {
     /// The client's rate-limit budget does not cover the request.
     RateLimited,
     TimedOut,
+    /// The database could not be reached (an error with code `UNAVAILABLE`): 503.
+    Unavailable,
     Internal,
     /// Refused with a status that does not depend on the media type.
     Fixed(StatusCode),
@@ -196,7 +198,7 @@ impl Outcome {
             Outcome::Executed => StatusCode::OK,
             Outcome::RequestError => media.request_error_status(),
             Outcome::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Outcome::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
+            Outcome::TimedOut | Outcome::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Outcome::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Outcome::Fixed(status) => *status,
         }

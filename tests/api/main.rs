@@ -17,6 +17,7 @@ mod limits;
 mod matrix;
 mod meetings;
 mod org;
+mod outage;
 mod people;
 mod persisted;
 mod policies;

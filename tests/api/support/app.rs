@@ -71,6 +71,9 @@ pub struct Options {
     pub limits: LimitSettings,
     /// PostgreSQL `statement_timeout` of the app's pool.
     pub statement_timeout: Duration,
+    /// The app reaches PostgreSQL through this local port (a [`super::Proxy`]); the fresh
+    /// database is created directly, and `TestApp::database_url` names it directly.
+    pub database_port: Option<u16>,
 }
 
 impl Default for Options {
@@ -92,6 +95,7 @@ impl Default for Options {
                 ..LimitSettings::default()
             },
             statement_timeout: DatabaseSettings::new("").statement_timeout,
+            database_port: None,
         }
     }
 }
@@ -103,13 +107,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let (mut database, dir) = fresh_database(backend).await;
     database.statement_timeout = options.statement_timeout;
+    let database_url = database.url.clone();
+    if let Some(port) = options.database_port {
+        database.url = super::proxy::through_port(&database.url, port);
+    }
     let mut db = startup::connect(&database).await.expect("connect");
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    let database_url = database.url.clone();
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
         workers: Some(1),

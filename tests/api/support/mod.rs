@@ -8,6 +8,7 @@ mod assert;
 mod cli;
 mod fixtures;
 mod org;
+mod proxy;
 pub mod request;
 mod ws;
 
@@ -16,4 +17,5 @@ pub use assert::*;
 pub use cli::*;
 pub use fixtures::*;
 pub use org::*;
+pub use proxy::*;
 pub use ws::*;
