@@ -106,7 +106,7 @@ impl AppError {
     }
 
     /// What the client reads: internal causes never show.
-    fn client_message(&self) -> String {
+    pub fn client_message(&self) -> String {
         match self {
             AppError::Db(err) if is_statement_timeout(err) => TIMED_OUT.into(),
             _ if self.is_unavailable() => UNAVAILABLE.into(),

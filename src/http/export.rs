@@ -363,17 +363,13 @@ fn refusal(err: AppError) -> HttpResponse {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Db(_) | AppError::Internal(_) => {
             tracing::error!(error = %err, "an export failed");
-            if err.code() == "TIMEOUT" {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
+            match err.code() {
+                "TIMEOUT" | "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }
     };
-    let message = match &err {
-        AppError::Db(_) | AppError::Internal(_) => "internal error".to_string(),
-        other => other.to_string(),
-    };
+    let message = err.client_message();
     let mut response = HttpResponse::build(status);
     response.content_type(JSON);
     if status == StatusCode::UNAUTHORIZED {

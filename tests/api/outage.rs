@@ -105,6 +105,24 @@ async fn under_a_cut_requests_fail_fast_with_503_and_answer_again_once_it_ends()
     .await;
     assert_unavailable(&answer, took);
 
+    // So does an export: 503 with the same code, before any row is sent.
+    let started = Instant::now();
+    let export = app
+        .client
+        .get(app.url("/export/meetings.csv?from=2026-01-01&to=2026-02-01"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("export request");
+    let took = started.elapsed();
+    assert_eq!(export.status().as_u16(), 503);
+    let body: Value = export.json().await.expect("a JSON refusal");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAVAILABLE",
+        "{body}"
+    );
+    assert!(took < ACQUIRE_TIMEOUT + MARGIN, "the export took {took:?}");
+
     let (ready, took) = get_status(&app, "/readyz").await;
     assert_eq!(ready, 503);
     assert!(took < Duration::from_secs(1), "/readyz took {took:?}");
