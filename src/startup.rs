@@ -22,6 +22,7 @@ use crate::http::cors::CorsPolicy;
 use crate::http::gate::SchemaShape;
 use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
+use crate::http::socket::session::Shutdown;
 use crate::http::{self, state::AppState};
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
@@ -112,6 +113,8 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Closes the open WebSockets when the server stops.
+    shutdown: Shutdown,
 }
 
 impl Application {
@@ -145,16 +148,21 @@ impl Application {
             limits: settings.limits.clone(),
         });
         let body_limit = settings.limits.body_limit;
+        let shutdown = Shutdown::default();
+        let sockets = web::Data::new(shutdown.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
+                .app_data(sockets.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .wrap(ErrorHandlers::new().handler(StatusCode::PAYLOAD_TOO_LARGE, json_too_large))
                 .configure(http::routes)
         })
-        .shutdown_timeout(10)
+        // `run_until_stopped` listens for the signals, so that it can close WebSockets too.
+        .disable_signals()
+        .shutdown_timeout(settings.limits.shutdown_timeout.as_secs())
         .listen(listener)?;
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
@@ -162,6 +170,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            shutdown,
         })
     }
 
@@ -169,10 +178,35 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then drains in-flight requests.
+    /// Serves until SIGINT or SIGTERM. Then it stops accepting connections, closes open
+    /// WebSockets with 1001 (Going Away) and lets in-flight requests finish, for up to the
+    /// shutdown timeout.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let mut server = self.server;
+        tokio::select! {
+            stopped = &mut server => return stopped,
+            signal = stop_signal() => signal?,
+        }
+        tracing::info!("shutting down: draining in-flight requests");
+        self.shutdown.begin();
+        // Stopping starts at once; `server` resolves once the workers have drained.
+        drop(server.handle().stop(true));
+        server.await?;
+        tracing::info!("stopped");
+        Ok(())
     }
+}
+
+/// Resolves at the first SIGTERM or SIGINT.
+async fn stop_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
 }
 
 /// A body over the limit gets a GraphQL-shaped JSON answer, like every other refusal.

@@ -27,3 +27,4 @@ mod teams;
 mod timeouts;
 mod ws_expiry;
 mod ws_limits;
+mod ws_protocol;
