@@ -23,6 +23,7 @@ mod policies;
 mod privacy;
 mod rate_limit;
 mod schema;
+mod shutdown;
 mod teams;
 mod timeouts;
 mod ws_expiry;
