@@ -1,15 +1,21 @@
 //! graphql-transport-ws close codes, told from the side of a client that breaks the
 //! protocol: each mistake closes the socket with the code the protocol names for it.
 
+use std::path::Path;
+use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use tokio::time::timeout;
 
 use crate::db_test;
 use cadence::config::LimitSettings;
 
 use crate::support::{
-    Backend, Frame, Options, PROMPTLY, Socket, TestApp, small_org, spawn_app, spawn_app_with,
+    Backend, Frame, Options, Org, PROMPTLY, Socket, TestApp, at, small_org, spawn_app,
+    spawn_app_with,
 };
 
 const WATCH: &str = "subscription { meetingChanged { id } }";
@@ -162,4 +168,63 @@ async fn a_second_connection_init_closes_the_socket_with_4429(backend: Backend) 
         matches!(again, Frame::Close { code: 4429, .. }),
         "{again:?}"
     );
+}
+
+db_test!(the_graphql_ws_npm_client_receives_events_and_sees_a_refused_token_as_4403);
+async fn the_graphql_ws_npm_client_receives_events_and_sees_a_refused_token_as_4403(
+    backend: Backend,
+) {
+    let org = Org::spawn(backend).await;
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js");
+    assert!(
+        js.join("node_modules/graphql-ws").is_dir(),
+        "tests/js/node_modules is missing: run `npm ci --prefix tests/js` first"
+    );
+    let mut node = Command::new("node")
+        .arg(js.join("client.mjs"))
+        .arg(format!("ws://127.0.0.1:{}/graphql", org.app.port))
+        .arg(org.token("hr"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("running `node` (Node.js 20)");
+    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+    let mut said = async |within: Duration| -> Option<Value> {
+        let line = timeout(within, lines.next_line()).await.ok()?;
+        let line = line
+            .expect("reading node's output")
+            .expect("node ended early");
+        Some(serde_json::from_str(&line).expect("a JSON line"))
+    };
+
+    let refused = said(PROMPTLY).await.expect("the forged token's close");
+    assert_eq!(refused["refused"], 4403, "{refused}");
+    let subscribed = said(PROMPTLY).await.expect("the connection's ack");
+    assert_eq!(subscribed["subscribed"], true, "{subscribed}");
+    // The subscription starts a moment after the ack: log meetings until one arrives.
+    let mut logged = Vec::new();
+    let event = 'event: {
+        for day in 1..=20 {
+            logged.push(
+                org.meet("em1", "dev1", &at(&format!("2024-02-{day:02}")), "HELD")
+                    .await,
+            );
+            if let Some(event) = said(Duration::from_millis(300)).await {
+                break 'event event;
+            }
+        }
+        panic!("the subscription never delivered an event");
+    };
+    assert!(
+        logged.iter().any(|id| event["event"] == id.as_str()),
+        "{event}"
+    );
+
+    drop(node.stdin.take());
+    let exit = timeout(PROMPTLY, node.wait())
+        .await
+        .expect("node ended")
+        .unwrap();
+    assert!(exit.success());
 }
