@@ -115,6 +115,9 @@ pub struct Application {
     server: Server,
     /// Closes the open WebSockets when the server stops.
     shutdown: Shutdown,
+    /// Background work and the pool, stopped once the server has.
+    events: MeetingEvents,
+    db: DatabaseConnection,
 }
 
 impl Application {
@@ -133,6 +136,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let events = MeetingEvents::start(&db, &settings.database.url).await?;
         let schema = build_schema(&settings.limits, Some(events.clone()));
+        let background = (events.clone(), db.clone());
         let state = web::Data::new(AppState {
             shape: SchemaShape::from_sdl(&schema.sdl()),
             rate_limit: RateLimiter::new(
@@ -171,6 +175,8 @@ impl Application {
             port,
             server: server.run(),
             shutdown,
+            events: background.0,
+            db: background.1,
         })
     }
 
@@ -183,17 +189,23 @@ impl Application {
     /// shutdown timeout.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let mut server = self.server;
-        tokio::select! {
-            stopped = &mut server => return stopped,
-            signal = stop_signal() => signal?,
+        let stopped = tokio::select! {
+            stopped = &mut server => stopped,
+            signal = stop_signal() => {
+                signal?;
+                tracing::info!("shutting down: draining in-flight requests");
+                self.shutdown.begin();
+                // Stopping starts at once; `server` resolves once the workers have drained.
+                drop(server.handle().stop(true));
+                server.await
+            }
+        };
+        self.events.stop();
+        if let Err(err) = self.db.close_by_ref().await {
+            tracing::warn!(error = %err, "closing the database pool");
         }
-        tracing::info!("shutting down: draining in-flight requests");
-        self.shutdown.begin();
-        // Stopping starts at once; `server` resolves once the workers have drained.
-        drop(server.handle().stop(true));
-        server.await?;
         tracing::info!("stopped");
-        Ok(())
+        stopped
     }
 }
 

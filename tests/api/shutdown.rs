@@ -14,20 +14,21 @@ use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 
-use crate::support::{Frame, PROMPTLY, SECRET, Socket};
+use crate::db_test;
+use crate::support::{Backend, Frame, PROMPTLY, SECRET, Socket, fresh_database};
 
-/// A `cadence serve` process on a fresh SQLite database, its port and its log lines.
+/// A `cadence serve` process on a fresh database, its port and its log lines.
 struct Served {
     child: Child,
     port: u16,
     log: mpsc::UnboundedReceiver<String>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Served {
-    async fn start() -> Served {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display());
+    async fn start(backend: Backend) -> Served {
+        let (database, dir) = fresh_database(backend).await;
+        let url = database.url;
         let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
             .args(["--database-url", &url, "--jwt-secret", SECRET])
@@ -140,9 +141,11 @@ async fn read_response(stream: &mut TcpStream) -> (String, String) {
     }
 }
 
-#[tokio::test]
-async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0() {
-    let mut served = Served::start().await;
+db_test!(sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0);
+async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0(
+    backend: Backend,
+) {
+    let mut served = Served::start(backend).await;
     let token = integration_token();
     let mut socket = Socket::open(served.port, &token).await;
     // A connection the server has surely taken: one request answered on it already.
@@ -178,9 +181,25 @@ async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and
         .await
         .expect("cadence serve did not exit in time")
         .expect("wait");
+    // Every line, up to the end of stderr.
     let mut log = Vec::new();
-    while let Ok(line) = served.log.try_recv() {
+    while let Some(line) = timeout(PROMPTLY, served.log.recv())
+        .await
+        .expect("stderr ends")
+    {
         log.push(line);
     }
     assert_eq!(exit.code(), Some(0), "log:\n{}", log.join("\n"));
+    // Background work (the PostgreSQL LISTEN task) and the pool were stopped, quietly.
+    assert!(
+        log.iter().any(|l| l.contains("stopped")),
+        "{}",
+        log.join("\n")
+    );
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("WARN") || l.contains("ERROR")),
+        "{}",
+        log.join("\n")
+    );
 }
