@@ -222,7 +222,7 @@ pub struct LimitSettings {
     #[arg(long, env = "CADENCE_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub ws_init_timeout: Duration,
     /// On SIGTERM or SIGINT, how long in-flight requests may take to finish before the
-    /// server stops anyway.
+    /// server stops anyway (whole seconds).
     #[arg(long, env = "CADENCE_SHUTDOWN_TIMEOUT", default_value = "25s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
 }
