@@ -223,6 +223,14 @@ pub struct LimitSettings {
     /// persisted queries register nothing. Startup fails if a document does not parse.
     #[arg(long, env = "CADENCE_PERSISTED_ONLY", value_name = "DIR")]
     pub persisted_only: Option<std::path::PathBuf>,
+    /// How long a WebSocket may stay open without sending `connection_init` (then it is
+    /// closed with 4408).
+    #[arg(long, env = "CADENCE_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub ws_init_timeout: Duration,
+    /// On SIGTERM or SIGINT, how long in-flight requests may take to finish before the
+    /// server stops anyway (whole seconds).
+    #[arg(long, env = "CADENCE_SHUTDOWN_TIMEOUT", default_value = "25s", value_parser = humantime::parse_duration)]
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for LimitSettings {
@@ -247,6 +255,8 @@ impl Default for LimitSettings {
             apq_cache_entries: 10_000,
             apq_cache_bytes: 32 * 1024 * 1024,
             persisted_only: None,
+            ws_init_timeout: Duration::from_secs(10),
+            shutdown_timeout: Duration::from_secs(25),
         }
     }
 }

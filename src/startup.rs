@@ -22,6 +22,7 @@ use crate::http::cors::CorsPolicy;
 use crate::http::gate::SchemaShape;
 use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
+use crate::http::socket::session::Shutdown;
 use crate::http::{self, state::AppState};
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
@@ -115,6 +116,11 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Closes the open WebSockets when the server stops.
+    shutdown: Shutdown,
+    /// Background work and the pool, stopped once the server has.
+    events: MeetingEvents,
+    db: DatabaseConnection,
 }
 
 impl Application {
@@ -133,6 +139,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let events = MeetingEvents::start(&db, &settings.database.url).await?;
         let schema = build_schema(&settings.limits, Some(events.clone()));
+        let background = (events.clone(), db.clone());
         let state = web::Data::new(AppState {
             shape: SchemaShape::from_sdl(&schema.sdl()),
             rate_limit: RateLimiter::new(
@@ -148,16 +155,21 @@ impl Application {
             limits: settings.limits.clone(),
         });
         let body_limit = settings.limits.body_limit;
+        let shutdown = Shutdown::default();
+        let sockets = web::Data::new(shutdown.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
+                .app_data(sockets.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .wrap(ErrorHandlers::new().handler(StatusCode::PAYLOAD_TOO_LARGE, json_too_large))
                 .configure(http::routes)
         })
-        .shutdown_timeout(10)
+        // `run_until_stopped` listens for the signals, so that it can close WebSockets too.
+        .disable_signals()
+        .shutdown_timeout(settings.limits.shutdown_timeout.as_secs())
         .listen(listener)?;
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
@@ -165,6 +177,9 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            shutdown,
+            events: background.0,
+            db: background.1,
         })
     }
 
@@ -172,10 +187,41 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then drains in-flight requests.
+    /// Serves until SIGINT or SIGTERM. Then it stops accepting connections, closes open
+    /// WebSockets with 1001 (Going Away) and lets in-flight requests finish, for up to the
+    /// shutdown timeout.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let mut server = self.server;
+        let stopped = tokio::select! {
+            stopped = &mut server => stopped,
+            signal = stop_signal() => {
+                signal?;
+                tracing::info!("shutting down: draining in-flight requests");
+                self.shutdown.begin();
+                // Stopping starts at once; `server` resolves once the workers have drained.
+                drop(server.handle().stop(true));
+                server.await
+            }
+        };
+        self.events.stop();
+        if let Err(err) = self.db.close_by_ref().await {
+            tracing::warn!(error = %err, "closing the database pool");
+        }
+        tracing::info!("stopped");
+        stopped
     }
+}
+
+/// Resolves at the first SIGTERM or SIGINT.
+async fn stop_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
 }
 
 /// A body over the limit gets a GraphQL-shaped JSON answer, like every other refusal.

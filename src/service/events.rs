@@ -14,6 +14,8 @@ const CAPACITY: usize = 1024;
 pub struct MeetingEvents {
     tx: broadcast::Sender<i64>,
     via_postgres: bool,
+    /// The PostgreSQL listening task, stopped by [`MeetingEvents::stop`].
+    listener: Option<tokio::task::AbortHandle>,
 }
 
 impl MeetingEvents {
@@ -21,11 +23,12 @@ impl MeetingEvents {
     pub async fn start(db: &DatabaseConnection, url: &str) -> anyhow::Result<Self> {
         let (tx, _) = broadcast::channel(CAPACITY);
         let via_postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+        let mut task = None;
         if via_postgres {
             let mut listener = PgListener::connect(url).await?;
             listener.listen(CHANNEL).await?;
             let sender = tx.clone();
-            tokio::spawn(async move {
+            let listening = tokio::spawn(async move {
                 loop {
                     match listener.recv().await {
                         Ok(note) => {
@@ -39,8 +42,20 @@ impl MeetingEvents {
                     }
                 }
             });
+            task = Some(listening.abort_handle());
         }
-        Ok(Self { tx, via_postgres })
+        Ok(Self {
+            tx,
+            via_postgres,
+            listener: task,
+        })
+    }
+
+    /// Stops listening (at shutdown): the LISTEN connection closes.
+    pub fn stop(&self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
     }
 
     /// Announces that a meeting changed. Failures only cost a live update, never the write.

@@ -10,11 +10,11 @@
 //! and each event is checked against the viewer at its delivery (`graphql::subscriptions`).
 
 pub mod deadline;
+pub mod session;
 
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql_actix_web::GraphQLSubscription;
 use chrono::Utc;
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
@@ -35,14 +35,22 @@ pub async fn websocket(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    shutdown: web::Data<session::Shutdown>,
 ) -> actix_web::Result<HttpResponse> {
     let state = state.into_inner();
     let executor = SocketExecutor {
         state: state.clone(),
     };
+    let options = session::Options {
+        init_timeout: state.limits.ws_init_timeout,
+        shutdown: shutdown.get_ref().clone(),
+    };
     let (arm, deadline) = deadline::deadline();
-    let response = GraphQLSubscription::new(executor)
-        .on_connection_init(move |init: Value| async move {
+    let response = session::start(
+        &req,
+        payload,
+        executor,
+        move |init: Value| async move {
             let header = token_of(&init);
             let claims = claims_for_header(header.as_deref(), &state).await;
             let viewer = viewer_for_claims(claims.as_ref(), &state, Utc::now())
@@ -57,8 +65,9 @@ pub async fn websocket(
             let mut data = async_graphql::Data::default();
             data.insert(SocketClaims(claims));
             Ok(data)
-        })
-        .start(&req, payload)?;
+        },
+        options,
+    )?;
     Ok(deadline.close(response))
 }
 

@@ -145,7 +145,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     }
 }
 
-async fn fresh_database(backend: Backend) -> (DatabaseSettings, Option<tempfile::TempDir>) {
+pub async fn fresh_database(backend: Backend) -> (DatabaseSettings, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("tempdir");

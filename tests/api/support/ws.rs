@@ -156,6 +156,11 @@ impl Socket {
         }
     }
 
+    /// Sends one text frame as it is (it need not be JSON).
+    pub async fn send_text(&mut self, text: &str) {
+        self.send_frame(0x1, text.as_bytes()).await;
+    }
+
     async fn send_json(&mut self, message: &Value) {
         self.send_frame(0x1, message.to_string().as_bytes()).await;
     }

@@ -1,0 +1,205 @@
+//! Graceful shutdown, told from the side of the clients of a `cadence serve` process that
+//! gets SIGTERM: a request in flight still gets its whole answer, an open WebSocket is
+//! closed with 1001 (Going Away), and the process exits 0.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use cadence::auth::jwt::{Claims, JwtKeys};
+use cadence::config::AuthSettings;
+use chrono::Utc;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+use crate::db_test;
+use crate::support::{Backend, Frame, PROMPTLY, SECRET, Socket, fresh_database};
+
+/// A `cadence serve` process on a fresh database, its port and its log lines.
+struct Served {
+    child: Child,
+    port: u16,
+    log: mpsc::UnboundedReceiver<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Served {
+    async fn start(backend: Backend) -> Served {
+        let (database, dir) = fresh_database(backend).await;
+        let url = database.url;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
+            .args(["--database-url", &url, "--jwt-secret", SECRET])
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn cadence serve");
+        let (tx, mut log) = mpsc::unbounded_channel();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let _ = tx.send(line);
+            }
+        });
+        let port = loop {
+            let line = timeout(PROMPTLY, log.recv())
+                .await
+                .expect("no `listening` line in time")
+                .expect("cadence serve ended before listening");
+            if line.contains("listening")
+                && let Some(port) = port_in(&line)
+            {
+                break port;
+            }
+        };
+        Served {
+            child,
+            port,
+            log,
+            _dir: dir,
+        }
+    }
+
+    fn terminate(&self) {
+        let pid = self.child.id().expect("running").to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+}
+
+/// The port of a `listening` log line, as text (`port=8080`) or JSON (`"port":8080`).
+fn port_in(line: &str) -> Option<u16> {
+    let at = line
+        .find("port=")
+        .map(|i| i + 5)
+        .or_else(|| line.find("\"port\":").map(|i| i + 7))?;
+    let digits: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn integration_token() -> String {
+    let keys = JwtKeys::from_settings(&AuthSettings {
+        jwt_secret: Some(SECRET.into()),
+        ..AuthSettings::default()
+    })
+    .expect("keys");
+    let mut claims = Claims::new("hris-sync", Utc::now(), Duration::from_secs(3600));
+    claims.roles = vec!["integration".into()];
+    claims.scope = Some("org:read".into());
+    keys.mint(claims).expect("token")
+}
+
+const BODY: &str = r#"{"query":"{ __typename }"}"#;
+
+/// The head of `POST /graphql` with [`BODY`], on a keep-alive connection.
+fn post_head(token: &str) -> String {
+    format!(
+        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        BODY.len()
+    )
+}
+
+/// Reads one HTTP/1.1 response with a `Content-Length`: its status line and body.
+async fn read_response(stream: &mut TcpStream) -> (String, String) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_string();
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .expect("a Content-Length");
+            if buf.len() >= end + 4 + length {
+                let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + length]).to_string();
+                let status = head.lines().next().unwrap_or_default().to_string();
+                return (status, body);
+            }
+        }
+        let n = timeout(PROMPTLY, stream.read(&mut chunk))
+            .await
+            .expect("a response in time")
+            .expect("read");
+        assert!(n > 0, "the connection ended before the response was whole");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+db_test!(sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0);
+async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0(
+    backend: Backend,
+) {
+    let mut served = Served::start(backend).await;
+    let token = integration_token();
+    let mut socket = Socket::open(served.port, &token).await;
+    // A connection the server has surely taken: one request answered on it already.
+    let mut http = TcpStream::connect(("127.0.0.1", served.port))
+        .await
+        .unwrap();
+    http.write_all(format!("{}{BODY}", post_head(&token)).as_bytes())
+        .await
+        .unwrap();
+    assert!(read_response(&mut http).await.0.contains(" 200 "));
+    // The slow request: its head and half its body, the rest only after the SIGTERM.
+    let (first, rest) = BODY.split_at(BODY.len() / 2);
+    http.write_all(format!("{}{first}", post_head(&token)).as_bytes())
+        .await
+        .unwrap();
+
+    served.terminate();
+
+    // The open WebSocket is told the server is going away…
+    match socket.next(PROMPTLY).await {
+        Some(Frame::Close { code, .. }) => assert_eq!(code, 1001),
+        other => panic!("expected a close frame with 1001, got {other:?}"),
+    }
+    drop(socket);
+    // …while the request in flight still gets its whole answer.
+    http.write_all(rest.as_bytes()).await.unwrap();
+    let (status, body) = read_response(&mut http).await;
+    assert!(status.contains(" 200 "), "{status}: {body}");
+    assert_eq!(body, r#"{"data":{"__typename":"Query"}}"#);
+    drop(http);
+
+    let exit = timeout(PROMPTLY, served.child.wait())
+        .await
+        .expect("cadence serve did not exit in time")
+        .expect("wait");
+    // Every line, up to the end of stderr.
+    let mut log = Vec::new();
+    while let Some(line) = timeout(PROMPTLY, served.log.recv())
+        .await
+        .expect("stderr ends")
+    {
+        log.push(line);
+    }
+    assert_eq!(exit.code(), Some(0), "log:\n{}", log.join("\n"));
+    // Background work (the PostgreSQL LISTEN task) and the pool were stopped, quietly.
+    assert!(
+        log.iter().any(|l| l.contains("stopped")),
+        "{}",
+        log.join("\n")
+    );
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("WARN") || l.contains("ERROR")),
+        "{}",
+        log.join("\n")
+    );
+}
