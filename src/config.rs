@@ -12,6 +12,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line)
+    /// for log collectors.
+    #[arg(long, global = true, env = "CADENCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 // Parsed once at startup: the size of the `Serve` variant does not matter.
@@ -217,6 +230,10 @@ pub struct LimitSettings {
     /// persisted queries register nothing. Startup fails if a document does not parse.
     #[arg(long, env = "CADENCE_PERSISTED_ONLY", value_name = "DIR")]
     pub persisted_only: Option<std::path::PathBuf>,
+    /// Serve `GET /metrics` (Prometheus) on this address instead of the main one, e.g.
+    /// `127.0.0.1:9090`, so it need not be public; port 0 picks a free port.
+    #[arg(long, env = "CADENCE_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for LimitSettings {
@@ -241,6 +258,7 @@ impl Default for LimitSettings {
             apq_cache_entries: 10_000,
             apq_cache_bytes: 32 * 1024 * 1024,
             persisted_only: None,
+            metrics_bind: None,
         }
     }
 }

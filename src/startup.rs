@@ -69,9 +69,11 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
                 ("jit", "off".to_string()),
             ])
         });
-    Database::connect(options)
+    let mut db = Database::connect(options)
         .await
-        .with_context(|| format!("connecting to {}", redact(&settings.url)))
+        .with_context(|| format!("connecting to {}", redact(&settings.url)))?;
+    db.set_metric_callback(|_| crate::telemetry::metrics::statement_ran());
+    Ok(db)
 }
 
 /// The URL without its password, for messages.
@@ -112,6 +114,8 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on `--metrics-bind`, with its port.
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -143,8 +147,12 @@ impl Application {
             persisted: PersistedQueries::from_settings(&settings.limits)?,
             subjects: SubjectCache::new(settings.auth.subject_cache_ttl),
             limits: settings.limits.clone(),
+            operation_names: Default::default(),
         });
+        crate::telemetry::metrics::handle();
+        let metrics_server = metrics_server(&settings.limits, &state)?;
         let body_limit = settings.limits.body_limit;
+        let serve_metrics = metrics_server.is_none();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -153,6 +161,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(body_limit))
                 .wrap(ErrorHandlers::new().handler(StatusCode::PAYLOAD_TOO_LARGE, json_too_large))
                 .configure(http::routes)
+                .configure(|cfg| http::metrics_route(cfg, serve_metrics))
         })
         .shutdown_timeout(10)
         .listen(listener)?;
@@ -162,6 +171,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            metrics: metrics_server,
         })
     }
 
@@ -169,10 +179,42 @@ impl Application {
         self.port
     }
 
+    /// The port `/metrics` is served on when `--metrics-bind` sets its own address.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until SIGINT or SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((_, metrics)) = self.metrics {
+            tokio::spawn(metrics);
+        }
         self.server.await
     }
+}
+
+/// A second server answering only `GET /metrics`, when `--metrics-bind` asks for one.
+fn metrics_server(
+    limits: &LimitSettings,
+    state: &web::Data<AppState>,
+) -> anyhow::Result<Option<(u16, Server)>> {
+    let Some(bind) = &limits.metrics_bind else {
+        return Ok(None);
+    };
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding {bind} for metrics"))?;
+    let port = listener.local_addr()?.port();
+    let state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(|cfg| http::metrics_route(cfg, true))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok(Some((port, server)))
 }
 
 /// A body over the limit gets a GraphQL-shaped JSON answer, like every other refusal.

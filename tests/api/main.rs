@@ -16,6 +16,7 @@ mod jwks;
 mod limits;
 mod matrix;
 mod meetings;
+mod metrics;
 mod org;
 mod people;
 mod persisted;
