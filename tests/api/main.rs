@@ -14,6 +14,7 @@ mod imports;
 mod insights;
 mod jwks;
 mod limits;
+mod logs;
 mod matrix;
 mod meetings;
 mod metrics;
