@@ -234,6 +234,9 @@ pub struct LimitSettings {
     /// `127.0.0.1:9090`, so it need not be public; port 0 picks a free port.
     #[arg(long, env = "CADENCE_METRICS_BIND")]
     pub metrics_bind: Option<String>,
+    /// Record metrics and serve `/metrics` (`--metrics false` turns both off).
+    #[arg(long, env = "CADENCE_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
 }
 
 impl Default for LimitSettings {
@@ -259,6 +262,7 @@ impl Default for LimitSettings {
             apq_cache_bytes: 32 * 1024 * 1024,
             persisted_only: None,
             metrics_bind: None,
+            metrics: true,
         }
     }
 }

@@ -149,10 +149,12 @@ impl Application {
             limits: settings.limits.clone(),
             operation_names: Default::default(),
         });
-        crate::telemetry::metrics::handle();
+        if settings.limits.metrics {
+            crate::telemetry::metrics::handle();
+        }
         let metrics_server = metrics_server(&settings.limits, &state)?;
         let body_limit = settings.limits.body_limit;
-        let serve_metrics = metrics_server.is_none();
+        let serve_metrics = settings.limits.metrics && metrics_server.is_none();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -198,7 +200,7 @@ fn metrics_server(
     limits: &LimitSettings,
     state: &web::Data<AppState>,
 ) -> anyhow::Result<Option<(u16, Server)>> {
-    let Some(bind) = &limits.metrics_bind else {
+    let Some(bind) = limits.metrics_bind.as_ref().filter(|_| limits.metrics) else {
         return Ok(None);
     };
     let listener =
