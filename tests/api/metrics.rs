@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::db_test;
 use crate::support::request::{Send, post};
-use crate::support::{Backend, Options, small_org, spawn_app_with};
+use crate::support::{Backend, Options, Org, PROMPTLY, Socket, TestApp, small_org, spawn_app_with};
 
 /// Costs 2 + 10 × (1 + 1) = 22 points.
 const COSTS_22: &str = "{ people(first: 10) { nodes { manager { id } } } }";
@@ -203,5 +203,42 @@ async fn metrics_bind_serves_metrics_on_its_own_address_only() {
         graphql.status(),
         404,
         "the metrics address serves nothing else"
+    );
+}
+
+/// Polls `/metrics` until `name` satisfies `wanted`; its last value.
+async fn until(app: &TestApp, name: &str, wanted: impl Fn(f64) -> bool) -> f64 {
+    let deadline = std::time::Instant::now() + PROMPTLY;
+    loop {
+        let now = value(&scrape(&app.client, &app.url("/metrics")).await, name, &[]);
+        if wanted(now) || std::time::Instant::now() > deadline {
+            return now;
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+db_test!(metrics_count_open_websockets_and_subscriptions);
+async fn metrics_count_open_websockets_and_subscriptions(backend: Backend) {
+    let org = Org::spawn(backend).await;
+    let (sockets, subscriptions) = ("cadence_websockets_open", "cadence_subscriptions_active");
+
+    let mut socket = Socket::open(org.app.port, &org.token("em1")).await;
+    socket
+        .subscribe("1", "subscription { meetingChanged { id } }")
+        .await;
+    let open = until(&org.app, sockets, |v| v >= 1.0).await;
+    assert!(open >= 1.0, "the open socket is counted");
+    let streaming = until(&org.app, subscriptions, |v| v >= 1.0).await;
+    assert!(streaming >= 1.0, "its subscription is counted");
+
+    drop(socket);
+    assert!(
+        until(&org.app, sockets, |v| v < open).await < open,
+        "a closed socket no longer counts"
+    );
+    assert!(
+        until(&org.app, subscriptions, |v| v < streaming).await < streaming,
+        "nor its subscription"
     );
 }
