@@ -242,3 +242,31 @@ async fn metrics_count_open_websockets_and_subscriptions(backend: Backend) {
         "nor its subscription"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operation_names_beyond_500_count_as_other() {
+    let app = spawn_app_with(Backend::Sqlite, Options::default()).await;
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    for i in 0..500 {
+        let query = format!("query Name{i}x{unique} {{ __typename }}");
+        app.gql(None, &query, json!({})).await.ok();
+    }
+    let before = scrape(&app.client, &app.url("/metrics")).await;
+    let last = format!("Last{unique}");
+    let query = format!("query {last} {{ __typename }}");
+    app.gql(None, &query, json!({})).await.ok();
+
+    let after = scrape(&app.client, &app.url("/metrics")).await;
+    let requests = "cadence_graphql_requests_total";
+    assert_eq!(
+        value(
+            &after,
+            requests,
+            &[("operation", &format!("Name499x{unique}"))]
+        ),
+        1.0
+    );
+    assert!(!after.contains(&last), "the 501st name is not a label");
+    let other = |text: &str| value(text, requests, &[("operation", "other")]);
+    assert!(other(&after) >= other(&before) + 1.0);
+}
