@@ -12,6 +12,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line)
+    /// for log collectors.
+    #[arg(long, global = true, env = "CADENCE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 // Parsed once at startup: the size of the `Serve` variant does not matter.
@@ -231,6 +244,13 @@ pub struct LimitSettings {
     /// server stops anyway (whole seconds).
     #[arg(long, env = "CADENCE_SHUTDOWN_TIMEOUT", default_value = "25s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
+    /// Serve `GET /metrics` (Prometheus) on this address instead of the main one, e.g.
+    /// `127.0.0.1:9090`, so it need not be public; port 0 picks a free port.
+    #[arg(long, env = "CADENCE_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+    /// Record metrics and serve `/metrics` (`--metrics false` turns both off).
+    #[arg(long, env = "CADENCE_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
 }
 
 impl Default for LimitSettings {
@@ -257,6 +277,8 @@ impl Default for LimitSettings {
             persisted_only: None,
             ws_init_timeout: Duration::from_secs(10),
             shutdown_timeout: Duration::from_secs(25),
+            metrics_bind: None,
+            metrics: true,
         }
     }
 }

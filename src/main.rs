@@ -6,7 +6,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = cadence::config::Cli::parse();
-    cadence::telemetry::init();
+    cadence::telemetry::init(cli.log_format);
     match cadence::cli::run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => match err.downcast_ref::<cadence::cli::Exit>() {

@@ -73,9 +73,11 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
                 ("jit", "off".to_string()),
             ])
         });
-    Database::connect(options)
+    let mut db = Database::connect(options)
         .await
-        .with_context(|| format!("connecting to {}", redact(&settings.url)))
+        .with_context(|| format!("connecting to {}", redact(&settings.url)))?;
+    db.set_metric_callback(|_| crate::telemetry::metrics::statement_ran());
+    Ok(db)
 }
 
 /// The URL without its password, for messages.
@@ -121,6 +123,8 @@ pub struct Application {
     /// Background work and the pool, stopped once the server has.
     events: MeetingEvents,
     db: DatabaseConnection,
+    /// `/metrics` on `--metrics-bind`, with its port.
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -153,10 +157,16 @@ impl Application {
             persisted: PersistedQueries::from_settings(&settings.limits)?,
             subjects: SubjectCache::new(settings.auth.subject_cache_ttl),
             limits: settings.limits.clone(),
+            operation_names: Default::default(),
         });
+        if settings.limits.metrics {
+            crate::telemetry::metrics::handle();
+        }
+        let metrics_server = metrics_server(&settings.limits, &state)?;
         let body_limit = settings.limits.body_limit;
         let shutdown = Shutdown::default();
         let sockets = web::Data::new(shutdown.clone());
+        let serve_metrics = settings.limits.metrics && metrics_server.is_none();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -166,6 +176,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(body_limit))
                 .wrap(ErrorHandlers::new().handler(StatusCode::PAYLOAD_TOO_LARGE, json_too_large))
                 .configure(http::routes)
+                .configure(|cfg| http::metrics_route(cfg, serve_metrics))
         })
         // `run_until_stopped` listens for the signals, so that it can close WebSockets too.
         .disable_signals()
@@ -180,6 +191,7 @@ impl Application {
             shutdown,
             events: background.0,
             db: background.1,
+            metrics: metrics_server,
         })
     }
 
@@ -187,10 +199,20 @@ impl Application {
         self.port
     }
 
+    /// The port `/metrics` is served on when `--metrics-bind` sets its own address.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until SIGINT or SIGTERM. Then it stops accepting connections, closes open
     /// WebSockets with 1001 (Going Away) and lets in-flight requests finish, for up to the
     /// shutdown timeout.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, metrics)| {
+            let handle = metrics.handle();
+            tokio::spawn(metrics);
+            handle
+        });
         let mut server = self.server;
         let stopped = tokio::select! {
             stopped = &mut server => stopped,
@@ -203,6 +225,9 @@ impl Application {
                 server.await
             }
         };
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         self.events.stop();
         if let Err(err) = self.db.close_by_ref().await {
             tracing::warn!(error = %err, "closing the database pool");
@@ -222,6 +247,30 @@ async fn stop_signal() -> std::io::Result<()> {
         _ = interrupt.recv() => {}
     }
     Ok(())
+}
+
+/// A second server answering only `GET /metrics`, when `--metrics-bind` asks for one.
+fn metrics_server(
+    limits: &LimitSettings,
+    state: &web::Data<AppState>,
+) -> anyhow::Result<Option<(u16, Server)>> {
+    let Some(bind) = limits.metrics_bind.as_ref().filter(|_| limits.metrics) else {
+        return Ok(None);
+    };
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding {bind} for metrics"))?;
+    let port = listener.local_addr()?.port();
+    let state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(|cfg| http::metrics_route(cfg, true))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok(Some((port, server)))
 }
 
 /// A body over the limit gets a GraphQL-shaped JSON answer, like every other refusal.

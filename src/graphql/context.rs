@@ -46,7 +46,7 @@ macro_rules! loaders {
                     self.$field.get_or_init(|| {
                         // `with now`: the loader also takes the request's instant.
                         DataLoader::new($loader(self.env.clone() $(, self.$now)?), |fut| {
-                            tokio::spawn(fut);
+                            tokio::spawn(crate::telemetry::metrics::in_current_request(fut));
                         })
                         .delay(self.batch_delay)
                     })

@@ -48,10 +48,10 @@ pub fn charge(
     cost: u64,
 ) -> Result<Option<RateLimitStatus>, Reply> {
     let key = RateKey::of(claims.map(|c| c.sub.as_str()), req.peer_addr());
-    state
-        .rate_limit
-        .charge_now(&key, cost)
-        .map_err(Reply::rate_limited)
+    state.rate_limit.charge_now(&key, cost).map_err(|limited| {
+        crate::telemetry::metrics::rate_limited();
+        Reply::rate_limited(limited)
+    })
 }
 
 /// Executes a checked, charged request as `claims`' viewer, within the execution timeout;

@@ -14,6 +14,7 @@
 //! media type. GraphiQL is not served in allow-list mode.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,9 +28,10 @@ use super::batch;
 use super::execute::{answer, charge};
 use super::gate;
 use super::identity::claims_from;
-use super::reply::{self, Failure, JSON, Reply, negotiate, not_acceptable};
+use super::reply::{self, Failure, JSON, MediaType, Reply, negotiate, not_acceptable};
 use super::request::{Incoming, object_from_params, request_from_json};
 use super::state::AppState;
+use crate::telemetry::metrics::{self, counting_statements};
 
 /// `POST /graphql` with an `application/json` body.
 pub async fn post(
@@ -63,10 +65,9 @@ pub async fn post(
             .await
             .send(media),
         other => match request_from_json(other, &state.persisted) {
-            Ok(incoming) => single(&req, &state, incoming, None, &request_id).await,
-            Err(rejected) => rejected.into_reply(),
-        }
-        .send(media),
+            Ok(incoming) => single(&req, &state, incoming, None, &request_id, media).await,
+            Err(rejected) => rejected.into_reply().send(media),
+        },
     }
 }
 
@@ -123,24 +124,115 @@ pub async fn get(
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return response;
     }
-    single(&req, &state, incoming, parsed, &request_id)
-        .await
-        .send(media)
+    single(&req, &state, incoming, parsed, &request_id, media).await
+}
+
+/// One request, recorded in the metrics and logged in one line once answered.
+async fn single(
+    req: &HttpRequest,
+    state: &AppState,
+    incoming: Incoming,
+    parsed: Option<ExecutableDocument>,
+    request_id: &RequestId,
+    media: MediaType,
+) -> HttpResponse {
+    let started = Instant::now();
+    let mut seen = Seen::default();
+    let (reply, statements) =
+        counting_statements(checked(req, state, incoming, parsed, request_id, &mut seen)).await;
+    let code = first_error_code(&reply.body);
+    let response = reply.send(media);
+    let duration = started.elapsed();
+    let operation = state.operation_names.label(seen.name.as_deref());
+    metrics::record_request(&metrics::Finished {
+        operation_type: seen.operation_type,
+        operation: &operation,
+        code: &code,
+        duration,
+        statements,
+    });
+    tracing::info!(
+        request_id = %request_id,
+        operation_type = seen.operation_type,
+        operation = %operation,
+        duration_ms = duration.as_secs_f64() * 1000.0,
+        status = response.status().as_u16(),
+        code = %code,
+        statements,
+        sub = seen.sub.as_deref(),
+        "graphql request"
+    );
+    response
+}
+
+/// What a request showed of itself on its way: for metrics and the log.
+struct Seen {
+    operation_type: &'static str,
+    name: Option<String>,
+    sub: Option<String>,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen {
+            operation_type: "unknown",
+            name: None,
+            sub: None,
+        }
+    }
+}
+
+impl Seen {
+    /// The operation the request selects, from its parsed document.
+    fn operation(&mut self, request: &mut async_graphql::Request) {
+        let wanted = request.operation_name.clone();
+        let Ok(doc) = request.parsed_query() else {
+            return;
+        };
+        let selected = doc.operations.iter().find(|(name, _)| {
+            wanted
+                .as_deref()
+                .is_none_or(|w| name.map(|n| n.as_str()) == Some(w))
+        });
+        if let Some((name, op)) = selected {
+            self.operation_type = match op.node.ty {
+                OperationType::Query => "query",
+                OperationType::Mutation => "mutation",
+                OperationType::Subscription => "subscription",
+            };
+            self.name = name.map(|n| n.to_string());
+        }
+    }
+}
+
+/// `OK` for an answer without errors, else its first error's code (`ERROR` without one).
+fn first_error_code(body: &Value) -> String {
+    match body.pointer("/errors/0") {
+        None => "OK".into(),
+        Some(error) => error
+            .pointer("/extensions/code")
+            .and_then(Value::as_str)
+            .unwrap_or("ERROR")
+            .into(),
+    }
 }
 
 /// One request: checked, charged to its client, executed.
-async fn single(
+async fn checked(
     req: &HttpRequest,
     state: &AppState,
     mut incoming: Incoming,
     parsed: Option<ExecutableDocument>,
     request_id: &RequestId,
+    seen: &mut Seen,
 ) -> Reply {
     let cost = match gate::check(&mut incoming.request, parsed, &state.shape, &state.limits) {
         Ok(cost) => cost,
         Err(failure) => return Reply::request_error(&failure),
     };
+    seen.operation(&mut incoming.request);
     let claims = claims_from(req, state).await;
+    seen.sub = claims.as_ref().map(|c| c.sub.clone());
     let rate = match charge(req, state, claims.as_ref(), cost.cost) {
         Ok(rate) => rate,
         Err(limited) => return limited,

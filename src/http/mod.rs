@@ -12,6 +12,7 @@ pub mod gate;
 pub mod graphql;
 pub mod health;
 pub mod identity;
+pub mod metrics;
 pub mod persisted;
 pub mod rate_limit;
 pub mod reply;
@@ -20,6 +21,13 @@ pub mod socket;
 pub mod state;
 
 use actix_web::{guard, web};
+
+/// Registers `GET /metrics` when `serve` is true (`--metrics-bind` serves it elsewhere).
+pub fn metrics_route(cfg: &mut web::ServiceConfig, serve: bool) {
+    if serve {
+        cfg.route("/metrics", web::get().to(metrics::metrics));
+    }
+}
 
 /// Registers every route on an actix-web app.
 pub fn routes(cfg: &mut web::ServiceConfig) {

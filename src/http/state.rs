@@ -10,6 +10,7 @@ use crate::config::LimitSettings;
 use crate::graphql::CadenceSchema;
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
+use crate::telemetry::metrics::OperationNames;
 
 /// What every request handler shares.
 pub struct AppState {
@@ -26,4 +27,6 @@ pub struct AppState {
     pub persisted: PersistedQueries,
     /// Token subjects looked up in the last moments.
     pub subjects: SubjectCache,
+    /// The operation names `/metrics` has reported, bounded.
+    pub operation_names: OperationNames,
 }

@@ -68,7 +68,7 @@ pub async fn websocket(
         },
         options,
     )?;
-    Ok(deadline.close(response))
+    Ok(super::metrics::count_socket(deadline.close(response)))
 }
 
 /// The `Authorization` value a `connection_init` payload carries, in either spelling.
@@ -162,10 +162,8 @@ impl async_graphql::Executor for SocketExecutor {
                 Err(response) => return stream::once(async move { response }).boxed(),
             };
             if gate::is_subscription(&mut request) {
-                return async_graphql::Executor::execute_stream(
-                    &state.schema,
-                    request,
-                    session_data,
+                return crate::telemetry::metrics::track_subscription(
+                    async_graphql::Executor::execute_stream(&state.schema, request, session_data),
                 );
             }
             let timeout = state.limits.execution_timeout;

@@ -116,6 +116,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let counter = statements.clone();
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
+        cadence::telemetry::metrics::statement_ran();
     });
     let settings = Settings {
         bind: "127.0.0.1:0".into(),

@@ -1,0 +1,212 @@
+//! What `/metrics` and JSON logs cost: the throughput of a simple read
+//! (`person(id) { name title email }`, 32 clients) on the release server, with metrics off
+//! and text logs at `warn` (no line per request), against metrics on, `/metrics` scraped
+//! every second and a JSON line per request at `info` (written to a file, as a log shipper
+//! would read it). Runs alternate, several rounds; prints each round and the medians.
+//!
+//! `cargo bench --bench observability` (SQLite in a temporary directory, 1,000 people);
+//! `CADENCE_BENCH_DATABASE_URL` picks another database (seeded on first use),
+//! `CADENCE_BENCH_SECONDS` (10) and `CADENCE_BENCH_ROUNDS` (3) the length.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use cadence::auth::jwt::{Claims, JwtKeys};
+use cadence::config::AuthSettings;
+use chrono::Utc;
+use serde_json::{Value, json};
+
+const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
+const READ: &str = "query($id: ID!) { person(id: $id) { name title email } }";
+const CLIENTS: usize = 32;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("address").port()
+}
+
+/// `observed`: metrics on and JSON request lines (to `log`); else metrics off, `warn` text.
+fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cadence"));
+    command
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DATABASE_URL", database_url)
+        .env("CADENCE_JWT_SECRET", SECRET)
+        .env("CADENCE_RATE_LIMIT_CAPACITY", "0")
+        .env("CADENCE_DB_MAX_CONNECTIONS", "16")
+        .stdout(Stdio::null());
+    if observed {
+        let file = std::fs::File::create(log).expect("log file");
+        command
+            .args(["--log-format", "json", "--metrics", "true"])
+            .env("RUST_LOG", "info")
+            .stderr(file);
+    } else {
+        command
+            .args(["--log-format", "text", "--metrics", "false"])
+            .env("RUST_LOG", "warn")
+            .stderr(Stdio::null());
+    }
+    Server(command.spawn().expect("start cadence serve"))
+}
+
+async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: Value) -> Value {
+    let body: Value = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": vars }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(body.get("errors").is_none(), "{query}: {body}");
+    body
+}
+
+/// Requests per second of the simple read over `seconds`, scraping `/metrics` each second
+/// when `scrape` is set.
+async fn throughput(base: &str, token: &str, id: &str, seconds: u64, scrape: bool) -> f64 {
+    let http = reqwest::Client::new();
+    let url = format!("{base}/graphql");
+    for _ in 0..600 {
+        let ready = http.get(format!("{base}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    gql(&http, &url, token, READ, json!({ "id": id })).await; // warm-up
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (http, url, done, stop) = (http.clone(), url.clone(), done.clone(), stop.clone());
+        let (token, id) = (token.to_string(), id.to_string());
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                gql(&http, &url, &token, READ, json!({ "id": id })).await;
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(seconds) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if scrape {
+            let text = http
+                .get(format!("{base}/metrics"))
+                .send()
+                .await
+                .expect("scrape");
+            assert!(text.status().is_success());
+            let _ = text.text().await;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        let _ = task.await;
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let database_url = std::env::var("CADENCE_BENCH_DATABASE_URL").unwrap_or_else(|_| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        )
+    });
+    let seconds: u64 = env_or("CADENCE_BENCH_SECONDS", 10);
+    let rounds: usize = env_or("CADENCE_BENCH_ROUNDS", 3);
+    let seeded = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .args(["seed-demo", "--people", "1000"])
+        .env("DATABASE_URL", &database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run seed-demo");
+    println!("seed: {}", String::from_utf8_lossy(&seeded.stdout).trim());
+
+    let keys = JwtKeys::from_settings(&AuthSettings {
+        jwt_secret: Some(SECRET.into()),
+        ..AuthSettings::default()
+    })
+    .expect("keys");
+    let mut claims = Claims::new("hris-bench", Utc::now(), Duration::from_secs(3600));
+    claims.roles = vec!["integration".into()];
+    claims.scope = Some("org:read meetings:read".into());
+    let token = keys.mint(claims).expect("mint");
+    let log = dir.path().join("cadence.log");
+
+    let mut id = String::new();
+    let (mut plain, mut observed) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        for with in [false, true] {
+            let port = free_port();
+            let server = start(&database_url, port, with, &log);
+            let base = format!("http://127.0.0.1:{port}");
+            if id.is_empty() {
+                let http = reqwest::Client::new();
+                for _ in 0..600 {
+                    let ready = http.get(format!("{base}/readyz")).send().await;
+                    if ready.is_ok_and(|r| r.status().is_success()) {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let ceo = r#"{ personByExternalId(externalId: "E00001") { id } }"#;
+                let found = gql(&http, &format!("{base}/graphql"), &token, ceo, json!({})).await;
+                id = found["data"]["personByExternalId"]["id"]
+                    .as_str()
+                    .expect("E00001")
+                    .to_string();
+            }
+            let rps = throughput(&base, &token, &id, seconds, with).await;
+            drop(server);
+            let name = if with {
+                "metrics + JSON logs"
+            } else {
+                "neither"
+            };
+            println!("round {round}: {name}: {rps:.0} requests/s");
+            if with {
+                observed.push(rps);
+            } else {
+                plain.push(rps);
+            }
+        }
+    }
+    let lines = std::fs::read_to_string(&log).map_or(0, |s| s.lines().count());
+    let (plain, observed) = (median(plain), median(observed));
+    println!(
+        "\nsimple read, {CLIENTS} clients, medians of {rounds} × {seconds} s: neither {plain:.0} \
+         requests/s, metrics + JSON logs {observed:.0} requests/s ({:+.1} %); last run logged {lines} lines",
+        (observed / plain - 1.0) * 100.0
+    );
+}
