@@ -9,7 +9,8 @@
 //! `CADENCE_BENCH_SECONDS` (10) and `CADENCE_BENCH_ROUNDS` (3) the length,
 //! `CADENCE_BENCH_BIN` another build of the server; `CADENCE_BENCH_OBSERVED=metrics` or
 //! `logs` turns on only one of the two; `CADENCE_BENCH_BASELINE_LOG=info` runs the
-//! baseline at the default level (text, a line per request) instead of `warn`.
+//! baseline at the default level (text, a line per request) instead of `warn`;
+//! `CADENCE_BENCH_RUST_LOG` sets the candidate's filter (default `info`).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -71,7 +72,14 @@ fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -
         let file = std::fs::File::create(log).expect("log file");
         command
             .args(["--log-format", "json", "--metrics", &metrics.to_string()])
-            .env("RUST_LOG", if logs { "info" } else { "warn" })
+            .env(
+                "RUST_LOG",
+                match std::env::var("CADENCE_BENCH_RUST_LOG") {
+                    Ok(filter) if logs => filter,
+                    _ if logs => "info".into(),
+                    _ => "warn".into(),
+                },
+            )
             .stderr(file);
     } else {
         command
