@@ -6,7 +6,11 @@
 //!
 //! `cargo bench --bench observability` (SQLite in a temporary directory, 1,000 people);
 //! `CADENCE_BENCH_DATABASE_URL` picks another database (seeded on first use),
-//! `CADENCE_BENCH_SECONDS` (10) and `CADENCE_BENCH_ROUNDS` (3) the length.
+//! `CADENCE_BENCH_SECONDS` (10) and `CADENCE_BENCH_ROUNDS` (3) the length,
+//! `CADENCE_BENCH_BIN` another build of the server; `CADENCE_BENCH_OBSERVED=metrics` or
+//! `logs` turns on only one of the two; `CADENCE_BENCH_BASELINE_LOG=info` runs the
+//! baseline at the default level (text, a line per request) instead of `warn`;
+//! `CADENCE_BENCH_RUST_LOG` sets the candidate's filter (default `info`).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -31,6 +35,11 @@ impl Drop for Server {
     }
 }
 
+/// The server binary: this build's, unless `CADENCE_BENCH_BIN` names another.
+fn bin() -> String {
+    std::env::var("CADENCE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cadence").into())
+}
+
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
@@ -45,7 +54,7 @@ fn free_port() -> u16 {
 
 /// `observed`: metrics on and JSON request lines (to `log`); else metrics off, `warn` text.
 fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cadence"));
+    let mut command = Command::new(bin());
     command
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("DATABASE_URL", database_url)
@@ -54,15 +63,31 @@ fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -
         .env("CADENCE_DB_MAX_CONNECTIONS", "16")
         .stdout(Stdio::null());
     if observed {
+        let part = std::env::var("CADENCE_BENCH_OBSERVED").unwrap_or_default();
+        let (logs, metrics) = match part.as_str() {
+            "metrics" => (false, true),
+            "logs" => (true, false),
+            _ => (true, true),
+        };
         let file = std::fs::File::create(log).expect("log file");
         command
-            .args(["--log-format", "json", "--metrics", "true"])
-            .env("RUST_LOG", "info")
+            .args(["--log-format", "json", "--metrics", &metrics.to_string()])
+            .env(
+                "RUST_LOG",
+                match std::env::var("CADENCE_BENCH_RUST_LOG") {
+                    Ok(filter) if logs => filter,
+                    _ if logs => "info".into(),
+                    _ => "warn".into(),
+                },
+            )
             .stderr(file);
     } else {
         command
             .args(["--log-format", "text", "--metrics", "false"])
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("CADENCE_BENCH_BASELINE_LOG").unwrap_or("warn".into()),
+            )
             .stderr(Stdio::null());
     }
     Server(command.spawn().expect("start cadence serve"))
@@ -112,7 +137,7 @@ async fn throughput(base: &str, token: &str, id: &str, seconds: u64, scrape: boo
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(seconds) {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        if scrape {
+        if scrape && std::env::var("CADENCE_BENCH_OBSERVED").as_deref() != Ok("logs") {
             let text = http
                 .get(format!("{base}/metrics"))
                 .send()
@@ -145,7 +170,7 @@ async fn main() {
     });
     let seconds: u64 = env_or("CADENCE_BENCH_SECONDS", 10);
     let rounds: usize = env_or("CADENCE_BENCH_ROUNDS", 3);
-    let seeded = Command::new(env!("CARGO_BIN_EXE_cadence"))
+    let seeded = Command::new(bin())
         .args(["seed-demo", "--people", "1000"])
         .env("DATABASE_URL", &database_url)
         .env("RUST_LOG", "warn")
