@@ -348,9 +348,23 @@ async fn a_subject_is_looked_up_once_and_forgotten_when_people_change(backend: B
     };
 
     let (first, _) = statements(token.clone()).await;
-    let (again, answer) = statements(token.clone()).await;
-    assert_eq!(answer.ok().data("/viewer/externalId"), "dev2");
-    assert_eq!(again, first - 1, "the token's subject is remembered");
+    // A write to people anywhere in this process forgets every subject, and other tests
+    // write people in this process at the same time: the subject is remembered when one of
+    // a few requests in a row reads no person row.
+    let mut counts = Vec::new();
+    for _ in 0..5 {
+        let (again, answer) = statements(token.clone()).await;
+        assert_eq!(answer.ok().data("/viewer/externalId"), "dev2");
+        counts.push(again);
+        if again == first - 1 {
+            break;
+        }
+    }
+    assert_eq!(
+        counts.last(),
+        Some(&(first - 1)),
+        "the token's subject is remembered: {first} statements, then {counts:?}"
+    );
 
     // Their employment ends today through this instance: the next request knows at once.
     let mut leaver = person("dev2", "Dev Two", Some("em1"));
