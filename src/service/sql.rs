@@ -41,6 +41,13 @@ impl Sql {
         id_in(backend, column, &set)
     }
 
+    /// [`Sql::id_in`] for text values (emails, externalIds): one parameter, "`column` is
+    /// one of them".
+    pub fn text_in(&mut self, backend: DbBackend, column: &str, values: &[String]) -> String {
+        let set = self.bind(text_set(backend, values));
+        id_in(backend, column, &set)
+    }
+
     /// Binds a sort key's values and returns the keyset condition "the row's key comes
     /// after `after`" (see [`after_key`]).
     pub fn after(&mut self, columns: &[(&str, Order)], after: Vec<Value>) -> String {
@@ -111,7 +118,16 @@ pub(crate) fn id_set(backend: DbBackend, ids: &[i64]) -> Value {
     }
 }
 
-/// "`column` is one of the ids bound at `set`" (an [`id_set`]).
+/// A set of strings as one bindable value: a TEXT array on PostgreSQL, a JSON array on
+/// SQLite.
+pub(crate) fn text_set(backend: DbBackend, values: &[String]) -> Value {
+    match backend {
+        DbBackend::Postgres => Value::from(values.to_vec()),
+        _ => Value::from(serde_json::to_string(values).unwrap_or_else(|_| "[]".into())),
+    }
+}
+
+/// "`column` is one of the values bound at `set`" (an [`id_set`] or a [`text_set`]).
 pub(crate) fn id_in(backend: DbBackend, column: &str, set: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("{column} = ANY({set})"),

@@ -20,7 +20,7 @@ use crate::domain::employment::{is_employed, truncate};
 use crate::domain::meeting::{MAX_DURATION, MIN_DURATION, MeetingKind, MeetingStatus};
 use crate::error::{AppError, AppResult, FileProblem};
 use crate::service::classify::classify_many;
-use crate::service::sql::{Sql, begin_write, id_in, id_set};
+use crate::service::sql::{Sql, begin_write, id_in, id_set, text_set};
 use crate::transfer::calendar::{self, Occurrence, original_start_of};
 
 /// Rows per statement when reading or writing meetings in bulk.
@@ -236,21 +236,6 @@ fn pair(o: &Occurrence, people: &HashMap<String, Known>) -> Result<(i64, i64), S
     Ok((host.id, guest.id))
 }
 
-/// A set of strings as one bindable value, and the condition "`column` is one of them".
-fn text_in(q: &mut Sql, backend: DbBackend, column: &str, values: &[String]) -> String {
-    match backend {
-        DbBackend::Postgres => {
-            let set = q.bind(Value::from(values.to_vec()));
-            format!("{column} = ANY({set})")
-        }
-        _ => {
-            let json = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-            let set = q.bind(json);
-            format!("{column} IN (SELECT value FROM json_each({set}))")
-        }
-    }
-}
-
 /// The people the occurrences' 1:1s name, by (lower-cased) email: one statement per batch.
 async fn people_by_email(
     db: &impl ConnectionTrait,
@@ -270,7 +255,7 @@ async fn people_by_email(
     let mut out = HashMap::new();
     for chunk in emails.chunks(BATCH) {
         let mut q = Sql::new();
-        let wanted = text_in(&mut q, db.get_database_backend(), "p.email", chunk);
+        let wanted = q.text_in(db.get_database_backend(), "p.email", chunk);
         let sql =
             format!("SELECT p.id, p.email, p.start_date, p.end_date FROM person p WHERE {wanted}");
         for row in q.all(db, sql).await? {
@@ -376,7 +361,7 @@ async fn stored_by_external_id(
     for chunk in wanted.chunks(BATCH) {
         let ids: Vec<String> = chunk.iter().map(|w| w.external_id.clone()).collect();
         let mut q = Sql::new();
-        let cond = text_in(&mut q, db.get_database_backend(), "m.external_id", &ids);
+        let cond = q.text_in(db.get_database_backend(), "m.external_id", &ids);
         let sql = format!(
             "SELECT m.id, m.external_id, m.host_id, m.guest_id, m.scheduled_at, \
              m.duration_minutes, m.status, m.kind FROM meeting m WHERE {cond}"
@@ -417,7 +402,7 @@ async fn no_longer_in_file(
         let mut q = Sql::new();
         let sql = match backend {
             DbBackend::Postgres => {
-                let set = q.bind(Value::from(chunk.to_vec()));
+                let set = q.bind(text_set(backend, chunk));
                 format!(
                     "SELECT m.id, m.external_id, m.status, u.uid FROM UNNEST(CAST({set} AS TEXT[])) AS u(uid) \
                      JOIN meeting m ON (m.external_id COLLATE \"C\") >= u.uid || '/' \
@@ -426,7 +411,7 @@ async fn no_longer_in_file(
                 )
             }
             _ => {
-                let set = q.bind(serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into()));
+                let set = q.bind(text_set(backend, chunk));
                 format!(
                     "SELECT m.id, m.external_id, m.status, u.value AS uid FROM json_each({set}) u \
                      JOIN meeting m ON m.external_id >= u.value || '/' AND m.external_id < u.value || '0' \
