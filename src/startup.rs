@@ -26,6 +26,7 @@ use crate::http::socket::session::Shutdown;
 use crate::http::{self, state::AppState};
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
+use crate::telemetry::RequestSpan;
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
@@ -170,7 +171,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
                 .app_data(sockets.clone())
                 .app_data(web::PayloadConfig::new(body_limit))

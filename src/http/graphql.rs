@@ -28,10 +28,11 @@ use super::batch;
 use super::execute::{answer, charge};
 use super::gate;
 use super::identity::claims_from;
+use super::observe::{self, Answered, Seen, Transport, first_error_code, status_code_name};
 use super::reply::{self, Failure, JSON, MediaType, Reply, negotiate, not_acceptable};
 use super::request::{Incoming, object_from_params, request_from_json};
 use super::state::AppState;
-use crate::telemetry::metrics::{self, counting_statements};
+use crate::telemetry::metrics::counting_statements;
 
 /// `POST /graphql` with an `application/json` body.
 pub async fn post(
@@ -40,8 +41,31 @@ pub async fn post(
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
+    let started = Instant::now();
+    let mut seen = Seen::default();
+    let ((response, report), statements) =
+        counting_statements(post_answer(&req, &body, &state, &request_id, &mut seen)).await;
+    finish(
+        &state,
+        &request_id,
+        &seen,
+        &response,
+        report,
+        started,
+        statements,
+    );
+    response
+}
+
+async fn post_answer(
+    req: &HttpRequest,
+    body: &[u8],
+    state: &AppState,
+    request_id: &RequestId,
+    seen: &mut Seen,
+) -> (HttpResponse, Report) {
+    let Some(media) = negotiate(req) else {
+        return (not_acceptable(), Report::ByStatus);
     };
     let is_json = req
         .headers()
@@ -51,22 +75,25 @@ pub async fn post(
         .is_some_and(|m| m.trim().eq_ignore_ascii_case(JSON));
     if !is_json {
         let failure = Failure::new("the request body must be application/json");
-        return reply::refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, &failure);
+        let response = reply::refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, &failure);
+        return (response, Report::ByStatus);
     }
-    let parsed: Value = match serde_json::from_slice(&body) {
+    let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(err) => {
             let failure = Failure::new(format!("the request body is not valid JSON: {err}"));
-            return reply::refuse(StatusCode::BAD_REQUEST, media, &failure);
+            let response = reply::refuse(StatusCode::BAD_REQUEST, media, &failure);
+            return (response, Report::ByStatus);
         }
     };
     match parsed {
-        Value::Array(items) => batch::batch(&req, &state, items, &request_id)
-            .await
-            .send(media),
+        Value::Array(items) => match batch::batch(req, state, items, request_id).await {
+            Ok(executed) => (executed.send(media), Report::Done),
+            Err(refused) => coded(refused, media),
+        },
         other => match request_from_json(other, &state.persisted) {
-            Ok(incoming) => single(&req, &state, incoming, None, &request_id, media).await,
-            Err(rejected) => rejected.into_reply().send(media),
+            Ok(incoming) => single(req, state, incoming, None, request_id, media, seen).await,
+            Err(rejected) => coded(rejected.into_reply(), media),
         },
     }
 }
@@ -93,20 +120,46 @@ pub async fn get(
             .content_type("text/html; charset=utf-8")
             .body(html);
     }
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
+    let started = Instant::now();
+    let mut seen = Seen::default();
+    let ((response, report), statements) =
+        counting_statements(get_answer(&req, params, &state, &request_id, &mut seen)).await;
+    finish(
+        &state,
+        &request_id,
+        &seen,
+        &response,
+        report,
+        started,
+        statements,
+    );
+    response
+}
+
+async fn get_answer(
+    req: &HttpRequest,
+    params: HashMap<String, String>,
+    state: &AppState,
+    request_id: &RequestId,
+    seen: &mut Seen,
+) -> (HttpResponse, Report) {
+    let Some(media) = negotiate(req) else {
+        return (not_acceptable(), Report::ByStatus);
     };
     let object = match object_from_params(params) {
         Ok(object) => object,
-        Err(failure) => return reply::refuse(StatusCode::BAD_REQUEST, media, &failure),
+        Err(failure) => {
+            let response = reply::refuse(StatusCode::BAD_REQUEST, media, &failure);
+            return (response, Report::ByStatus);
+        }
     };
     let incoming = match request_from_json(object, &state.persisted) {
         Ok(incoming) => incoming,
-        Err(rejected) => return rejected.into_reply().send(media),
+        Err(rejected) => return coded(rejected.into_reply(), media),
     };
     // Bound the document before parsing it to see whether it only reads.
     if let Err(refusal) = gate::check_document(&incoming.request.query, &state.limits) {
-        return Reply::request_error(&refusal.to_failure()).send(media);
+        return coded(Reply::request_error(&refusal.to_failure()), media);
     }
     // GET may only read: mutations (and subscriptions) need POST.
     let parsed = parse_query(&incoming.request.query).ok();
@@ -122,12 +175,58 @@ pub async fn get(
         response
             .headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return response;
+        return (response, Report::ByStatus);
     }
-    single(&req, &state, incoming, parsed, &request_id, media).await
+    single(req, state, incoming, parsed, request_id, media, seen).await
 }
 
-/// One request, recorded in the metrics and logged in one line once answered.
+/// How an answer is reported once sent ([`finish`]).
+enum Report {
+    /// Under the code of its first error, `OK` without one.
+    Code(String),
+    /// Under its status: refused before it was read as a GraphQL request.
+    ByStatus,
+    /// Already reported, one operation at a time (a batch).
+    Done,
+}
+
+/// A reply sent, reported under its first error's code.
+fn coded(reply: Reply, media: MediaType) -> (HttpResponse, Report) {
+    let code = first_error_code(&reply.body);
+    (reply.send(media), Report::Code(code))
+}
+
+/// Reports an answered request in the metrics and the log ([`observe`]).
+fn finish(
+    state: &AppState,
+    request_id: &RequestId,
+    seen: &Seen,
+    response: &HttpResponse,
+    report: Report,
+    started: Instant,
+    statements: u64,
+) {
+    let status = response.status();
+    let code = match report {
+        Report::Done => return,
+        Report::Code(code) => code,
+        Report::ByStatus => status_code_name(status),
+    };
+    observe::report(
+        state,
+        &Answered {
+            transport: Transport::Http,
+            request_id: &request_id.to_string(),
+            seen,
+            status: Some(status),
+            code: &code,
+            duration: started.elapsed(),
+            statements: Some(statements),
+        },
+    );
+}
+
+/// One request: checked, charged and executed, then sent.
 async fn single(
     req: &HttpRequest,
     state: &AppState,
@@ -135,86 +234,10 @@ async fn single(
     parsed: Option<ExecutableDocument>,
     request_id: &RequestId,
     media: MediaType,
-) -> HttpResponse {
-    let started = Instant::now();
-    let mut seen = Seen::default();
-    let (reply, statements) =
-        counting_statements(checked(req, state, incoming, parsed, request_id, &mut seen)).await;
-    let code = first_error_code(&reply.body);
-    let response = reply.send(media);
-    let duration = started.elapsed();
-    let operation = state.operation_names.label(seen.name.as_deref());
-    metrics::record_request(&metrics::Finished {
-        operation_type: seen.operation_type,
-        operation: &operation,
-        code: &code,
-        duration,
-        statements,
-    });
-    tracing::info!(
-        request_id = %request_id,
-        operation_type = seen.operation_type,
-        operation = %operation,
-        duration_ms = duration.as_secs_f64() * 1000.0,
-        status = response.status().as_u16(),
-        code = %code,
-        statements,
-        sub = seen.sub.as_deref(),
-        "graphql request"
-    );
-    response
-}
-
-/// What a request showed of itself on its way: for metrics and the log.
-struct Seen {
-    operation_type: &'static str,
-    name: Option<String>,
-    sub: Option<String>,
-}
-
-impl Default for Seen {
-    fn default() -> Self {
-        Seen {
-            operation_type: "unknown",
-            name: None,
-            sub: None,
-        }
-    }
-}
-
-impl Seen {
-    /// The operation the request selects, from its parsed document.
-    fn operation(&mut self, request: &mut async_graphql::Request) {
-        let wanted = request.operation_name.clone();
-        let Ok(doc) = request.parsed_query() else {
-            return;
-        };
-        let selected = doc.operations.iter().find(|(name, _)| {
-            wanted
-                .as_deref()
-                .is_none_or(|w| name.map(|n| n.as_str()) == Some(w))
-        });
-        if let Some((name, op)) = selected {
-            self.operation_type = match op.node.ty {
-                OperationType::Query => "query",
-                OperationType::Mutation => "mutation",
-                OperationType::Subscription => "subscription",
-            };
-            self.name = name.map(|n| n.to_string());
-        }
-    }
-}
-
-/// `OK` for an answer without errors, else its first error's code (`ERROR` without one).
-fn first_error_code(body: &Value) -> String {
-    match body.pointer("/errors/0") {
-        None => "OK".into(),
-        Some(error) => error
-            .pointer("/extensions/code")
-            .and_then(Value::as_str)
-            .unwrap_or("ERROR")
-            .into(),
-    }
+    seen: &mut Seen,
+) -> (HttpResponse, Report) {
+    let reply = checked(req, state, incoming, parsed, request_id, seen).await;
+    coded(reply, media)
 }
 
 /// One request: checked, charged to its client, executed.

@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod health;
 pub mod identity;
 pub mod metrics;
+pub mod observe;
 pub mod persisted;
 pub mod rate_limit;
 pub mod reply;

@@ -132,7 +132,8 @@ pub struct Finished<'a> {
     pub operation: &'a str,
     pub code: &'a str,
     pub duration: Duration,
-    pub statements: u64,
+    /// Statements it ran, where they were counted (not for a socket's subscriptions).
+    pub statements: Option<u64>,
 }
 
 /// Records a finished GraphQL request.
@@ -142,7 +143,9 @@ pub fn record_request(finished: &Finished<'_>) {
     counter!(OUTCOMES, "code" => finished.code.to_string()).increment(1);
     histogram!(DURATION, "operation_type" => finished.operation_type)
         .record(finished.duration.as_secs_f64());
-    histogram!(STATEMENTS).record(finished.statements as f64);
+    if let Some(statements) = finished.statements {
+        histogram!(STATEMENTS).record(statements as f64);
+    }
 }
 
 /// Records a request refused by the rate limit.

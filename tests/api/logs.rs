@@ -175,6 +175,7 @@ async fn json_logs_are_one_object_a_line_with_request_fields_and_no_secrets() {
         .find(|o| o["operation"] == "LogOneOnOne")
         .unwrap_or_else(|| panic!("no line for the mutation: {everything}"));
     assert_eq!(logged_line["operation_type"], "mutation");
+    assert_eq!(logged_line["transport"], "http");
     assert_eq!(logged_line["status"], 200);
     assert_eq!(logged_line["code"], "OK");
     assert_eq!(logged_line["sub"], "em1");

@@ -157,6 +157,96 @@ async fn metrics_count_requests_by_operation_outcome_and_statements(backend: Bac
     );
 }
 
+db_test!(metrics_count_each_batched_socket_and_refused_operation);
+async fn metrics_count_each_batched_socket_and_refused_operation(backend: Backend) {
+    let mut options = Options::default();
+    options.limits.max_batch = 3;
+    let app = spawn_app_with(backend, options).await;
+    app.upsert_people(small_org()).await;
+    let token = app.person_token("dev1");
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let (first, second, over_socket) = (
+        format!("BatchOne{unique}"),
+        format!("BatchTwo{unique}"),
+        format!("Socket{unique}"),
+    );
+    let url = app.url("/graphql");
+    let before = scrape(&app.client, &app.url("/metrics")).await;
+
+    // Act: a batch of two (one fails validation), one operation over a socket, and three
+    // requests refused before they were read as GraphQL.
+    let batch = json!([
+        { "query": format!("query {first} {{ viewer {{ id }} }}") },
+        { "query": format!("query {second} {{ noSuchField }}") },
+    ]);
+    let send = Send {
+        token: Some(&token),
+        accept: None,
+        report: false,
+    };
+    let answered = post(&app, send, &batch).await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let mut socket = Socket::open(app.port, &token).await;
+    let query = format!("query {over_socket} {{ viewer {{ id }} }}");
+    socket.send_operation("1", json!({ "query": query })).await;
+    let next = socket.next_event(PROMPTLY).await;
+    assert!(
+        next["payload"]["data"]["viewer"]["id"].is_string(),
+        "{next}"
+    );
+    let refusals = [
+        app.client
+            .post(&url)
+            .header("content-type", "text/plain")
+            .body("{}"),
+        app.client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body("{not json"),
+        app.client
+            .post(&url)
+            .header("accept", "text/html")
+            .json(&json!({ "query": "{ __typename }" })),
+    ];
+    let mut statuses = Vec::new();
+    for refusal in refusals {
+        statuses.push(refusal.send().await.expect("send").status().as_u16());
+    }
+    assert_eq!(statuses, [415, 400, 406]);
+
+    let after = scrape(&app.client, &app.url("/metrics")).await;
+    let requests = "cadence_graphql_requests_total";
+    let count = |name: &str| {
+        value(
+            &after,
+            requests,
+            &[("operation_type", "query"), ("operation", name)],
+        )
+    };
+    assert_eq!(
+        count(&first),
+        1.0,
+        "each batched operation by its name: {after}"
+    );
+    assert_eq!(count(&second), 1.0, "a refused one too: {after}");
+    assert_eq!(count(&over_socket), 1.0, "a socket's operation: {after}");
+    let outcomes = "cadence_graphql_outcomes_total";
+    let grew = |code: &str| {
+        value(&after, outcomes, &[("code", code)]) - value(&before, outcomes, &[("code", code)])
+    };
+    // The unknown field fails async-graphql's validation, whose errors carry no code.
+    for code in [
+        "UNSUPPORTED_MEDIA_TYPE",
+        "BAD_REQUEST",
+        "NOT_ACCEPTABLE",
+        "ERROR",
+    ] {
+        assert!(grew(code) >= 1.0, "{code} counted: {after}");
+    }
+    let unknown = |text: &str| value(text, requests, &[("operation_type", "unknown")]);
+    assert!(unknown(&after) >= unknown(&before) + 3.0, "{after}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_bind_serves_metrics_on_its_own_address_only() {
     let dir = tempfile::tempdir().unwrap();

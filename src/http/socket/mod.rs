@@ -13,15 +13,18 @@ pub mod deadline;
 pub mod session;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use serde_json::Value;
+use tracing_actix_web::RequestId;
 
 use super::gate;
 use super::identity::{claims_for_header, viewer_for_claims};
+use super::observe::{self, Answered, Seen, Transport, response_code};
 use super::rate_limit::RateKey;
 use super::reply::Failure;
 use super::state::AppState;
@@ -29,6 +32,7 @@ use crate::auth::Viewer;
 use crate::auth::jwt::Claims;
 use crate::error::TIMED_OUT;
 use crate::graphql::RequestContext;
+use crate::telemetry::metrics::counting_statements;
 
 /// Opens a graphql-transport-ws socket; `connection_init` must carry a valid token.
 pub async fn websocket(
@@ -36,10 +40,12 @@ pub async fn websocket(
     payload: web::Payload,
     state: web::Data<AppState>,
     shutdown: web::Data<session::Shutdown>,
+    request_id: RequestId,
 ) -> actix_web::Result<HttpResponse> {
     let state = state.into_inner();
     let executor = SocketExecutor {
         state: state.clone(),
+        request_id: Arc::from(request_id.to_string()),
     };
     let options = session::Options {
         init_timeout: state.limits.ws_init_timeout,
@@ -90,9 +96,14 @@ struct SocketClaims(Claims);
 /// Runs each operation of a socket with a [`RequestContext`] of its own: the viewer its
 /// token names at the moment the operation starts (anonymous once the person's employment
 /// has ended) and that moment as the request's "now", as a POST would.
+///
+/// Each operation is reported in the metrics and the log ([`observe`]) under the request id
+/// of the socket's upgrade request: a query or mutation once answered, a subscription once
+/// it has started streaming (or was refused).
 #[derive(Clone)]
 struct SocketExecutor {
     state: Arc<AppState>,
+    request_id: Arc<str>,
 }
 
 impl SocketExecutor {
@@ -103,17 +114,20 @@ impl SocketExecutor {
         state: &AppState,
         request: async_graphql::Request,
         session: Option<&async_graphql::Data>,
+        seen: &mut Seen,
     ) -> Result<async_graphql::Request, async_graphql::Response> {
-        let mut request = state
-            .persisted
-            .resolve_socket_request(request)
-            .map_err(|response| *response)?;
-        let cost = gate::check(&mut request, None, &state.shape, &state.limits)
-            .map_err(|failure| failure.to_response())?;
         let claims = session
             .and_then(|data| data.get(&std::any::TypeId::of::<SocketClaims>()))
             .and_then(|claims| claims.downcast_ref::<SocketClaims>())
             .map(|claims| &claims.0);
+        seen.sub = claims.map(|c| c.sub.clone());
+        let mut request = state
+            .persisted
+            .resolve_socket_request(request)
+            .map_err(|response| *response)?;
+        let checked = gate::check(&mut request, None, &state.shape, &state.limits);
+        seen.operation(&mut request);
+        let cost = checked.map_err(|failure| failure.to_response())?;
         let key = claims.map_or(RateKey::Unknown, |c| RateKey::Subject(c.sub.clone()));
         let rate = state
             .rate_limit
@@ -141,7 +155,7 @@ impl SocketExecutor {
 
 impl async_graphql::Executor for SocketExecutor {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        match Self::prepare(&self.state, request, None).await {
+        match Self::prepare(&self.state, request, None, &mut Seen::default()).await {
             Ok(request) => self.state.schema.execute(request).await,
             Err(response) => response,
         }
@@ -156,24 +170,46 @@ impl async_graphql::Executor for SocketExecutor {
         session_data: Option<Arc<async_graphql::Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
         let state = self.state.clone();
+        let request_id = self.request_id.clone();
         stream::once(async move {
-            let mut request = match Self::prepare(&state, request, session_data.as_deref()).await {
+            let started = Instant::now();
+            let mut seen = Seen::default();
+            let prepared = Self::prepare(&state, request, session_data.as_deref(), &mut seen).await;
+            let report = |response: Option<&async_graphql::Response>, statements| {
+                let code = response.map_or_else(|| "OK".into(), response_code);
+                observe::report(
+                    &state,
+                    &Answered {
+                        transport: Transport::Socket,
+                        request_id: &request_id,
+                        seen: &seen,
+                        status: None,
+                        code: &code,
+                        duration: started.elapsed(),
+                        statements,
+                    },
+                );
+            };
+            let mut request = match prepared {
                 Ok(request) => request,
-                Err(response) => return stream::once(async move { response }).boxed(),
+                Err(response) => {
+                    report(Some(&response), None);
+                    return stream::once(async move { response }).boxed();
+                }
             };
             if gate::is_subscription(&mut request) {
+                report(None, None);
                 return crate::telemetry::metrics::track_subscription(
                     async_graphql::Executor::execute_stream(&state.schema, request, session_data),
                 );
             }
             let timeout = state.limits.execution_timeout;
-            let schema = state.schema.clone();
-            stream::once(async move {
-                tokio::time::timeout(timeout, schema.execute(request))
-                    .await
-                    .unwrap_or_else(|_| Failure::coded(TIMED_OUT, "TIMEOUT").to_response())
-            })
-            .boxed()
+            let running = tokio::time::timeout(timeout, state.schema.execute(request));
+            let (response, statements) = counting_statements(running).await;
+            let response =
+                response.unwrap_or_else(|_| Failure::coded(TIMED_OUT, "TIMEOUT").to_response());
+            report(Some(&response), Some(statements));
+            stream::once(async move { response }).boxed()
         })
         .flatten()
         .boxed()
