@@ -257,6 +257,72 @@ async fn the_demo_page_holds_the_token_and_settings_cannot_break_out_of_their_bl
     assert_eq!(opened["headers"].as_str(), hostile.headers.as_deref());
 }
 
+/// `cadence serve --demo` itself: the page it serves holds the HR admin's token it printed
+/// (and no other), and the README's first query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_opens_the_explorer_with_the_hr_admin_token() {
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .args([
+            "serve",
+            "--demo",
+            "--demo-people",
+            "30",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start cadence");
+    let mut lines = BufReader::new(demo.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    while printed.len() < 8 {
+        let line = timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("the demo's lines")
+            .unwrap();
+        let Some(line) = line else {
+            let out = demo.wait_with_output().await.unwrap();
+            panic!(
+                "the demo ended early: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        printed.push(line);
+    }
+    let url = printed[1]
+        .strip_prefix("GraphiQL:")
+        .unwrap()
+        .trim()
+        .to_string();
+    let token_of = |role: &str| {
+        let line = printed
+            .iter()
+            .find(|l| l.trim_start().starts_with(role))
+            .unwrap();
+        line.rsplit(' ').next().unwrap().to_string()
+    };
+    let (hr_admin, director) = (token_of("HR admin"), token_of("director"));
+
+    let html = reqwest::Client::new()
+        .get(&url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    let opened = settings(&html);
+    assert_eq!(opened["query"], FIRST_QUERY);
+    let headers: Value = serde_json::from_str(opened["headers"].as_str().unwrap()).unwrap();
+    assert_eq!(headers["Authorization"], format!("Bearer {hr_admin}"));
+    assert!(!html.contains(&director), "{html}");
+}
+
 /// Chromium, Debian's or `$CHROMIUM`; panics with how to install it when it is missing.
 fn chromium() -> String {
     let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -375,6 +441,11 @@ async fn graphiql_runs_a_query_and_a_subscription_in_chromium_offline(backend: B
     );
     assert_eq!(done["violations"], serde_json::json!([]), "CSP violations");
     assert_eq!(done["errors"], serde_json::json!([]), "console errors");
+    assert_eq!(
+        done["stored"],
+        serde_json::json!([]),
+        "the token in localStorage"
+    );
     let exit = timeout(browser, node.wait())
         .await
         .expect("node ended")

@@ -4,7 +4,8 @@
 //   answered   { query, headers, response }: the page's query ran, `expected` showed
 //   subscribed {}: a subscription was sent over the page's WebSocket
 //   event      { response }: an event showed (the Rust test logs meetings meanwhile)
-//   done       { offsite: [urls], violations: [..], errors: [..] }: after opening a dialog
+//   done       { offsite: [urls], violations, errors, stored: [keys holding a token] }:
+//              after opening a dialog
 //   failed     { error, offsite, violations, errors }, and exit status 1
 // The Rust test judges them: tests/api/explorer.rs.
 //
@@ -145,7 +146,11 @@ try {
   await page.getByRole('dialog').waitFor({ timeout: DEADLINE });
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached', timeout: DEADLINE });
-  say({ stage: 'done', offsite, violations, errors });
+  // The token stays out of the browser's storage.
+  const stored = await page.evaluate(() =>
+    Object.keys(localStorage).filter((key) => localStorage.getItem(key).includes('Bearer')),
+  );
+  say({ stage: 'done', offsite, violations, errors, stored });
   failed = false;
 } catch (error) {
   say({ stage: 'failed', error: String(error), offsite, violations, errors });
