@@ -19,6 +19,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
 use crate::graphql::build_schema;
 use crate::http::cors::CorsPolicy;
+use crate::http::explorer::{Explorer, ExplorerSettings};
 use crate::http::gate::SchemaShape;
 use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
@@ -37,6 +38,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub cors: CorsSettings,
     pub limits: LimitSettings,
+    /// What the GraphiQL page opens with (`serve --demo` prefills it).
+    pub explorer: ExplorerSettings,
 }
 
 /// Opens the connection pool: SQLite in WAL mode with foreign keys and a busy timeout;
@@ -159,6 +162,7 @@ impl Application {
             subjects: SubjectCache::new(settings.auth.subject_cache_ttl),
             limits: settings.limits.clone(),
             operation_names: Default::default(),
+            explorer: Explorer::new(&settings.explorer),
         });
         if settings.limits.metrics {
             crate::telemetry::metrics::handle();

@@ -15,6 +15,7 @@ use crate::config::{
 };
 use crate::demo;
 use crate::graphql::build_schema;
+use crate::http::explorer::ExplorerSettings;
 use crate::startup::{self, Application, Settings};
 
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -99,11 +100,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         auth: args.auth,
         cors: args.cors,
         limits: args.limits,
+        explorer: Default::default(),
     })
     .await?;
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;
     Ok(())
+}
+
+/// The first query README.md shows (a test holds the two together).
+pub const FIRST_QUERY: &str = "{
+  viewer {
+    name
+    title
+    manager { name }
+    directReports { totalCount nodes { name title } }
+    meetsWith(first: 5) { nodes { person { name } count lastMetAt kinds } }
+  }
+}
+";
+
+/// The demo's GraphiQL page: the README's first query in the editor, and the HR admin's
+/// token in the Headers tab. Only `serve --demo` puts a token into the page.
+pub fn demo_explorer(hr_admin_token: &str) -> ExplorerSettings {
+    let headers = serde_json::json!({ "Authorization": format!("Bearer {hr_admin_token}") });
+    ExplorerSettings {
+        query: Some(FIRST_QUERY.into()),
+        headers: Some(serde_json::to_string_pretty(&headers).expect("a JSON object")),
+    }
 }
 
 /// `serve --demo`: a throwaway database and secret, a generated company, printed tokens.
@@ -136,6 +160,7 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
         claims.scope = scope.map(String::from);
         keys.mint(claims)
     };
+    let hr_admin_token = token(&company.hr_admin, Some("hr_admin"), None)?;
     let app = Application::build_with_db(
         Settings {
             bind: args.bind.clone(),
@@ -144,6 +169,7 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
             auth: auth.clone(),
             cors: args.cors,
             limits: args.limits,
+            explorer: demo_explorer(&hr_admin_token),
         },
         db,
     )
@@ -157,11 +183,7 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     );
     println!("GraphiQL:    http://{host}:{}/graphql", app.port());
     println!("Tokens (valid 12 hours; send as `Authorization: Bearer <token>`):");
-    println!(
-        "  HR admin    ({}): {}",
-        company.hr_admin,
-        token(&company.hr_admin, Some("hr_admin"), None)?
-    );
+    println!("  HR admin    ({}): {hr_admin_token}", company.hr_admin);
     println!(
         "  director    ({}): {}",
         company.director,

@@ -18,7 +18,6 @@ use std::time::Instant;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use serde_json::Value;
@@ -98,7 +97,7 @@ async fn post_answer(
     }
 }
 
-/// `GET /graphql`: GraphiQL for browsers, otherwise a query from the URL parameters.
+/// `GET /graphql`: GraphiQL for browsers ([`super::explorer`]), otherwise a query from the URL parameters.
 pub async fn get(
     req: HttpRequest,
     params: web::Query<HashMap<String, String>>,
@@ -109,16 +108,9 @@ pub async fn get(
     if !params.contains_key("query")
         && !params.contains_key("extensions")
         && reply::wants_html(&req)
-        && state.limits.introspection
-        && !state.persisted.is_allow_list()
+        && super::explorer::served(&state)
     {
-        let html = GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .finish();
-        return HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html);
+        return state.explorer.page(&req);
     }
     let started = Instant::now();
     let mut seen = Seen::default();

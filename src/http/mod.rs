@@ -1,4 +1,4 @@
-//! HTTP: the routes (GraphQL over POST and GET, GraphiQL, graphql-transport-ws, health
+//! HTTP: the routes (GraphQL over POST and GET, GraphiQL ([`explorer`]), graphql-transport-ws, health
 //! checks, the CSV exports of [`export`]) and everything a request goes through on its way
 //! to the schema, one idea a file: reading it ([`request`], [`persisted`]), checking it
 //! ([`gate`]), charging it ([`rate_limit`]), knowing who sends it ([`identity`]), running
@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod cors;
 pub mod execute;
+pub mod explorer;
 pub mod export;
 pub mod gate;
 pub mod graphql;
@@ -36,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .route("/export/meetings.csv", web::get().to(export::meetings_csv))
         .route("/export/coverage.csv", web::get().to(export::coverage_csv))
+        .route(
+            &format!("{}/{{name}}", explorer::ASSETS_PATH),
+            web::get().to(explorer::asset),
+        )
         .service(
             web::resource("/graphql")
                 .route(web::post().to(graphql::post))

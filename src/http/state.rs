@@ -2,6 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
+use super::explorer::Explorer;
 use super::gate::SchemaShape;
 use super::persisted::PersistedQueries;
 use super::rate_limit::RateLimiter;
@@ -29,4 +30,6 @@ pub struct AppState {
     pub subjects: SubjectCache,
     /// The operation names `/metrics` has reported, bounded.
     pub operation_names: OperationNames,
+    /// The GraphiQL page, rendered at start-up.
+    pub explorer: Explorer,
 }

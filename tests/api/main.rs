@@ -7,6 +7,7 @@ mod agendas;
 mod auth;
 mod cli;
 mod cors;
+mod explorer;
 mod exports;
 mod fuzz;
 mod http;

@@ -263,6 +263,7 @@ async fn metrics_bind_serves_metrics_on_its_own_address_only() {
         auth: options.auth.clone(),
         cors: options.cors.clone(),
         limits,
+        explorer: Default::default(),
     };
     let app = Application::build_with_db(settings, db).await.unwrap();
     let (port, metrics_port) = (app.port(), app.metrics_port().expect("a metrics port"));

@@ -464,6 +464,7 @@ async fn startup_fails_on_an_unusable_directory() {
                 persisted_only: Some(dir.to_path_buf()),
                 ..LimitSettings::default()
             },
+            explorer: Default::default(),
         };
         let err = match Application::build(settings).await {
             Ok(_) => panic!("{} was accepted", dir.display()),

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use cadence::auth::jwt::{Claims, JwtKeys};
 use cadence::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
+use cadence::http::explorer::ExplorerSettings;
 use cadence::startup::{self, Application, Settings};
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -74,6 +75,8 @@ pub struct Options {
     /// The app reaches PostgreSQL through this local port (a [`super::Proxy`]); the fresh
     /// database is created directly, and `TestApp::database_url` names it directly.
     pub database_port: Option<u16>,
+    /// What the GraphiQL page opens with.
+    pub explorer: ExplorerSettings,
 }
 
 impl Default for Options {
@@ -96,6 +99,7 @@ impl Default for Options {
             },
             statement_timeout: DatabaseSettings::new("").statement_timeout,
             database_port: None,
+            explorer: Default::default(),
         }
     }
 }
@@ -125,6 +129,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         auth: options.auth.clone(),
         cors: options.cors,
         limits: options.limits,
+        explorer: options.explorer,
     };
     let app = Application::build_with_db(settings, db.clone())
         .await
