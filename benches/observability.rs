@@ -11,6 +11,10 @@
 //! `logs` turns on only one of the two; `CADENCE_BENCH_BASELINE_LOG=info` runs the
 //! baseline at the default level (text, a line per request) instead of `warn`;
 //! `CADENCE_BENCH_RUST_LOG` sets the candidate's filter (default `info`).
+//!
+//! Beside throughput it prints the server's CPU time per request (user + system, all
+//! threads, from `/proc`): on a machine where the load generator and other work share the
+//! cores, throughput swings with them, while CPU per request is what observing costs.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -108,9 +112,33 @@ async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: 
     body
 }
 
-/// Requests per second of the simple read over `seconds`, scraping `/metrics` each second
-/// when `scrape` is set.
-async fn throughput(base: &str, token: &str, id: &str, seconds: u64, scrape: bool) -> f64 {
+/// The CPU time `pid` has used, user and system, over all its threads (Linux `/proc`).
+fn cpu_seconds(pid: u32) -> f64 {
+    const TICKS_PER_SECOND: f64 = 100.0; // USER_HZ
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/<pid>/stat");
+    let after_name = &stat[stat.rfind(')').expect("stat") + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| fields[i].parse::<f64>().expect("ticks");
+    // Fields 14 and 15 of the file (utime, stime), counted from the state (field 3).
+    (ticks(11) + ticks(12)) / TICKS_PER_SECOND
+}
+
+/// One round's figures.
+struct Round {
+    per_second: f64,
+    cpu_us_per_request: f64,
+}
+
+/// Requests per second of the simple read over `seconds`, and the server's CPU time per
+/// request, scraping `/metrics` each second when `scrape` is set.
+async fn throughput(
+    base: &str,
+    token: &str,
+    id: &str,
+    seconds: u64,
+    scrape: bool,
+    pid: u32,
+) -> Round {
     let http = reqwest::Client::new();
     let url = format!("{base}/graphql");
     for _ in 0..600 {
@@ -135,6 +163,8 @@ async fn throughput(base: &str, token: &str, id: &str, seconds: u64, scrape: boo
         }));
     }
     let start = Instant::now();
+    let cpu_before = cpu_seconds(pid);
+    let done_before = done.load(Ordering::Relaxed);
     while start.elapsed() < Duration::from_secs(seconds) {
         tokio::time::sleep(Duration::from_secs(1)).await;
         if scrape && std::env::var("CADENCE_BENCH_OBSERVED").as_deref() != Ok("logs") {
@@ -151,7 +181,12 @@ async fn throughput(base: &str, token: &str, id: &str, seconds: u64, scrape: boo
     for task in tasks {
         let _ = task.await;
     }
-    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+    let elapsed = start.elapsed().as_secs_f64();
+    let requests = (done.load(Ordering::Relaxed) - done_before) as f64;
+    Round {
+        per_second: requests / elapsed,
+        cpu_us_per_request: (cpu_seconds(pid) - cpu_before) * 1e6 / requests,
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -191,6 +226,7 @@ async fn main() {
 
     let mut id = String::new();
     let (mut plain, mut observed) = (Vec::new(), Vec::new());
+    let (mut plain_cpu, mut observed_cpu) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
         for with in [false, true] {
             let port = free_port();
@@ -212,18 +248,22 @@ async fn main() {
                     .expect("E00001")
                     .to_string();
             }
-            let rps = throughput(&base, &token, &id, seconds, with).await;
+            let pid = server.0.id();
+            let round_figures = throughput(&base, &token, &id, seconds, with, pid).await;
             drop(server);
+            let (rps, cpu) = (round_figures.per_second, round_figures.cpu_us_per_request);
             let name = if with {
                 "metrics + JSON logs"
             } else {
                 "neither"
             };
-            println!("round {round}: {name}: {rps:.0} requests/s");
+            println!("round {round}: {name}: {rps:.0} requests/s, {cpu:.0} µs CPU/request");
             if with {
                 observed.push(rps);
+                observed_cpu.push(cpu);
             } else {
                 plain.push(rps);
+                plain_cpu.push(cpu);
             }
         }
     }
@@ -233,5 +273,11 @@ async fn main() {
         "\nsimple read, {CLIENTS} clients, medians of {rounds} × {seconds} s: neither {plain:.0} \
          requests/s, metrics + JSON logs {observed:.0} requests/s ({:+.1} %); last run logged {lines} lines",
         (observed / plain - 1.0) * 100.0
+    );
+    let (plain_cpu, observed_cpu) = (median(plain_cpu), median(observed_cpu));
+    println!(
+        "server CPU per request: neither {plain_cpu:.0} µs, metrics + JSON logs \
+         {observed_cpu:.0} µs ({:+.1} %)",
+        (observed_cpu / plain_cpu - 1.0) * 100.0
     );
 }
