@@ -25,11 +25,12 @@ impl MeetingsSubscription {
     /// ends with an UNAUTHENTICATED error. The socket closes (4403) when the token expires.
     ///
     /// When events may have been missed, the subscription sends an error event instead of
-    /// a meeting (`errors[0].extensions.code` `EVENTS_MISSED`, `extensions.reason`
-    /// `RECONNECTED` or `LAGGED`) and stays open: on PostgreSQL, once the server's event
+    /// a meeting (`errors[0].extensions.code` `EVENTS_MISSED`) and stays open. Its
+    /// `extensions.reason` says why: `RECONNECTED` on PostgreSQL, once the server's event
     /// feed is back after losing its database connection (so a query sent on receiving it
-    /// sees every change made meanwhile); on any database, when this subscriber fell too
-    /// far behind. Query again for the current state on receiving it.
+    /// sees every change made meanwhile); `LAGGED` when this subscriber fell too far
+    /// behind; `UNAVAILABLE` when the database could not be reached to check an event.
+    /// Query again for the current state on receiving it.
     async fn meeting_changed(
         &self,
         ctx: &Context<'_>,
@@ -102,6 +103,9 @@ impl Watch {
             match watch::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await {
                 Ok(Some(m)) if self.wants(&m) => return Some(Ok(Seen::Meeting(m))),
                 Ok(_) => continue,
+                Err(err) if err.is_unavailable() => {
+                    return Some(Ok(Seen::Missed(Gap::Unavailable)));
+                }
                 Err(err) => return Some(Err(err)),
             }
         }

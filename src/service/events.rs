@@ -51,6 +51,9 @@ pub enum Gap {
     Reconnected,
     /// This receiver fell more than [`CAPACITY`] events behind.
     Lagged,
+    /// An event reached the receiver, but the database could not be reached to check what
+    /// it may show of it, so it was withheld.
+    Unavailable,
 }
 
 impl Gap {
@@ -59,6 +62,7 @@ impl Gap {
         match self {
             Gap::Reconnected => "RECONNECTED",
             Gap::Lagged => "LAGGED",
+            Gap::Unavailable => "UNAVAILABLE",
         }
     }
 }
