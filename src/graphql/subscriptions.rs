@@ -99,8 +99,7 @@ impl Watch {
                 MeetingEvent::Changed(id) => id,
                 MeetingEvent::Missed(gap) => return Some(Ok(Seen::Missed(gap))),
             };
-            // Visibility is checked per event, as of the event.
-            match watch::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await {
+            match self.check(id).await {
                 Ok(Some(m)) if self.wants(&m) => return Some(Ok(Seen::Meeting(m))),
                 Ok(_) => continue,
                 Err(err) if err.is_unavailable() => {
@@ -108,6 +107,19 @@ impl Watch {
                 }
                 Err(err) => return Some(Err(err)),
             }
+        }
+    }
+
+    /// Visibility is checked per event, as of the event. A check the database could not
+    /// answer is tried once more: the first may have met a pooled connection that broke
+    /// while idle (the pool then drops it), and a gap costs every such subscriber a
+    /// re-query.
+    async fn check(&self, id: i64) -> AppResult<Option<meeting::Model>> {
+        match watch::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await {
+            Err(err) if err.is_unavailable() => {
+                watch::change_seen_by(&self.db, &self.viewer, id, Utc::now()).await
+            }
+            seen => seen,
         }
     }
 

@@ -12,8 +12,9 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::support::{
-    Backend, Frame, LOG_MEETING, Options, Proxy, SECRET, Served, Socket, TestApp, UPSERT_PEOPLE,
-    at, dated_org, fresh_database, postgres_url, spawn_app_on, spawn_app_with, upstream_of,
+    Backend, Frame, LOG_MEETING, Options, PROMPTLY, Proxy, SECRET, Served, Socket, TestApp,
+    UPSERT_PEOPLE, at, dated_org, fresh_database, postgres_url, spawn_app_on, spawn_app_with,
+    upstream_of,
 };
 
 const WATCH: &str = "subscription { meetingChanged { id } }";
@@ -113,7 +114,9 @@ async fn a_meeting_logged_on_one_serve_process_reaches_a_subscriber_on_another()
         "{heard} is none of {logged:?}"
     );
 
-    // Now that B listens, one more meeting: how long from A's answer to B's event.
+    // Now that B listens, one more meeting: how long from sending it to A until B's
+    // subscriber has it (the event may come before A's answer: NOTIFY goes out at commit).
+    let sent = Instant::now();
     let answer = a
         .gql(
             &token,
@@ -122,7 +125,7 @@ async fn a_meeting_logged_on_one_serve_process_reaches_a_subscriber_on_another()
         )
         .await
         .ok();
-    let logged_at = Instant::now();
+    let answered = sent.elapsed();
     let id = answer
         .data("/logMeeting/meeting/id")
         .as_str()
@@ -130,8 +133,8 @@ async fn a_meeting_logged_on_one_serve_process_reaches_a_subscriber_on_another()
         .to_string();
     socket.wait_for_meeting(&id).await;
     eprintln!(
-        "a meeting logged on A reached B's subscriber {:?} after A answered",
-        logged_at.elapsed()
+        "logMeeting sent to A: answered in {answered:?}, event on B's subscriber after {:?}",
+        sent.elapsed()
     );
 }
 
@@ -220,7 +223,7 @@ async fn events_missed_while_listen_was_down_are_announced_once_it_is_back() {
     proxy.restore();
 
     // The gap is announced once the instance listens again; warm-up events still on their
-    // way may come first, the missed meeting never.
+    // way may come first (or their UNAVAILABLE gaps), the missed meeting never.
     let gap = loop {
         let m = socket.next_event(RECOVERY).await;
         assert_ne!(
@@ -228,9 +231,12 @@ async fn events_missed_while_listen_was_down_are_announced_once_it_is_back() {
             Some(missed.as_str()),
             "the missed event came: {m}"
         );
-        if !m["payload"]["errors"].is_null() {
+        let reason = &m["payload"]["errors"][0]["extensions"]["reason"];
+        if reason == "RECONNECTED" {
             break m;
         }
+        // A warm-up event checked under the cut is withheld and told as a gap too.
+        assert!(reason.is_null() || reason == "UNAVAILABLE", "{m}");
     };
     assert_eq!(gap["id"], "1", "{gap}");
     let error = &gap["payload"]["errors"][0];
@@ -264,9 +270,26 @@ async fn events_missed_while_listen_was_down_are_announced_once_it_is_back() {
     };
     assert_eq!(answer.data("/node/id"), missed.as_str());
 
-    // The subscription stayed open: a meeting logged now arrives as usual.
-    let after = log(&direct, one_on_one(&ids, 41)).await;
-    socket.wait_for_meeting(&after).await;
+    // The subscription stayed open: a meeting logged now arrives as usual. (Checking an
+    // event may still meet pooled connections the cut broke while they sat idle; such an
+    // event is told as an UNAVAILABLE gap, never dropped in silence, and the pool heals:
+    // a few meetings at most.)
+    let mut came = Vec::new();
+    let mut arrived = false;
+    for n in 41..46 {
+        let after = log(&direct, one_on_one(&ids, n)).await;
+        let m = socket.next_event(PROMPTLY).await;
+        if meeting_in(&m) == Some(after.as_str()) {
+            arrived = true;
+            break;
+        }
+        assert_eq!(
+            m["payload"]["errors"][0]["extensions"]["reason"], "UNAVAILABLE",
+            "{m}"
+        );
+        came.push(m);
+    }
+    assert!(arrived, "no meeting arrived after the gap; came: {came:#?}");
     assert!(
         socket.next(Duration::from_millis(200)).await.is_none(),
         "nothing more was sent"
