@@ -5,7 +5,8 @@
 //! No event is lost silently. `NOTIFY` reaches only the connections listening when it is
 //! sent, so while an instance's LISTEN connection is down every change made elsewhere
 //! passes it by. The listening task notices the loss (the connection ends, or stays silent
-//! past [`IDLE_PROBE`] and then fails a probe), reconnects with a bounded backoff, and only
+//! past [`Timing::idle_probe`] and then fails a probe), reconnects with a bounded backoff,
+//! and only
 //! once `LISTEN` holds again announces [`MeetingEvent::Missed`] to every receiver: a
 //! subscriber that re-queries on that announcement sees everything written during the gap,
 //! and hears every change after it. A receiver that falls more than [`CAPACITY`] events
@@ -22,16 +23,34 @@ use crate::telemetry::metrics;
 const CHANNEL: &str = "cadence_meeting_changed";
 /// Events a receiver may fall behind by before it misses some.
 const CAPACITY: usize = 1024;
-/// Longest a LISTEN connection stays silent before the task checks that it still answers:
-/// a connection whose peer vanished without closing it (a lost network) tells nothing
-/// otherwise.
-const IDLE_PROBE: Duration = Duration::from_secs(30);
-/// Longest a probe, or one attempt to connect and `LISTEN`, may take.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The first wait between failed reconnection attempts; it doubles up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-/// The longest wait between failed reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// How the listening task judges and replaces its LISTEN connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// Longest the LISTEN connection stays silent before the task checks that it still
+    /// answers: a connection whose peer vanished without closing it (a lost network) tells
+    /// nothing otherwise.
+    pub idle_probe: Duration,
+    /// Longest a probe, or one attempt to connect and `LISTEN`, may take.
+    pub attempt_timeout: Duration,
+    /// The first wait between failed reconnection attempts; it doubles up to `max_backoff`.
+    pub first_backoff: Duration,
+    /// The longest wait between failed reconnection attempts.
+    pub max_backoff: Duration,
+}
+
+impl Default for Timing {
+    /// A probe after 30 s of silence, 5 s for a probe or an attempt, waits from 100 ms
+    /// doubling to 5 s.
+    fn default() -> Self {
+        Self {
+            idle_probe: Duration::from_secs(30),
+            attempt_timeout: Duration::from_secs(5),
+            first_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
 
 /// What a receiver hears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,14 +99,24 @@ impl MeetingEvents {
     /// Starts delivering events; on PostgreSQL this connects, `LISTEN`s (an error if the
     /// database cannot be reached now) and spawns the task that listens from then on.
     pub async fn start(db: &DatabaseConnection, url: &str) -> anyhow::Result<Self> {
+        Self::start_with(db, url, Timing::default()).await
+    }
+
+    /// [`MeetingEvents::start`] with the listening task's `timing`.
+    pub async fn start_with(
+        db: &DatabaseConnection,
+        url: &str,
+        timing: Timing,
+    ) -> anyhow::Result<Self> {
         let (tx, _) = broadcast::channel(CAPACITY);
         let via_postgres = db.get_database_backend() == DatabaseBackend::Postgres;
         let mut task = None;
         if via_postgres {
-            let listener = tokio::time::timeout(ATTEMPT_TIMEOUT, listen(url))
+            let limit = timing.attempt_timeout;
+            let listener = tokio::time::timeout(limit, listen(url))
                 .await
-                .map_err(|_| anyhow::anyhow!("LISTEN timed out after {ATTEMPT_TIMEOUT:?}"))??;
-            let listening = tokio::spawn(relay(listener, url.to_owned(), tx.clone()));
+                .map_err(|_| anyhow::anyhow!("LISTEN timed out after {limit:?}"))??;
+            let listening = tokio::spawn(relay(listener, url.to_owned(), tx.clone(), timing));
             task = Some(listening.abort_handle());
         }
         Ok(Self {
@@ -166,14 +195,21 @@ async fn listen(url: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
 
 /// The listening task: relays notifications to the broadcast until the connection is lost,
 /// then reconnects and announces the gap; forever (until aborted).
-async fn relay(mut listener: PgListener, url: String, tx: broadcast::Sender<MeetingEvent>) {
+async fn relay(
+    mut listener: PgListener,
+    url: String,
+    tx: broadcast::Sender<MeetingEvent>,
+    timing: Timing,
+) {
     loop {
-        let lost = receive(&mut listener, &tx).await;
+        let lost = receive(&mut listener, &tx, timing).await;
         tracing::warn!(reason = %lost, "meeting event listener lost its connection; reconnecting");
         metrics::events_listener_disconnected();
-        // Dropped first: a broken connection is never used again.
+        // Dropped first: a broken connection is never used again. (A connection that went
+        // silent is still held by the listener, whose drop sends it `UNLISTEN` from a task
+        // of its own; that task ends when the operating system gives the socket up.)
         drop(listener);
-        listener = reconnect(&url).await;
+        listener = reconnect(&url, timing).await;
         tracing::info!(
             "meeting event listener reconnected; subscribers are told they may have missed events"
         );
@@ -183,10 +219,14 @@ async fn relay(mut listener: PgListener, url: String, tx: broadcast::Sender<Meet
 }
 
 /// Relays notifications until the connection is lost; why it was judged lost.
-async fn receive(listener: &mut PgListener, tx: &broadcast::Sender<MeetingEvent>) -> String {
+async fn receive(
+    listener: &mut PgListener,
+    tx: &broadcast::Sender<MeetingEvent>,
+    timing: Timing,
+) -> String {
     loop {
         // `try_recv` is cancel-safe while it waits: a timeout loses no notification.
-        match tokio::time::timeout(IDLE_PROBE, listener.try_recv()).await {
+        match tokio::time::timeout(timing.idle_probe, listener.try_recv()).await {
             Ok(Ok(Some(note))) => match note.payload().parse::<i64>() {
                 Ok(id) => {
                     let _ = tx.send(MeetingEvent::Changed(id));
@@ -199,10 +239,12 @@ async fn receive(listener: &mut PgListener, tx: &broadcast::Sender<MeetingEvent>
             Ok(Err(err)) => return err.to_string(),
             Err(_) => {
                 let probe = sea_orm::sqlx::query("SELECT 1").execute(&mut *listener);
-                match tokio::time::timeout(ATTEMPT_TIMEOUT, probe).await {
+                match tokio::time::timeout(timing.attempt_timeout, probe).await {
                     Ok(Ok(_)) => {}
                     Ok(Err(err)) => return format!("probe failed: {err}"),
-                    Err(_) => return format!("probe got no answer in {ATTEMPT_TIMEOUT:?}"),
+                    Err(_) => {
+                        return format!("probe got no answer in {:?}", timing.attempt_timeout);
+                    }
                 }
             }
         }
@@ -210,14 +252,14 @@ async fn receive(listener: &mut PgListener, tx: &broadcast::Sender<MeetingEvent>
 }
 
 /// A new LISTEN connection, attempted until one holds: each attempt bounded by
-/// [`ATTEMPT_TIMEOUT`], the waits between them doubling from [`FIRST_BACKOFF`] to
-/// [`MAX_BACKOFF`].
-async fn reconnect(url: &str) -> PgListener {
-    let mut wait = FIRST_BACKOFF;
+/// `timing.attempt_timeout`, the waits between them doubling from `timing.first_backoff`
+/// to `timing.max_backoff`.
+async fn reconnect(url: &str, timing: Timing) -> PgListener {
+    let mut wait = timing.first_backoff;
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        match tokio::time::timeout(ATTEMPT_TIMEOUT, listen(url)).await {
+        match tokio::time::timeout(timing.attempt_timeout, listen(url)).await {
             Ok(Ok(listener)) => return listener,
             Ok(Err(err)) => {
                 tracing::debug!(error = %err, attempts, "meeting event listener: reconnecting")
@@ -231,7 +273,7 @@ async fn reconnect(url: &str) -> PgListener {
             );
         }
         tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(MAX_BACKOFF);
+        wait = (wait * 2).min(timing.max_backoff);
     }
 }
 

@@ -8,13 +8,15 @@ use std::time::{Duration, Instant};
 
 use cadence::auth::jwt::{Claims, JwtKeys};
 use cadence::config::AuthSettings;
+use cadence::service::events::{Gap, MeetingEvent, MeetingEvents, MeetingReceiver, Timing};
 use chrono::Utc;
+use sea_orm::Database;
 use serde_json::{Value, json};
 
 use crate::support::{
     Backend, Frame, LOG_MEETING, Options, PROMPTLY, Proxy, SECRET, Served, Socket, TestApp,
     UPSERT_PEOPLE, at, dated_org, fresh_database, postgres_url, spawn_app_on, spawn_app_with,
-    upstream_of,
+    through_port, upstream_of,
 };
 
 const WATCH: &str = "subscription { meetingChanged { id } }";
@@ -294,4 +296,56 @@ async fn events_missed_while_listen_was_down_are_announced_once_it_is_back() {
         socket.next(Duration::from_millis(200)).await.is_none(),
         "nothing more was sent"
     );
+}
+
+/// Quick to judge a silent connection, for the test below.
+const QUICK: Timing = Timing {
+    idle_probe: Duration::from_millis(500),
+    attempt_timeout: Duration::from_millis(500),
+    first_backoff: Duration::from_millis(50),
+    max_backoff: Duration::from_millis(200),
+};
+
+/// The next event `receiver` hears within [`RECOVERY`].
+async fn heard(receiver: &mut MeetingReceiver) -> MeetingEvent {
+    tokio::time::timeout(RECOVERY, receiver.recv())
+        .await
+        .expect("an event in time")
+        .expect("events go on")
+}
+
+/// A network that goes silent closes nothing: the LISTEN connection looks open and simply
+/// hears nothing. The listening task probes it after a silence, gives it up, reconnects and
+/// announces the gap. (Told at the service: the server's own timing is 30 s of silence.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listen_connection_gone_silent_is_probed_replaced_and_the_gap_announced() {
+    let Some(url) = postgres_url() else {
+        eprintln!("skipped: CADENCE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let (database, _) = fresh_database(Backend::Postgres).await;
+    let direct = Database::connect(database.url.as_str())
+        .await
+        .expect("connect");
+    let proxy = Proxy::start(upstream_of(&url)).await;
+    let events =
+        MeetingEvents::start_with(&direct, &through_port(&database.url, proxy.port), QUICK)
+            .await
+            .expect("listening");
+    let mut receiver = events.subscribe();
+
+    events.publish(&direct, 1).await;
+    assert_eq!(heard(&mut receiver).await, MeetingEvent::Changed(1));
+
+    proxy.freeze();
+    // Published while the LISTEN connection is silent: never heard.
+    events.publish(&direct, 2).await;
+    proxy.restore();
+    assert_eq!(
+        heard(&mut receiver).await,
+        MeetingEvent::Missed(Gap::Reconnected)
+    );
+    events.publish(&direct, 3).await;
+    assert_eq!(heard(&mut receiver).await, MeetingEvent::Changed(3));
+    events.stop();
 }
