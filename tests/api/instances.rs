@@ -321,7 +321,8 @@ async fn heard(receiver: &mut MeetingReceiver) -> MeetingEvent {
 
 /// A network that goes silent closes nothing: the LISTEN connection looks open and simply
 /// hears nothing. The listening task probes it after a silence, gives it up, reconnects and
-/// announces the gap. (Told at the service: the server's own timing is 30 s of silence.)
+/// announces the gap; a connection that answers its probes is kept. (Told at the service,
+/// with short timing: the server's own is 30 s of silence.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_listen_connection_gone_silent_is_probed_replaced_and_the_gap_announced() {
     let Some(url) = postgres_url() else {
@@ -341,6 +342,12 @@ async fn a_listen_connection_gone_silent_is_probed_replaced_and_the_gap_announce
 
     events.publish(&direct, 1).await;
     assert_eq!(heard(&mut receiver).await, MeetingEvent::Changed(1));
+    // A healthy connection left idle is probed and kept: three probe periods without a
+    // word, then events flow on.
+    let quiet = tokio::time::timeout(QUICK.idle_probe * 3, receiver.recv()).await;
+    assert!(quiet.is_err(), "an idle connection announced {quiet:?}");
+    events.publish(&direct, 4).await;
+    assert_eq!(heard(&mut receiver).await, MeetingEvent::Changed(4));
 
     proxy.freeze();
     // Published while the LISTEN connection is silent: never heard.
