@@ -38,8 +38,10 @@ pub async fn ensure_still_valid(
 }
 
 /// A changed meeting as a subscriber sees it at `now`. The subscriber is checked again
-/// first ([`ensure_still_valid`]): an error here ends the subscription.
-/// `None`: the subscriber may not see this meeting (or it is gone).
+/// first ([`ensure_still_valid`]): an error here ends the subscription, unless it is
+/// UNAVAILABLE (the database could not be reached: the event is withheld, and the
+/// subscriber told it may have missed events). `None`: the subscriber may not see this
+/// meeting (or it is gone).
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn change_seen_by(
     db: &impl ConnectionTrait,
@@ -49,6 +51,11 @@ pub async fn change_seen_by(
 ) -> AppResult<Option<meeting::Model>> {
     ensure_still_valid(db, viewer, now).await?;
     ensure_can_watch(viewer)?;
-    // Anything else that fails here costs this one event, never more than it shows.
-    Ok(meetings::get(db, viewer, id, now).await.ok().flatten())
+    match meetings::get(db, viewer, id, now).await {
+        Ok(seen) => Ok(seen),
+        // An unreachable database is told: the subscriber may have missed this event.
+        Err(err) if err.is_unavailable() => Err(err),
+        // Anything else that fails here costs this one event, never more than it shows.
+        Err(_) => Ok(None),
+    }
 }

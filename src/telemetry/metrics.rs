@@ -39,6 +39,14 @@ pub const WEBSOCKETS: &str = "cadence_websockets_open";
 pub const SUBSCRIPTIONS: &str = "cadence_subscriptions_active";
 /// Requests refused because their client's cost budget did not cover them (429).
 pub const RATE_LIMITED: &str = "cadence_rate_limit_refusals_total";
+/// Times the meeting-event LISTEN connection (PostgreSQL) was found lost.
+pub const EVENTS_LISTENER_DISCONNECTS: &str = "cadence_events_listener_disconnects_total";
+/// Times the meeting-event LISTEN connection was re-established after a loss (each one
+/// announces `EVENTS_MISSED` to every open subscription).
+pub const EVENTS_LISTENER_RECONNECTS: &str = "cadence_events_listener_reconnects_total";
+/// Meeting events a subscriber fell too far behind to receive (it was told
+/// `EVENTS_MISSED` instead).
+pub const EVENTS_LAGGED: &str = "cadence_events_lagged_total";
 
 /// Most distinct operation names an application reports; any further name is `other`.
 pub const MAX_OPERATION_NAMES: usize = 500;
@@ -151,6 +159,21 @@ pub fn record_request(finished: &Finished<'_>) {
 /// Records a request refused by the rate limit.
 pub fn rate_limited() {
     counter!(RATE_LIMITED).increment(1);
+}
+
+/// Records that the meeting-event LISTEN connection was lost.
+pub fn events_listener_disconnected() {
+    counter!(EVENTS_LISTENER_DISCONNECTS).increment(1);
+}
+
+/// Records that the meeting-event LISTEN connection is back.
+pub fn events_listener_reconnected() {
+    counter!(EVENTS_LISTENER_RECONNECTS).increment(1);
+}
+
+/// Records `lost` meeting events a lagging subscriber did not receive.
+pub fn events_lagged(lost: u64) {
+    counter!(EVENTS_LAGGED).increment(lost);
 }
 
 /// Counts while alive: an open socket or a streaming subscription.

@@ -13,6 +13,7 @@ mod fuzz;
 mod http;
 mod imports;
 mod insights;
+mod instances;
 mod jwks;
 mod limits;
 mod logs;

@@ -325,3 +325,47 @@ impl TestApp {
         self.statements.load(Ordering::SeqCst)
     }
 }
+
+/// Another app on the database `database_url` already holds (another instance of the
+/// service, as in production several share one PostgreSQL database); it may go through a
+/// proxy (`options.database_port`) as [`spawn_app_with`]'s apps do.
+pub async fn spawn_app_on(database_url: &str, options: Options) -> TestApp {
+    let mut database = DatabaseSettings::new(database_url);
+    database.statement_timeout = options.statement_timeout;
+    if let Some(port) = options.database_port {
+        database.url = super::proxy::through_port(&database.url, port);
+    }
+    let mut db = startup::connect(&database).await.expect("connect");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        workers: Some(1),
+        database,
+        auth: options.auth.clone(),
+        cors: options.cors,
+        limits: options.limits,
+        explorer: options.explorer,
+    };
+    let app = Application::build_with_db(settings, db.clone())
+        .await
+        .expect("build app");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        database_url: database_url.to_string(),
+        port,
+        db,
+        keys: JwtKeys::from_settings(&options.auth).expect("keys"),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        statements,
+        _dir: None,
+    }
+}

@@ -2,7 +2,9 @@
 //! port and forwards every connection to the database until [`Proxy::cut`], which drops
 //! every open connection and holds new ones unanswered (a blackhole, as a lost network
 //! looks), until [`Proxy::restore`], from when connections are forwarded again (the held
-//! ones too, if their client still waits).
+//! ones too, if their client still waits). [`Proxy::freeze`] is the quieter failure: open
+//! connections stay open but carry nothing more, as when a network drops packets and no
+//! side learns of it.
 
 use std::net::SocketAddr;
 
@@ -16,6 +18,8 @@ use tokio::sync::watch;
 struct Link {
     up: bool,
     era: u64,
+    /// The connections the last era ended are kept open, silent, rather than closed.
+    frozen: bool,
 }
 
 pub struct Proxy {
@@ -28,7 +32,11 @@ impl Proxy {
     pub async fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let port = listener.local_addr().expect("proxy address").port();
-        let (link, _) = watch::channel(Link { up: true, era: 0 });
+        let (link, _) = watch::channel(Link {
+            up: true,
+            era: 0,
+            frozen: false,
+        });
         let links = link.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
@@ -43,6 +51,18 @@ impl Proxy {
         self.link.send_modify(|link| {
             link.up = false;
             link.era += 1;
+            link.frozen = false;
+        });
+    }
+
+    /// The network goes silent: open connections stay open but carry no more bytes either
+    /// way (until the test ends), new ones get no answer. [`Proxy::restore`]
+    /// forwards new connections again; the frozen ones stay silent.
+    pub fn freeze(&self) {
+        self.link.send_modify(|link| {
+            link.up = false;
+            link.era += 1;
+            link.frozen = true;
         });
     }
 
@@ -80,7 +100,8 @@ pub fn upstream_of(url: &str) -> SocketAddr {
 }
 
 /// Waits until the link is up, then pipes bytes both ways until either side closes or a cut
-/// begins; dropping both sockets closes them.
+/// or freeze begins; dropping both sockets closes them (after a freeze, only once the test
+/// ends).
 async fn forward(mut client: TcpStream, upstream: SocketAddr, mut link: watch::Receiver<Link>) {
     let Ok(era) = link.wait_for(|l| l.up).await.map(|l| l.era) else {
         return;
@@ -88,8 +109,12 @@ async fn forward(mut client: TcpStream, upstream: SocketAddr, mut link: watch::R
     let Ok(mut server) = TcpStream::connect(upstream).await else {
         return;
     };
-    tokio::select! {
-        _ = copy_bidirectional(&mut client, &mut server) => {}
-        _ = link.wait_for(|l| l.era != era) => {}
+    let frozen = tokio::select! {
+        _ = copy_bidirectional(&mut client, &mut server) => false,
+        ended = link.wait_for(|l| l.era != era) => ended.is_ok_and(|l| l.frozen),
+    };
+    if frozen {
+        // Both sockets stay open, unread and unwritten, until the test ends.
+        while link.changed().await.is_ok() {}
     }
 }
