@@ -25,6 +25,7 @@ mod persisted;
 mod policies;
 mod privacy;
 mod rate_limit;
+mod replicas;
 mod schema;
 mod shutdown;
 mod teams;
