@@ -190,7 +190,7 @@ impl Application {
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         migrate(&db).await?;
         let read_db = connect_read(&settings.database).await?;
-        Self::build_with_pools(settings, db, read_db).await
+        Self::build_migrated(settings, db, read_db).await
     }
 
     /// Like [`Application::build`] on already open pools (tests attach statement counters):
@@ -201,6 +201,14 @@ impl Application {
         read_db: Option<DatabaseConnection>,
     ) -> anyhow::Result<Self> {
         migrate(&db).await?;
+        Self::build_migrated(settings, db, read_db).await
+    }
+
+    async fn build_migrated(
+        settings: Settings,
+        db: DatabaseConnection,
+        read_db: Option<DatabaseConnection>,
+    ) -> anyhow::Result<Self> {
         let freezer = start_freezing_ratings(&db, settings.database.ratings_freeze_interval).await;
         let keys = JwtKeys::from_settings(&settings.auth)?;
         let cors = CorsPolicy::from_settings(&settings.cors)?;

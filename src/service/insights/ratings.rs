@@ -119,6 +119,12 @@ async fn freeze_quarter(
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // A job, not a request: a quarter of a large org may outlast a request's
+        // statement timeout, and nothing waits on it.
+        txn.execute_unprepared("SET LOCAL statement_timeout = '5min'")
+            .await?;
+    }
     // Claimed first: a concurrent freezer of the same quarter waits here for this
     // transaction and then finds the row (PostgreSQL); SQLite runs one writer at a time.
     let claimed = rating_quarter::Entity::insert(rating_quarter::ActiveModel {
