@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use crate::db_test;
 use crate::support::{
-    Backend, Options, Org, cadence, fresh_database, normalized, reader_url, row, spawn_app,
-    spawn_app_with,
+    Backend, Frame, Options, Org, PROMPTLY, Proxy, Socket, UPSERT_PEOPLE, cadence, fresh_database,
+    normalized, postgres_url, reader_url, row, spawn_app, spawn_app_with, upstream_of,
 };
 
 const PEOPLE: &str = "{ people(first: 20) { nodes { externalId name } } }";
@@ -52,6 +52,28 @@ async fn queries_read_the_replica_and_mutations_read_their_own_writes_on_the_pri
         .await;
     let read = app.gql(Some(&token), PEOPLE, json!({})).await.ok();
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    // The same over a WebSocket.
+    let mut socket = Socket::open(app.port, &token).await;
+    socket
+        .send_operation("read", json!({ "query": PEOPLE }))
+        .await;
+    let read_over_socket = answer_of(&mut socket, "read").await;
+    let sam = json!([row("sam", "Sam Socket", None, "2020-01-01")]);
+    socket
+        .send_operation(
+            "write",
+            json!({ "query": UPSERT_PEOPLE, "variables": { "people": sam } }),
+        )
+        .await;
+    let written_over_socket = answer_of(&mut socket, "write").await;
+    // An export reads the replica too, the viewer included: Rita exists only there.
+    let export = app
+        .client
+        .get(app.url("/export/coverage.csv?managerExternalId=rita"))
+        .bearer_auth(app.hr_admin_token("rita"))
+        .send()
+        .await
+        .unwrap();
 
     // The mutation's answer is read back from the primary it wrote to.
     assert_eq!(external_ids(&written["people"]), ["pat"]);
@@ -59,6 +81,78 @@ async fn queries_read_the_replica_and_mutations_read_their_own_writes_on_the_pri
     // The query reads the replica.
     assert_eq!(external_ids(read.data("/people/nodes")), ["rita"]);
     assert_eq!(ready.status().as_u16(), 200);
+    assert_eq!(
+        external_ids(&read_over_socket["payload"]["data"]["people"]["nodes"]),
+        ["rita"]
+    );
+    assert_eq!(
+        external_ids(&written_over_socket["payload"]["data"]["upsertPeople"]["people"]),
+        ["sam"]
+    );
+    assert_eq!(export.status().as_u16(), 200);
+    assert!(export.text().await.unwrap().contains("Rita Replica"));
+}
+
+/// With the replica unreachable, reads fail fast with UNAVAILABLE and `/readyz` says so,
+/// while writes to the primary go on; once it is back, reads answer again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_outage_fails_reads_and_readiness_but_not_writes() {
+    let Some(url) = postgres_url() else {
+        eprintln!("skipped: CADENCE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let proxy = Proxy::start(upstream_of(&url)).await;
+    let options = Options {
+        read_port: Some(proxy.port),
+        ..Options::default()
+    };
+    let app = spawn_app_with(Backend::Postgres, options).await;
+    let token = app.admin_integration();
+    app.gql(Some(&token), PEOPLE, json!({})).await.ok();
+
+    proxy.cut();
+    let read = app.gql(Some(&token), PEOPLE, json!({})).await;
+    let write = app
+        .upsert_people(json!([row("pat", "Pat Primary", None, "2020-01-01")]))
+        .await;
+    let status = |path: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            response.status().as_u16()
+        }
+    };
+    let ready_during = status("/readyz").await;
+    let healthy_during = status("/healthz").await;
+    proxy.restore();
+    let deadline = std::time::Instant::now() + PROMPTLY;
+    let back = loop {
+        let answer = app.gql(Some(&token), PEOPLE, json!({})).await;
+        if answer.status == 200 || std::time::Instant::now() > deadline {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+
+    assert_eq!(read.status, 503, "{}", read.body);
+    read.assert_error_code("UNAVAILABLE");
+    assert_eq!(external_ids(&write["people"]), ["pat"]);
+    assert_eq!(ready_during, 503);
+    assert_eq!(healthy_during, 200);
+    let back = back.ok();
+    assert_eq!(external_ids(back.data("/people/nodes")), ["pat"]);
+    assert_eq!(status("/readyz").await, 200);
+}
+
+/// The `next` message of operation `id`, past the end of earlier ones.
+async fn answer_of(socket: &mut Socket, id: &str) -> Value {
+    loop {
+        match socket.next(PROMPTLY).await {
+            Some(Frame::Message(m)) if m["id"] == id && m["type"] == "next" => return m,
+            Some(Frame::Message(m)) if m["type"] == "complete" && m["id"] != id => {}
+            other => panic!("no answer to {id}: {other:?}"),
+        }
+    }
 }
 
 db_test!(the_read_connections_refuse_writes);

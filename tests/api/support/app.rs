@@ -84,6 +84,8 @@ pub struct Options {
     pub read_replica: bool,
     /// Reads go to this URL instead (with `read_replica` on), e.g. another database.
     pub read_url: Option<String>,
+    /// The app reaches the read URL through this local port (a [`super::Proxy`]).
+    pub read_port: Option<u16>,
 }
 
 impl Default for Options {
@@ -108,6 +110,7 @@ impl Default for Options {
             database_port: None,
             read_replica: true,
             read_url: None,
+            read_port: None,
         }
     }
 }
@@ -131,6 +134,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         database.read_url = read_database_url
             .as_deref()
             .map(|url| super::proxy::through_port(url, port));
+    }
+    if let (Some(port), Some(url)) = (options.read_port, read_database_url.as_deref()) {
+        database.read_url = Some(super::proxy::through_port(url, port));
     }
     let statements = Arc::new(AtomicUsize::new(0));
     let counted = |mut db: DatabaseConnection| {
