@@ -209,7 +209,6 @@ impl Application {
         db: DatabaseConnection,
         read_db: Option<DatabaseConnection>,
     ) -> anyhow::Result<Self> {
-        let freezer = start_freezing_ratings(&db, settings.database.ratings_freeze_interval).await;
         let keys = JwtKeys::from_settings(&settings.auth)?;
         let cors = CorsPolicy::from_settings(&settings.cors)?;
         let listener = TcpListener::bind(&settings.bind)
@@ -242,6 +241,9 @@ impl Application {
         let shutdown = Shutdown::default();
         let sockets = web::Data::new(shutdown.clone());
         let serve_metrics = settings.limits.metrics && metrics_server.is_none();
+        // Last, once nothing else can fail: the job runs until the application stops.
+        let freezer =
+            start_freezing_ratings(&background.1, settings.database.ratings_freeze_interval).await;
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
