@@ -125,7 +125,7 @@ impl DatabaseSettings {
 #[derive(Debug, Clone, Args)]
 pub struct FreezeRatingsArgs {
     /// The instant to freeze at: every quarter ended by then is frozen. `YYYY-MM-DD`
-    /// (midnight UTC) or RFC 3339. Default: now.
+    /// (midnight UTC) or RFC 3339, not in the future. Default: now.
     #[arg(long, value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,
     #[command(flatten)]

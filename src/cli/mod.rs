@@ -197,7 +197,10 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
 async fn freeze_ratings(args: FreezeRatingsArgs) -> anyhow::Result<()> {
     let db = startup::connect(&args.database).await?;
     startup::migrate(&db).await?;
-    let now = args.now.unwrap_or_else(Utc::now);
+    let clock = Utc::now();
+    let now = args.now.unwrap_or(clock);
+    // Freezing a quarter that has not ended would cut it short for good.
+    anyhow::ensure!(now <= clock, "--now {now} lies in the future");
     let froze = crate::service::insights::freeze_ended_quarters(&db, now).await?;
     for quarter in &froze {
         println!("{}", quarter.format("%Y-%m-%d"));

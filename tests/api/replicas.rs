@@ -275,6 +275,12 @@ async fn freeze_ratings_freezes_each_ended_quarter_once_and_reports_only_read_th
     let second_unfrozen = average(&company, "2026-07-15T12:00:00Z").await;
     let rest = run(&["freeze-ratings"]).await;
     let again = run(&["freeze-ratings"]).await;
+    let future = tokio::time::timeout(
+        Duration::from_secs(60),
+        cadence(app, &["freeze-ratings", "--now", "2999-01-01"], None),
+    )
+    .await
+    .expect("freeze-ratings ends");
     // A rating changed after its quarter was frozen moves nothing.
     company.rate("d2", "em-d2-2026-05-14", 5).await;
 
@@ -290,6 +296,13 @@ async fn freeze_ratings_freezes_each_ended_quarter_once_and_reports_only_read_th
         again.stderr.contains("0 quarter(s) frozen"),
         "{}",
         again.stderr
+    );
+    // A quarter that has not ended is never frozen, whatever `--now` says.
+    assert_ne!(future.status, 0);
+    assert!(
+        future.stderr.contains("lies in the future"),
+        "{}",
+        future.stderr
     );
     // Two ratings in the first quarter: no average; 3, 2 and 1 in the second.
     assert_eq!(average(&company, "2026-04-15T12:00:00Z").await, Value::Null);
