@@ -47,6 +47,9 @@ pub enum Command {
     /// Write meetings or coverage figures out as CSV or JSON, to stdout.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Freeze the rating figures of every quarter that has ended (what `serve` does on a
+    /// schedule), for a cron job when `--ratings-freeze-interval 0s`.
+    FreezeRatings(FreezeRatingsArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -94,6 +97,16 @@ pub struct DatabaseSettings {
     /// while the database is unreachable.
     #[arg(long, env = "CADENCE_DB_ACQUIRE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
     pub acquire_timeout: Duration,
+    /// Read replica (`serve` only, optional): queries and subscriptions read here, with the
+    /// pool settings above; mutations, migrations and the background jobs use
+    /// `DATABASE_URL`. The same kind of database as `DATABASE_URL` (for SQLite, the same
+    /// file opened read-only: `sqlite://file.db?mode=ro`).
+    #[arg(long = "database-read-url", env = "DATABASE_READ_URL")]
+    pub read_url: Option<String>,
+    /// How often `serve` freezes the rating figures of quarters that have ended (also at
+    /// start-up); `0s` leaves it to `cadence freeze-ratings` run from a scheduler.
+    #[arg(long, env = "CADENCE_RATINGS_FREEZE_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub ratings_freeze_interval: Duration,
 }
 
 impl DatabaseSettings {
@@ -103,8 +116,20 @@ impl DatabaseSettings {
             max_connections: 10,
             statement_timeout: Duration::from_secs(5),
             acquire_timeout: Duration::from_secs(2),
+            read_url: None,
+            ratings_freeze_interval: Duration::from_secs(3600),
         }
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FreezeRatingsArgs {
+    /// The instant to freeze at: every quarter ended by then is frozen. `YYYY-MM-DD`
+    /// (midnight UTC) or RFC 3339, not in the future. Default: now.
+    #[arg(long, value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
 }
 
 /// How access tokens are verified: exactly one of an HS256 secret (development, and what

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use chrono::Utc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -48,7 +49,44 @@ pub struct Settings {
 /// fails it fast; a connection that broke is closed when it comes back to the pool (sqlx
 /// pings it on release) and a fresh one is opened on demand, so the pool heals by itself.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
-    let mut options = ConnectOptions::new(settings.url.clone());
+    open_pool(settings, &settings.url, false).await
+}
+
+/// Opens the read pool of `DATABASE_READ_URL`, when it is set: the same pool settings as
+/// [`connect`], and every connection read-only (PostgreSQL `default_transaction_read_only`,
+/// SQLite's read-only open), so a read path that writes fails loudly even when the URL
+/// names a writable database. Open it after migrating: a read-only SQLite connection
+/// cannot create the file.
+pub async fn connect_read(
+    settings: &DatabaseSettings,
+) -> anyhow::Result<Option<DatabaseConnection>> {
+    let Some(url) = settings.read_url.as_deref().filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    if backend_of(url) != backend_of(&settings.url) {
+        anyhow::bail!(
+            "DATABASE_READ_URL ({}) must name the same kind of database as DATABASE_URL ({})",
+            redact(url),
+            redact(&settings.url)
+        );
+    }
+    Ok(Some(open_pool(settings, url, true).await?))
+}
+
+/// `postgres` or `sqlite` (or what else the URL's scheme says), for comparing two URLs.
+fn backend_of(url: &str) -> &str {
+    match url.split_once(':').map_or(url, |(scheme, _)| scheme) {
+        "postgresql" => "postgres",
+        scheme => scheme,
+    }
+}
+
+async fn open_pool(
+    settings: &DatabaseSettings,
+    url: &str,
+    read_only: bool,
+) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_string());
     let statement_timeout = settings.statement_timeout;
     options
         .max_connections(settings.max_connections)
@@ -60,26 +98,36 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         // cost a round trip per statement.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
-            o.journal_mode(SqliteJournalMode::Wal)
+        .map_sqlx_sqlite_opts(move |o: SqliteConnectOptions| {
+            let o = o
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(Duration::from_secs(5));
+            // The primary has put the file in WAL mode; a read-only connection could not.
+            if read_only {
+                o.read_only(true)
+            } else {
+                o.journal_mode(SqliteJournalMode::Wal)
+            }
         })
         // JIT compilation pays off for long analytical scans, not for our index-driven
         // statements: on the coverage report it added ~45 ms of compile time per statement.
         .map_sqlx_postgres_opts(move |o: PgConnectOptions| {
-            o.options([
+            let mut parameters = vec![
                 (
                     "statement_timeout",
                     format!("{}", statement_timeout.as_millis()),
                 ),
                 ("jit", "off".to_string()),
-            ])
+            ];
+            if read_only {
+                parameters.push(("default_transaction_read_only", "on".to_string()));
+            }
+            o.options(parameters)
         });
     let mut db = Database::connect(options)
         .await
-        .with_context(|| format!("connecting to {}", redact(&settings.url)))?;
+        .with_context(|| format!("connecting to {}", redact(url)))?;
     db.set_metric_callback(|_| crate::telemetry::metrics::statement_ran());
     Ok(db)
 }
@@ -127,6 +175,10 @@ pub struct Application {
     /// Background work and the pool, stopped once the server has.
     events: MeetingEvents,
     db: DatabaseConnection,
+    /// The read pool, when it is not `db`.
+    read_db: Option<DatabaseConnection>,
+    /// The scheduled freezing of rating figures, when it runs.
+    freezer: Option<tokio::task::JoinHandle<()>>,
     /// `/metrics` on `--metrics-bind`, with its port.
     metrics: Option<(u16, Server)>,
 }
@@ -137,9 +189,30 @@ impl Application {
         Self::build_with_db(settings, db).await
     }
 
-    /// Like [`Application::build`] on an already open pool (tests attach statement counters).
+    /// Like [`Application::build`] on an already open pool; the read pool is opened from
+    /// the settings (or is `db`).
     pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         migrate(&db).await?;
+        let read_db = connect_read(&settings.database).await?;
+        Self::build_migrated(settings, db, read_db).await
+    }
+
+    /// Like [`Application::build`] on already open pools (tests attach statement counters):
+    /// `db` the primary, `read_db` the replica's (`None`: `db` serves reads too).
+    pub async fn build_with_pools(
+        settings: Settings,
+        db: DatabaseConnection,
+        read_db: Option<DatabaseConnection>,
+    ) -> anyhow::Result<Self> {
+        migrate(&db).await?;
+        Self::build_migrated(settings, db, read_db).await
+    }
+
+    async fn build_migrated(
+        settings: Settings,
+        db: DatabaseConnection,
+        read_db: Option<DatabaseConnection>,
+    ) -> anyhow::Result<Self> {
         let keys = JwtKeys::from_settings(&settings.auth)?;
         let cors = CorsPolicy::from_settings(&settings.cors)?;
         let listener = TcpListener::bind(&settings.bind)
@@ -147,7 +220,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let events = MeetingEvents::start(&db, &settings.database.url).await?;
         let schema = build_schema(&settings.limits, Some(events.clone()));
-        let background = (events.clone(), db.clone());
+        let background = (events.clone(), db.clone(), read_db.clone());
         let state = web::Data::new(AppState {
             shape: SchemaShape::from_sdl(&schema.sdl()),
             rate_limit: RateLimiter::new(
@@ -156,6 +229,7 @@ impl Application {
             ),
             schema,
             events,
+            read_db: read_db.unwrap_or_else(|| db.clone()),
             db,
             keys,
             persisted: PersistedQueries::from_settings(&settings.limits)?,
@@ -172,6 +246,9 @@ impl Application {
         let shutdown = Shutdown::default();
         let sockets = web::Data::new(shutdown.clone());
         let serve_metrics = settings.limits.metrics && metrics_server.is_none();
+        // Last, once nothing else can fail: the job runs until the application stops.
+        let freezer =
+            start_freezing_ratings(&background.1, settings.database.ratings_freeze_interval).await;
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -196,6 +273,8 @@ impl Application {
             shutdown,
             events: background.0,
             db: background.1,
+            read_db: background.2,
+            freezer,
             metrics: metrics_server,
         })
     }
@@ -234,12 +313,49 @@ impl Application {
             metrics.stop(true).await;
         }
         self.events.stop();
-        if let Err(err) = self.db.close_by_ref().await {
-            tracing::warn!(error = %err, "closing the database pool");
+        if let Some(freezer) = self.freezer {
+            // A freeze cut short rolls back: its quarter is frozen at the next start.
+            freezer.abort();
+        }
+        for pool in std::iter::once(&self.db).chain(self.read_db.as_ref()) {
+            if let Err(err) = pool.close_by_ref().await {
+                tracing::warn!(error = %err, "closing a database pool");
+            }
         }
         tracing::info!("stopped");
         stopped
     }
+}
+
+/// Freezes the rating figures of the quarters that have ended, now (before the server
+/// answers, so that no report finds an ended quarter unfrozen for long), then every
+/// `interval` in the background. A failure is logged and tried again at the next tick;
+/// it never stops the server. `interval` zero: none of it (`cadence freeze-ratings` does
+/// it instead).
+async fn start_freezing_ratings(
+    db: &DatabaseConnection,
+    interval: Duration,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if interval.is_zero() {
+        return None;
+    }
+    async fn freeze(db: &DatabaseConnection) {
+        // The job's own clock: when a quarter has ended is the question it answers.
+        if let Err(err) = crate::service::insights::freeze_ended_quarters(db, Utc::now()).await {
+            tracing::error!(error = %err, "freezing rating figures failed");
+        }
+    }
+    freeze(db).await;
+    let db = db.clone();
+    Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            freeze(&db).await;
+        }
+    }))
 }
 
 /// Resolves at the first SIGTERM or SIGINT.

@@ -10,6 +10,7 @@ pub mod meeting;
 pub mod meeting_feedback;
 pub mod person;
 pub mod private_note;
+pub mod rating_quarter;
 pub mod rating_snapshot;
 pub mod reporting_line;
 pub mod team;

@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// A manager's rating figures for one calendar quarter, frozen when a report first shows
-/// that quarter: the sum and count of their reports' ratings of their DIRECT 1:1s in it.
+/// A manager's rating figures for one calendar quarter, frozen once the quarter has ended
+/// (see `rating_quarter`): the sum and count of their reports' ratings of their DIRECT
+/// 1:1s in it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "rating_snapshot")]
 pub struct Model {

@@ -14,6 +14,7 @@ mod m20261201_000008_add_meeting_insight_columns;
 mod m20261201_000009_add_trend_index;
 mod m20261206_000010_add_keyset_indexes;
 mod m20261206_000011_add_meeting_external_id_bytes_index;
+mod m20261206_000012_create_rating_quarter;
 
 /// Lifts the service's statement timeout for the rest of one migration: backfills and
 /// indexes over a large meeting table outlast it. PostgreSQL runs each migration in a
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_add_trend_index::Migration),
             Box::new(m20261206_000010_add_keyset_indexes::Migration),
             Box::new(m20261206_000011_add_meeting_external_id_bytes_index::Migration),
+            Box::new(m20261206_000012_create_rating_quarter::Migration),
         ]
     }
 }

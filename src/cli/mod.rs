@@ -10,8 +10,8 @@ use rand::RngCore;
 
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::{
-    AuthSettings, Command, DatabaseSettings, ExportCommand, ImportCommand, SeedArgs, ServeArgs,
-    TokenArgs, TokenRole,
+    AuthSettings, Command, DatabaseSettings, ExportCommand, FreezeRatingsArgs, ImportCommand,
+    SeedArgs, ServeArgs, TokenArgs, TokenRole,
 };
 use crate::demo;
 use crate::graphql::build_schema;
@@ -41,6 +41,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Calendar(args)) => import_calendar::run(args).await,
         Command::Export(ExportCommand::Meetings(args)) => export::meetings(args).await,
         Command::Export(ExportCommand::Coverage(args)) => export::coverage(args).await,
+        Command::FreezeRatings(args) => freeze_ratings(args).await,
     }
 }
 
@@ -134,8 +135,10 @@ pub fn demo_explorer(hr_admin_token: &str) -> ExplorerSettings {
 async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir().context("creating a directory for the demo database")?;
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display());
+    // Never DATABASE_URL nor its replica.
     let database = DatabaseSettings {
         url,
+        read_url: None,
         ..args.database.clone()
     };
     let mut secret = [0u8; 32];
@@ -209,6 +212,23 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     );
     app.run_until_stopped().await?;
     drop(dir);
+    Ok(())
+}
+
+/// `cadence freeze-ratings`: prints the quarters it froze, one `YYYY-MM-DD` start a line.
+async fn freeze_ratings(args: FreezeRatingsArgs) -> anyhow::Result<()> {
+    let db = startup::connect(&args.database).await?;
+    startup::migrate(&db).await?;
+    let clock = Utc::now();
+    let now = args.now.unwrap_or(clock);
+    // Freezing a quarter that has not ended would cut it short for good.
+    anyhow::ensure!(now <= clock, "--now {now} lies in the future");
+    let froze = crate::service::insights::freeze_ended_quarters(&db, now).await?;
+    for quarter in &froze {
+        println!("{}", quarter.format("%Y-%m-%d"));
+    }
+    eprintln!("{} quarter(s) frozen", froze.len());
+    db.close().await.ok();
     Ok(())
 }
 

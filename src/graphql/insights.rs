@@ -77,10 +77,11 @@ impl CoverageReport {
 
     /// Mean rating that direct reports gave their HELD DIRECT 1:1s with the manager in the
     /// last complete calendar quarter before `asOf`; null below 3 ratings, and null while
-    /// that quarter is still running. A quarter's figures are frozen the first time a
-    /// report shows them: ratings given or changed afterwards do not move them. (Fixed,
-    /// frozen quarters rather than a sliding window, so that two readings can never be
-    /// subtracted to reveal one person's rating.)
+    /// that quarter is still running or not yet frozen. A quarter's figures are frozen
+    /// once, soon after it ends (by the server's scheduled job, hourly by default):
+    /// ratings given or changed afterwards do not move them. (Fixed, frozen quarters
+    /// rather than a sliding window, so that two readings can never be subtracted to
+    /// reveal one person's rating.)
     async fn average_rating(&self) -> Option<f64> {
         self.0.average_rating
     }

@@ -54,7 +54,8 @@ pub fn charge(
     })
 }
 
-/// Executes a checked, charged request as `claims`' viewer, within the execution timeout;
+/// Executes a checked, charged request as `claims`' viewer, within the execution timeout,
+/// on the read pool when it only reads (a query) and on the primary for a mutation;
 /// a panic anywhere in execution (ours or a library's) answers INTERNAL for this request
 /// instead of taking the connection down.
 async fn run(
@@ -67,11 +68,12 @@ async fn run(
     let now = Utc::now();
     // An operation that reads no data needs no viewer, and so no database.
     let claims = claims.filter(|_| !gate::reads_only_the_schema(&mut request));
+    let db = state.pool_for(gate::reads_only(&mut request));
     let internal = |outcome, message: &str, code: &str| {
         let failure = Failure::coded(message, code).with("requestId", request_id.to_string());
         (outcome, failure.to_body())
     };
-    let viewer = match viewer_for_claims(claims, state, now).await {
+    let viewer = match viewer_for_claims(claims, state, db, now).await {
         Ok(v) => v,
         Err(err) if err.is_unavailable() => {
             tracing::warn!(error = %err, "resolving the viewer: database unavailable");
@@ -82,7 +84,7 @@ async fn run(
             return internal(Outcome::Internal, "internal error", "INTERNAL");
         }
     };
-    let context = RequestContext::new(state.db.clone(), viewer, now, state.limits.batch_delay);
+    let context = RequestContext::new(db.clone(), viewer, now, state.limits.batch_delay);
     let mut request = request.data(context);
     if let Some(rate) = rate {
         request = request.data(rate.to_graphql());

@@ -76,7 +76,7 @@ pub async fn meetings_csv(
     if let Some(response) = over_budget(&req, &state, &claims) {
         return response;
     }
-    let db = state.db.clone();
+    let db = state.read_db.clone();
     let first = match pages.next(&db).await {
         Ok(first) => first,
         Err(err) => return refusal(err),
@@ -128,7 +128,7 @@ pub async fn coverage_csv(
         let manager = match manager {
             Manager::Id(id) => id,
             Manager::ExternalId(external_id) => {
-                people::by_external_id(&state.db, &viewer, &external_id)
+                people::by_external_id(&state.read_db, &viewer, &external_id)
                     .await?
                     .ok_or_else(|| {
                         AppError::NotFound("no person has this managerExternalId".into())
@@ -136,7 +136,7 @@ pub async fn coverage_csv(
                     .id
             }
         };
-        export::coverage(&state.db, &viewer, manager, as_of, now).await
+        export::coverage(&state.read_db, &viewer, manager, as_of, now).await
     };
     let lines = match lines.await {
         Ok(lines) => lines,
@@ -261,7 +261,7 @@ async fn viewer_of(
     let Some(claims) = claims_from(req, state).await else {
         return Err(refusal(AppError::unauthenticated()));
     };
-    match viewer_for_claims(Some(&claims), state, now).await {
+    match viewer_for_claims(Some(&claims), state, &state.read_db, now).await {
         Ok(Viewer::Anonymous) => Err(refusal(AppError::unauthenticated())),
         Ok(viewer) => Ok((claims, viewer)),
         Err(err) => Err(refusal(err)),

@@ -1,10 +1,12 @@
 //! `/healthz`: the process is up, whatever the database does. `/readyz`: the database
-//! answers, checked within [`READY_CHECK`] so a load balancer gets its 503 promptly when
-//! the database is unreachable instead of waiting on the pool.
+//! answers — the primary and, when there is one, the read replica, pinged at once — checked
+//! within [`READY_CHECK`] so a load balancer gets its 503 promptly when either is
+//! unreachable instead of waiting on the pool.
 
 use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
+use sea_orm::DatabaseConnection;
 
 use super::state::AppState;
 
@@ -16,19 +18,29 @@ pub async fn healthz() -> HttpResponse {
 }
 
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match tokio::time::timeout(READY_CHECK, state.db.ping()).await {
-        Ok(Ok(())) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
-        Ok(Err(err)) => {
-            tracing::warn!(error = %err, "database not reachable");
-            unavailable()
-        }
-        Err(_) => {
-            tracing::warn!(waited = ?READY_CHECK, "database did not answer in time");
-            unavailable()
-        }
+    let (primary, replica) = futures_util::join!(
+        answers(&state.db, "primary"),
+        answers(&state.read_db, "read replica")
+    );
+    if primary && replica {
+        HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
+    } else {
+        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
     }
 }
 
-fn unavailable() -> HttpResponse {
-    HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
+/// Whether `db` answers a ping within [`READY_CHECK`]; logs why not. Without a replica the
+/// read pool is the primary's, pinged twice.
+async fn answers(db: &DatabaseConnection, which: &'static str) -> bool {
+    match tokio::time::timeout(READY_CHECK, db.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, database = which, "database not reachable");
+            false
+        }
+        Err(_) => {
+            tracing::warn!(waited = ?READY_CHECK, database = which, "database did not answer in time");
+            false
+        }
+    }
 }

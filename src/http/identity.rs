@@ -4,6 +4,7 @@
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 
 use super::state::AppState;
 use crate::auth::Viewer;
@@ -35,22 +36,19 @@ pub async fn claims_for_header(authorization: Option<&str>, state: &AppState) ->
     }
 }
 
-/// The viewer behind verified claims. No claims give an anonymous viewer (every data field
-/// then answers UNAUTHENTICATED), as does a `sub` that is no employed person; only a
-/// database failure is an error.
+/// The viewer behind verified claims, looked up on `db` (the pool the request runs on). No
+/// claims give an anonymous viewer (every data field then answers UNAUTHENTICATED), as
+/// does a `sub` that is no employed person; only a database failure is an error.
 pub async fn viewer_for_claims(
     claims: Option<&Claims>,
     state: &AppState,
+    db: &DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<Viewer, AppError> {
     let Some(claims) = claims else {
         return Ok(Viewer::Anonymous);
     };
-    match state
-        .subjects
-        .viewer_for(&state.db, &claims.into(), now)
-        .await
-    {
+    match state.subjects.viewer_for(db, &claims.into(), now).await {
         Ok(viewer) => Ok(viewer),
         Err(AppError::Unauthenticated(_)) => {
             tracing::info!(sub = %claims.sub, "token subject is not an employed person");

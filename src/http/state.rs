@@ -16,7 +16,12 @@ use crate::telemetry::metrics::OperationNames;
 /// What every request handler shares.
 pub struct AppState {
     pub schema: CadenceSchema,
+    /// The primary (`DATABASE_URL`): mutations, and whatever must read its own writes.
     pub db: DatabaseConnection,
+    /// The read pool (`DATABASE_READ_URL`, else a clone of `db`): queries, subscriptions,
+    /// exports and the viewer lookup of a query. Every connection of a replica's pool is
+    /// read-only.
+    pub read_db: DatabaseConnection,
     pub keys: JwtKeys,
     pub limits: LimitSettings,
     pub events: MeetingEvents,
@@ -32,4 +37,13 @@ pub struct AppState {
     pub operation_names: OperationNames,
     /// The GraphiQL page, rendered at start-up.
     pub explorer: Explorer,
+}
+
+impl AppState {
+    /// The pool a GraphQL operation runs on: the read pool when it only reads (a query or
+    /// a subscription), else the primary. One place decides, for POST, GET, batches and
+    /// WebSockets alike.
+    pub fn pool_for(&self, reads_only: bool) -> &DatabaseConnection {
+        if reads_only { &self.read_db } else { &self.db }
+    }
 }

@@ -27,6 +27,7 @@ mod persisted;
 mod policies;
 mod privacy;
 mod rate_limit;
+mod replicas;
 mod schema;
 mod shutdown;
 mod teams;

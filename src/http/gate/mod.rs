@@ -272,6 +272,13 @@ pub fn is_subscription(request: &mut async_graphql::Request) -> bool {
     on_selected(request, |op| op.ty == OperationType::Subscription).unwrap_or(false)
 }
 
+/// Whether the operation the request selects only reads: a query or a subscription. It
+/// then runs on the read pool; a mutation, or a document that does not parse or select an
+/// operation (it fails where it runs), on the primary.
+pub fn reads_only(request: &mut async_graphql::Request) -> bool {
+    on_selected(request, |op| op.ty != OperationType::Mutation).unwrap_or(false)
+}
+
 /// Looks at the operation a request selects, parsing the document if [`check`] has not.
 fn on_selected<T>(
     request: &mut async_graphql::Request,

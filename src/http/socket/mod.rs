@@ -59,7 +59,7 @@ pub async fn websocket(
         move |init: Value| async move {
             let header = token_of(&init);
             let claims = claims_for_header(header.as_deref(), &state).await;
-            let viewer = viewer_for_claims(claims.as_ref(), &state, Utc::now())
+            let viewer = viewer_for_claims(claims.as_ref(), &state, &state.read_db, Utc::now())
                 .await
                 .map_err(|_| async_graphql::Error::new("internal error"))?;
             let Some(claims) = claims.filter(|_| viewer != Viewer::Anonymous) else {
@@ -137,9 +137,11 @@ impl SocketExecutor {
             request = request.data(rate.to_graphql());
         }
         let now = Utc::now();
-        match viewer_for_claims(claims, state, now).await {
+        // Subscriptions and queries read from the read pool, mutations use the primary.
+        let db = state.pool_for(gate::reads_only(&mut request));
+        match viewer_for_claims(claims, state, db, now).await {
             Ok(viewer) => Ok(request.data(RequestContext::new(
-                state.db.clone(),
+                db.clone(),
                 viewer,
                 now,
                 state.limits.batch_delay,

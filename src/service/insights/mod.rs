@@ -29,6 +29,7 @@ use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind};
 use crate::error::{AppError, AppResult};
 
 pub use self::pairs::WINDOW_DAYS;
+pub use self::ratings::freeze_ended_quarters;
 pub use self::trend::{Interval, TrendPoint};
 /// Most points one coverage trend may have.
 pub const MAX_TREND_POINTS: usize = 60;
@@ -174,8 +175,9 @@ async fn assessed_pairs(
 }
 
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
-/// below. Managers see their own subtree; hr_admin anyone's. Ratings are read (and frozen,
-/// see [`ratings`]) only `with_ratings`, when the caller asks for them.
+/// below. Managers see their own subtree; hr_admin anyone's. Ratings are read (frozen
+/// figures, see [`ratings`]; a report never writes) only `with_ratings`, when the caller
+/// asks for them.
 #[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn coverage_report(
     db: &impl ConnectionTrait,

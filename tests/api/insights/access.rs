@@ -173,9 +173,9 @@ async fn a_report_never_reveals_agendas_notes_or_ratings(backend: Backend) {
         }
     }
     // r2's 1 of August 31st is in the third quarter, still running on September 1st: m1's
-    // average is the second quarter's (r1 5, r2 4, r3 3, r4 2: 3.5), as without it. Once
-    // the quarter is over, it holds r1's 5 of August 20th and this 1: two ratings, no
-    // average, so no single rating shows.
+    // average is the second quarter's (r1 5, r2 4, r3 3, r4 2: 3.5), as without it. The
+    // third quarter was frozen (by the fixture) before this 1 was logged: r1's 5 of August
+    // 20th alone, no average, and the late 1 never joins it.
     let m1_average = |as_of: &'static str| {
         let company = &company;
         async move {

@@ -160,7 +160,7 @@ async fn fixture(backend: Backend) -> Org {
         company.meet_on(host, guest, day, status, agenda).await;
     }
     // Ratings: only a report's rating of a DIRECT 1:1 counts for their manager, in the
-    // report of any instant of the next calendar quarter.
+    // report of any instant of the next calendar quarter (once the quarter is frozen).
     for (who, key, rating) in [
         ("r1", "m1-r1-2026-01-15", 4),
         ("r2", "r2-m1-2026-03-04", 3),
@@ -195,6 +195,9 @@ async fn fixture(backend: Backend) -> Org {
         )
         .await
         .ok();
+    // Every quarter of these meetings but the running one has ended: their figures are
+    // frozen, as `serve` does on a schedule (at its start there were no meetings yet).
+    company.app.freeze_ratings().await;
     company
 }
 

@@ -1,5 +1,6 @@
-//! The average rating: it needs three ratings by reports, a reported quarter's average never
-//! moves, and a quarter still running has none.
+//! The average rating: it needs three ratings by reports, a frozen quarter's average never
+//! moves, a quarter still running has none, and a quarter is frozen by the freezing job,
+//! never by a report reading it.
 
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -61,6 +62,7 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
     company.rate("fm", "fm-f1-2026-06-11", 5).await;
     company.rate("f1", "fm-f1-2026-06-11", 4).await;
     company.rate("f2", "f2-fm-2026-06-12", 2).await;
+    company.app.freeze_ratings().await;
     let three = report("em", next_quarter).await;
     let two = report("fm", next_quarter).await;
     let before_the_quarter_ends = report("em", BEFORE).await;
@@ -77,8 +79,8 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
     assert_eq!(three["overdue"], json!([]));
 }
 
-db_test!(a_reported_quarter_average_never_moves_so_no_late_rating_shows);
-async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend: Backend) {
+db_test!(a_frozen_quarter_average_never_moves_so_no_late_rating_shows);
+async fn a_frozen_quarter_average_never_moves_so_no_late_rating_shows(backend: Backend) {
     let mut company = Org::spawn_with(
         backend,
         json!([
@@ -102,6 +104,7 @@ async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend:
     company.rate("d1", "em-d1-2026-05-04", 4).await;
     company.rate("d2", "em-d2-2026-05-05", 4).await;
     company.rate("d3", "em-d3-2026-05-06", 4).await;
+    let frozen = company.app.freeze_ratings().await;
     let published = boss_reads_average(&company, "2026-07-02T12:00:00Z").await;
 
     // After the quarter: d2 changes their rating, d1 rates a 1:1 they had not rated, and a
@@ -110,7 +113,11 @@ async fn a_reported_quarter_average_never_moves_so_no_late_rating_shows(backend:
     company.rate("d1", "em-d1-2026-06-15", 1).await;
     company.meet_on("d3", "em", "2026-06-29", "HELD", &[]).await;
     company.rate("d3", "d3-em-2026-06-29", 1).await;
+    // The job runs again, as it does every interval: the quarter is frozen already.
+    let again = company.app.freeze_ratings().await;
 
+    assert!(frozen.contains(&"2026-04-01".to_string()), "{frozen:?}");
+    assert_eq!(again, Vec::<String>::new());
     assert_eq!(published, json!(4.0));
     assert_eq!(
         boss_reads_average(&company, "2026-07-02T12:00:00Z").await,
@@ -156,6 +163,8 @@ async fn a_quarter_still_running_has_no_average_rating(backend: Backend) {
         company.rate(report, &format!("em-{report}-{day}"), 5).await;
         rated += 1;
     }
+    // The freezing job leaves a running quarter alone.
+    let frozen = company.app.freeze_ratings().await;
     // A report dated after the quarter's end, read while it still runs.
     let (year, q) = quarter;
     let after = if q == 4 {
@@ -169,11 +178,57 @@ async fn a_quarter_still_running_has_no_average_rating(backend: Backend) {
         .ok();
 
     assert!(rated <= 3);
+    let running = format!("{year}-{:02}-01", (q - 1) * 3 + 1);
+    assert!(!frozen.contains(&running), "{frozen:?}");
     assert_eq!(
         answer.data("/coverageReport/averageRating"),
         &Value::Null,
         "{rated} ratings of a running quarter"
     );
+}
+
+db_test!(an_ended_quarter_shows_figures_once_frozen_and_reading_it_freezes_nothing);
+async fn an_ended_quarter_shows_figures_once_frozen_and_reading_it_freezes_nothing(
+    backend: Backend,
+) {
+    let mut company = Org::spawn_with(
+        backend,
+        json!([
+            row("hr", "Hana HR", None, "2025-01-01"),
+            row("boss", "Bo Boss", None, "2025-01-01"),
+            row("em", "Em Manager", Some("boss"), "2025-01-01"),
+            row("d1", "Dee One", Some("em"), "2025-01-01"),
+            row("d2", "Dee Two", Some("em"), "2025-01-01"),
+            row("d3", "Dee Three", Some("em"), "2025-01-01"),
+        ]),
+    )
+    .await;
+    for (report, day, rating) in [
+        ("d1", "2026-02-02", 5),
+        ("d2", "2026-02-03", 4),
+        ("d3", "2026-02-04", 3),
+    ] {
+        company.meet_on("em", report, day, "HELD", &[]).await;
+        company
+            .rate(report, &format!("em-{report}-{day}"), rating)
+            .await;
+    }
+    let april = "2026-04-10T12:00:00Z";
+
+    // The first quarter has ended, but the job has not run since these meetings: no
+    // figures, and the reading stores none (it runs on a read-only connection).
+    let before = boss_reads_average(&company, april).await;
+    let read_again = boss_reads_average(&company, april).await;
+    // A rating changed now still counts: nothing was frozen by reading.
+    company.rate("d1", "em-d1-2026-02-02", 2).await;
+    let frozen = company.app.freeze_ratings().await;
+    let after = boss_reads_average(&company, april).await;
+
+    assert_eq!(before, Value::Null);
+    assert_eq!(read_again, Value::Null);
+    assert!(frozen.contains(&"2026-01-01".to_string()), "{frozen:?}");
+    // d1 2, d2 4, d3 3: 9 / 3.
+    assert_eq!(after, json!(3.0));
 }
 
 /// (year, quarter 1–4) of a day.

@@ -175,6 +175,8 @@ impl Fixture {
             let id = f.org.meet("em2", "dev3", &at(day), "HELD").await;
             f.act("dev3", rate, json!({ "id": id, "r": rating })).await;
         }
+        // Those quarters have ended: their figures are frozen, as `serve` does on a schedule.
+        f.org.app.freeze_ratings().await;
 
         f.act(
             "em1",

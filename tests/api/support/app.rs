@@ -57,6 +57,10 @@ pub struct TestApp {
     pub address: String,
     /// The database the app serves, for running `cadence` commands against it.
     pub database_url: String,
+    /// What the app reads through (`DATABASE_READ_URL`): on PostgreSQL the same database as
+    /// the role [`READER`], whose transactions are read-only; on SQLite the same file opened
+    /// read-only. `None` when the test turned [`Options::read_replica`] off.
+    pub read_database_url: Option<String>,
     pub port: u16,
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
@@ -77,6 +81,14 @@ pub struct Options {
     pub database_port: Option<u16>,
     /// What the GraphiQL page opens with.
     pub explorer: ExplorerSettings,
+    /// Queries and subscriptions read through a read-only replica URL (see
+    /// [`TestApp::read_database_url`]), so that every test proves its reads never write.
+    /// On by default.
+    pub read_replica: bool,
+    /// Reads go to this URL instead (with `read_replica` on), e.g. another database.
+    pub read_url: Option<String>,
+    /// The app reaches the read URL through this local port (a [`super::Proxy`]).
+    pub read_port: Option<u16>,
 }
 
 impl Default for Options {
@@ -100,6 +112,9 @@ impl Default for Options {
             statement_timeout: DatabaseSettings::new("").statement_timeout,
             database_port: None,
             explorer: Default::default(),
+            read_replica: true,
+            read_url: None,
+            read_port: None,
         }
     }
 }
@@ -109,19 +124,50 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
-    let (mut database, dir) = fresh_database(backend).await;
+    let (database, dir) = fresh_database(backend).await;
+    start_app(backend, database, dir, options).await
+}
+
+/// Starts an app on `database` (fresh, or another app's), as `options` say.
+async fn start_app(
+    backend: Backend,
+    mut database: DatabaseSettings,
+    dir: Option<tempfile::TempDir>,
+    options: Options,
+) -> TestApp {
     database.statement_timeout = options.statement_timeout;
     let database_url = database.url.clone();
+    let read_database_url = match (options.read_replica, options.read_url) {
+        (false, _) => None,
+        (true, Some(url)) => Some(url),
+        (true, None) => Some(reader_url(backend, &database.url).await),
+    };
+    database.read_url = read_database_url.clone();
     if let Some(port) = options.database_port {
         database.url = super::proxy::through_port(&database.url, port);
+        database.read_url = read_database_url
+            .as_deref()
+            .map(|url| super::proxy::through_port(url, port));
     }
-    let mut db = startup::connect(&database).await.expect("connect");
+    if let (Some(port), Some(url)) = (options.read_port, read_database_url.as_deref()) {
+        database.read_url = Some(super::proxy::through_port(url, port));
+    }
     let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        cadence::telemetry::metrics::statement_ran();
-    });
+    let counted = |mut db: DatabaseConnection| {
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            cadence::telemetry::metrics::statement_ran();
+        });
+        db
+    };
+    let db = counted(startup::connect(&database).await.expect("connect"));
+    // Migrated before the read pool opens: a read-only SQLite connection needs the file.
+    startup::migrate(&db).await.expect("migrate");
+    let read_db = startup::connect_read(&database)
+        .await
+        .expect("connect the read URL")
+        .map(counted);
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
         workers: Some(1),
@@ -131,7 +177,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         limits: options.limits,
         explorer: options.explorer,
     };
-    let app = Application::build_with_db(settings, db.clone())
+    let app = Application::build_with_pools(settings, db.clone(), read_db)
         .await
         .expect("build app");
     let port = app.port();
@@ -139,6 +185,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         database_url,
+        read_database_url,
         port,
         db,
         keys: JwtKeys::from_settings(&options.auth).expect("keys"),
@@ -175,6 +222,54 @@ pub async fn fresh_database(backend: Backend) -> (DatabaseSettings, Option<tempf
             )
         }
     }
+}
+
+/// The PostgreSQL role the test apps read through: it may read every table and its
+/// transactions are read-only (`default_transaction_read_only`), as on a replica.
+pub const READER: &str = "cadence_reader";
+
+/// A read-only URL of the same database: as [`READER`] on PostgreSQL (created first if
+/// need be), the same file with `mode=ro` on SQLite.
+pub async fn reader_url(backend: Backend, url: &str) -> String {
+    match backend {
+        Backend::Sqlite => url.replace("mode=rwc", "mode=ro"),
+        Backend::Postgres => {
+            ensure_reader_role().await;
+            as_user(url, READER)
+        }
+    }
+}
+
+/// Creates [`READER`] unless it exists. The role is cluster-wide and tests run in
+/// parallel: creating, configuring and granting are one transaction, and losing the race to
+/// another test (or finding the role of an earlier run) is fine.
+async fn ensure_reader_role() {
+    let admin = Database::connect(postgres_url().expect("CADENCE_TEST_POSTGRES_URL").as_str())
+        .await
+        .expect("connect postgres");
+    admin
+        .execute_unprepared(&format!(
+            "DO $$ BEGIN \
+               CREATE ROLE {READER} LOGIN; \
+               ALTER ROLE {READER} SET default_transaction_read_only = on; \
+               GRANT pg_read_all_data TO {READER}; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; \
+             END $$"
+        ))
+        .await
+        .expect("create the reader role");
+    admin.close().await.ok();
+}
+
+/// `postgres://u@h/db` as another user (no password: the test server trusts local users).
+pub fn as_user(url: &str, user: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let host = match rest[..authority_end].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    format!("{scheme}://{user}@{host}")
 }
 
 /// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
@@ -320,7 +415,18 @@ impl TestApp {
         answer.data("/upsertPeople").clone()
     }
 
-    /// Statements run on the database so far.
+    /// Freezes the rating figures of every quarter that has ended, as `serve` does on its
+    /// schedule (and did at start-up, when the test's meetings were not logged yet).
+    pub async fn freeze_ratings(&self) -> Vec<String> {
+        cadence::service::insights::freeze_ended_quarters(&self.db, Utc::now())
+            .await
+            .expect("freeze ratings")
+            .into_iter()
+            .map(|q| q.format("%Y-%m-%d").to_string())
+            .collect()
+    }
+
+    /// Statements run on the database so far (through both pools).
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
     }
@@ -330,42 +436,10 @@ impl TestApp {
 /// service, as in production several share one PostgreSQL database); it may go through a
 /// proxy (`options.database_port`) as [`spawn_app_with`]'s apps do.
 pub async fn spawn_app_on(database_url: &str, options: Options) -> TestApp {
-    let mut database = DatabaseSettings::new(database_url);
-    database.statement_timeout = options.statement_timeout;
-    if let Some(port) = options.database_port {
-        database.url = super::proxy::through_port(&database.url, port);
-    }
-    let mut db = startup::connect(&database).await.expect("connect");
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
-    let settings = Settings {
-        bind: "127.0.0.1:0".into(),
-        workers: Some(1),
-        database,
-        auth: options.auth.clone(),
-        cors: options.cors,
-        limits: options.limits,
-        explorer: options.explorer,
+    let backend = if database_url.starts_with("sqlite") {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
     };
-    let app = Application::build_with_db(settings, db.clone())
-        .await
-        .expect("build app");
-    let port = app.port();
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address: format!("http://127.0.0.1:{port}"),
-        database_url: database_url.to_string(),
-        port,
-        db,
-        keys: JwtKeys::from_settings(&options.auth).expect("keys"),
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap(),
-        statements,
-        _dir: None,
-    }
+    start_app(backend, DatabaseSettings::new(database_url), None, options).await
 }
