@@ -5,6 +5,7 @@
 pub mod metrics;
 
 use std::io::{BufWriter, IsTerminal};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
@@ -32,6 +33,7 @@ const WRITE_BUFFER: usize = 64 * 1024;
 #[must_use = "dropping the guard stops logging"]
 pub fn init(format: LogFormat) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    REQUEST_SPANS.store(format == LogFormat::Text, Ordering::Relaxed);
     let (writer, guard) = NonBlockingBuilder::default()
         .buffered_lines_limit(BUFFERED_LINES)
         .lossy(false)
@@ -55,15 +57,22 @@ pub fn init(format: LogFormat) -> WorkerGuard {
     guard
 }
 
+/// Whether requests run in a [`RequestSpan`]: for text lines only, which show it.
+static REQUEST_SPANS: AtomicBool = AtomicBool::new(true);
+
 /// The span a request runs in: its request id, nothing more. Events logged while serving
-/// it carry the id in text lines; JSON lines leave spans out, and each request's own line
-/// names its id ([`crate::http::observe`]). tracing-actix-web's default span records a
-/// dozen fields (client address, user agent, route, OpenTelemetry fields) on every
-/// request, which nothing here reads.
+/// it carry the id in text lines. JSON lines leave spans out (a span may hold what must
+/// not be logged), so with `--log-format json` there is no span at all: each request's
+/// own line names its id ([`crate::http::observe`]). tracing-actix-web's default span
+/// records a dozen fields (client address, user agent, route, OpenTelemetry fields) on
+/// every request, which nothing here reads.
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
+        if !REQUEST_SPANS.load(Ordering::Relaxed) {
+            return Span::none();
+        }
         match request.extensions().get::<RequestId>() {
             Some(id) => tracing::info_span!("request", request_id = %id),
             None => tracing::info_span!("request"),

@@ -111,6 +111,23 @@ fn post_head(token: &str) -> String {
     )
 }
 
+/// Reads up to the end of a `100 Continue` interim response: the server has read the head
+/// of the request sent with `Expect: 100-continue` and waits for its body.
+async fn read_continue(stream: &mut TcpStream) {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        let n = timeout(PROMPTLY, stream.read(&mut byte))
+            .await
+            .expect("100 Continue in time")
+            .expect("read");
+        assert!(n > 0, "the connection ended before 100 Continue");
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf);
+    assert!(head.starts_with("HTTP/1.1 100"), "{head}");
+}
+
 /// Reads one HTTP/1.1 response with a `Content-Length`: its status line and body.
 async fn read_response(stream: &mut TcpStream) -> (String, String) {
     let mut buf = Vec::new();
@@ -156,11 +173,14 @@ async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and
         .await
         .unwrap();
     assert!(read_response(&mut http).await.0.contains(" 200 "));
-    // The slow request: its head and half its body, the rest only after the SIGTERM.
+    // The slow request: its head, then half its body once the server has read the head
+    // (its `100 Continue` says so: a connection whose next request has not been read yet
+    // is idle, and shutting down closes those), the rest only after the SIGTERM.
     let (first, rest) = BODY.split_at(BODY.len() / 2);
-    http.write_all(format!("{}{first}", post_head(&token)).as_bytes())
-        .await
-        .unwrap();
+    let head = post_head(&token).replacen("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", 1);
+    http.write_all(head.as_bytes()).await.unwrap();
+    read_continue(&mut http).await;
+    http.write_all(first.as_bytes()).await.unwrap();
 
     served.terminate();
 
