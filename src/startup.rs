@@ -229,6 +229,7 @@ impl Application {
             ),
             schema,
             events,
+            separate_read_pool: read_db.is_some(),
             read_db: read_db.unwrap_or_else(|| db.clone()),
             db,
             keys,

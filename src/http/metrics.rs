@@ -13,7 +13,7 @@ use crate::telemetry::metrics;
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics::render(&state.db))
+        .body(metrics::render(&state.pools()))
 }
 
 /// A WebSocket's response, counted in `cadence_websockets_open` until its body (the

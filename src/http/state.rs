@@ -22,6 +22,8 @@ pub struct AppState {
     /// exports and the viewer lookup of a query. Every connection of a replica's pool is
     /// read-only.
     pub read_db: DatabaseConnection,
+    /// Whether `read_db` is a pool of its own (a `DATABASE_READ_URL` is set).
+    pub separate_read_pool: bool,
     pub keys: JwtKeys,
     pub limits: LimitSettings,
     pub events: MeetingEvents,
@@ -45,5 +47,15 @@ impl AppState {
     /// WebSockets alike.
     pub fn pool_for(&self, reads_only: bool) -> &DatabaseConnection {
         if reads_only { &self.read_db } else { &self.db }
+    }
+
+    /// Each pool by the name `/metrics` reports it under: `primary`, and `read` when the
+    /// reads have a pool of their own.
+    pub fn pools(&self) -> Vec<(&'static str, &DatabaseConnection)> {
+        let mut pools = vec![("primary", &self.db)];
+        if self.separate_read_pool {
+            pools.push(("read", &self.read_db));
+        }
+        pools
     }
 }

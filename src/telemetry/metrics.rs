@@ -27,7 +27,8 @@ pub const OUTCOMES: &str = "cadence_graphql_outcomes_total";
 pub const DURATION: &str = "cadence_graphql_request_duration_seconds";
 /// SQL statements one GraphQL request ran.
 pub const STATEMENTS: &str = "cadence_graphql_sql_statements";
-/// Connections the database pool holds, in use or idle (read at scrape time).
+/// Connections a database pool holds, in use or idle (read at scrape time), by `pool`
+/// (`primary`; `read` when `DATABASE_READ_URL` gives reads a pool of their own).
 pub const POOL_SIZE: &str = "cadence_db_pool_connections";
 /// Pooled connections lent out to a request.
 pub const POOL_IN_USE: &str = "cadence_db_pool_connections_in_use";
@@ -80,14 +81,16 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// The Prometheus text exposition of every metric, the pool gauges read from `db` now.
-pub fn render(db: &DatabaseConnection) -> String {
+/// The Prometheus text exposition of every metric, the gauges of each named pool read now.
+pub fn render(pools: &[(&'static str, &DatabaseConnection)]) -> String {
     let handle = handle();
-    record_pool(db);
+    for (name, db) in pools {
+        record_pool(name, db);
+    }
     handle.render()
 }
 
-fn record_pool(db: &DatabaseConnection) {
+fn record_pool(name: &'static str, db: &DatabaseConnection) {
     let (size, idle) = match db.get_database_backend() {
         DatabaseBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
@@ -101,9 +104,9 @@ fn record_pool(db: &DatabaseConnection) {
     };
     let idle = idle as f64;
     let size = f64::from(size);
-    gauge!(POOL_SIZE).set(size);
-    gauge!(POOL_IDLE).set(idle);
-    gauge!(POOL_IN_USE).set((size - idle).max(0.0));
+    gauge!(POOL_SIZE, "pool" => name).set(size);
+    gauge!(POOL_IDLE, "pool" => name).set(idle);
+    gauge!(POOL_IN_USE, "pool" => name).set((size - idle).max(0.0));
 }
 
 /// The operation names an application has reported, at most [`MAX_OPERATION_NAMES`].

@@ -144,11 +144,14 @@ async fn metrics_count_requests_by_operation_outcome_and_statements(backend: Bac
     );
     assert!(grew(&format!("{statements}_count"), &[]) >= 5.0);
     assert!(grew(&format!("{statements}_sum"), &[]) >= 3.0, "{after}");
-    // The pool: this app's, read at scrape time.
-    assert!(
-        value(&after, "cadence_db_pool_connections", &[]) >= 1.0,
-        "{after}"
-    );
+    // The pools: this app's, read at scrape time; test apps read through a pool of
+    // their own (a read-only role), reported apart.
+    for pool in ["primary", "read"] {
+        assert!(
+            value(&after, "cadence_db_pool_connections", &[("pool", pool)]) >= 1.0,
+            "{pool}: {after}"
+        );
+    }
     let in_use = value(&after, "cadence_db_pool_connections_in_use", &[]);
     let idle = value(&after, "cadence_db_pool_connections_idle", &[]);
     assert_eq!(
