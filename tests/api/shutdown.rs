@@ -2,91 +2,17 @@
 //! gets SIGTERM: a request in flight still gets its whole answer, an open WebSocket is
 //! closed with 1001 (Going Away), and the process exits 0.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use cadence::auth::jwt::{Claims, JwtKeys};
 use cadence::config::AuthSettings;
 use chrono::Utc;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
-use tokio::sync::mpsc;
 use tokio::time::timeout;
 
 use crate::db_test;
-use crate::support::{Backend, Frame, PROMPTLY, SECRET, Socket, fresh_database};
-
-/// A `cadence serve` process on a fresh database, its port and its log lines.
-struct Served {
-    child: Child,
-    port: u16,
-    log: mpsc::UnboundedReceiver<String>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Served {
-    async fn start(backend: Backend) -> Served {
-        let (database, dir) = fresh_database(backend).await;
-        let url = database.url;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
-            .args(["--database-url", &url, "--jwt-secret", SECRET])
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn cadence serve");
-        let (tx, mut log) = mpsc::unbounded_channel();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = lines.next_line().await {
-                let _ = tx.send(line);
-            }
-        });
-        let port = loop {
-            let line = timeout(PROMPTLY, log.recv())
-                .await
-                .expect("no `listening` line in time")
-                .expect("cadence serve ended before listening");
-            if line.contains("listening")
-                && let Some(port) = port_in(&line)
-            {
-                break port;
-            }
-        };
-        Served {
-            child,
-            port,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn terminate(&self) {
-        let pid = self.child.id().expect("running").to_string();
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-    }
-}
-
-/// The port of a `listening` log line, as text (`port=8080`) or JSON (`"port":8080`).
-fn port_in(line: &str) -> Option<u16> {
-    let at = line
-        .find("port=")
-        .map(|i| i + 5)
-        .or_else(|| line.find("\"port\":").map(|i| i + 7))?;
-    let digits: String = line[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
+use crate::support::{Backend, Frame, PROMPTLY, SECRET, Served, Socket, fresh_database};
 
 fn integration_token() -> String {
     let keys = JwtKeys::from_settings(&AuthSettings {
@@ -162,7 +88,8 @@ db_test!(sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and
 async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and_exits_0(
     backend: Backend,
 ) {
-    let mut served = Served::start(backend).await;
+    let (database, _dir) = fresh_database(backend).await;
+    let served = Served::start(&database.url).await;
     let token = integration_token();
     let mut socket = Socket::open(served.port, &token).await;
     // A connection the server has surely taken: one request answered on it already.
@@ -197,18 +124,7 @@ async fn sigterm_lets_a_request_in_flight_finish_closes_websockets_with_1001_and
     assert_eq!(body, r#"{"data":{"__typename":"Query"}}"#);
     drop(http);
 
-    let exit = timeout(PROMPTLY, served.child.wait())
-        .await
-        .expect("cadence serve did not exit in time")
-        .expect("wait");
-    // Every line, up to the end of stderr.
-    let mut log = Vec::new();
-    while let Some(line) = timeout(PROMPTLY, served.log.recv())
-        .await
-        .expect("stderr ends")
-    {
-        log.push(line);
-    }
+    let (exit, log) = served.exit().await;
     assert_eq!(exit.code(), Some(0), "log:\n{}", log.join("\n"));
     // Background work (the PostgreSQL LISTEN task) and the pool were stopped, quietly.
     assert!(

@@ -77,7 +77,9 @@ pub struct Served {
     pub client: reqwest::Client,
     /// Every log line (stderr) so far, for a failing test to show.
     log: Arc<Mutex<Vec<String>>>,
-    _child: Child,
+    /// The task reading stderr into `log`; it ends with stderr.
+    reader: tokio::task::JoinHandle<()>,
+    child: Child,
 }
 
 /// Longest a `cadence serve` process may take to start listening, then to be ready.
@@ -103,7 +105,7 @@ impl Served {
         let (tx, mut lines_rx) = mpsc::unbounded_channel();
         let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
         let kept = log.clone();
-        tokio::spawn(async move {
+        let reader = tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 kept.lock().unwrap().push(line.clone());
                 let _ = tx.send(line);
@@ -129,7 +131,8 @@ impl Served {
                 .build()
                 .unwrap(),
             log,
-            _child: child,
+            reader,
+            child,
         };
         served.wait_ready().await;
         served
@@ -161,6 +164,31 @@ impl Served {
     /// The log lines so far.
     pub fn log(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping the process does.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("running").to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for the process to end (within [`STARTUP`]): its exit status, and every line
+    /// it logged up to the end of its stderr.
+    pub async fn exit(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let deadline = Instant::now() + STARTUP;
+        let status = timeout_at(deadline, self.child.wait())
+            .await
+            .expect("cadence serve did not exit in time")
+            .expect("wait");
+        timeout_at(deadline, &mut self.reader)
+            .await
+            .expect("stderr ends")
+            .expect("the log reader");
+        (status, self.log())
     }
 
     /// POSTs a GraphQL request with a bearer token.
