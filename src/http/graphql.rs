@@ -40,20 +40,10 @@ pub async fn post(
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    let started = Instant::now();
-    let mut seen = Seen::default();
-    let ((response, report), statements) =
-        counting_statements(post_answer(&req, &body, &state, &request_id, &mut seen)).await;
-    finish(
-        &state,
-        &request_id,
-        &seen,
-        &response,
-        report,
-        started,
-        statements,
-    );
-    response
+    let mut watch = Watch::start();
+    let answer = post_answer(&req, &body, &state, &request_id, &mut watch.seen);
+    let (answer, statements) = counting_statements(answer).await;
+    watch.finish(&state, &request_id, answer, statements)
 }
 
 async fn post_answer(
@@ -112,20 +102,10 @@ pub async fn get(
     {
         return state.explorer.page(&req);
     }
-    let started = Instant::now();
-    let mut seen = Seen::default();
-    let ((response, report), statements) =
-        counting_statements(get_answer(&req, params, &state, &request_id, &mut seen)).await;
-    finish(
-        &state,
-        &request_id,
-        &seen,
-        &response,
-        report,
-        started,
-        statements,
-    );
-    response
+    let mut watch = Watch::start();
+    let answer = get_answer(&req, params, &state, &request_id, &mut watch.seen);
+    let (answer, statements) = counting_statements(answer).await;
+    watch.finish(&state, &request_id, answer, statements)
 }
 
 async fn get_answer(
@@ -172,7 +152,7 @@ async fn get_answer(
     single(req, state, incoming, parsed, request_id, media, seen).await
 }
 
-/// How an answer is reported once sent ([`finish`]).
+/// How an answer is reported once sent ([`Watch::finish`]).
 enum Report {
     /// Under the code of its first error, `OK` without one.
     Code(String),
@@ -188,34 +168,49 @@ fn coded(reply: Reply, media: MediaType) -> (HttpResponse, Report) {
     (reply.send(media), Report::Code(code))
 }
 
-/// Reports an answered request in the metrics and the log ([`observe`]).
-fn finish(
-    state: &AppState,
-    request_id: &RequestId,
-    seen: &Seen,
-    response: &HttpResponse,
-    report: Report,
+/// A request on its way: when it started and what it showed of itself, to be reported
+/// in the metrics and the log ([`observe`]) once answered.
+struct Watch {
     started: Instant,
-    statements: u64,
-) {
-    let status = response.status();
-    let code = match report {
-        Report::Done => return,
-        Report::Code(code) => code,
-        Report::ByStatus => status_code_name(status),
-    };
-    observe::report(
-        state,
-        &Answered {
-            transport: Transport::Http,
-            request_id: &request_id.to_string(),
-            seen,
-            status: Some(status),
-            code: &code,
-            duration: started.elapsed(),
-            statements: Some(statements),
-        },
-    );
+    seen: Seen,
+}
+
+impl Watch {
+    fn start() -> Self {
+        Watch {
+            started: Instant::now(),
+            seen: Seen::default(),
+        }
+    }
+
+    /// Reports the answer (unless a batch reported its operations itself) and returns it.
+    fn finish(
+        self,
+        state: &AppState,
+        request_id: &RequestId,
+        (response, report): (HttpResponse, Report),
+        statements: u64,
+    ) -> HttpResponse {
+        let status = response.status();
+        let code = match report {
+            Report::Done => return response,
+            Report::Code(code) => code,
+            Report::ByStatus => status_code_name(status),
+        };
+        observe::report(
+            state,
+            &Answered {
+                transport: Transport::Http,
+                request_id: &request_id.to_string(),
+                seen: &self.seen,
+                status: Some(status),
+                code: &code,
+                duration: self.started.elapsed(),
+                statements: Some(statements),
+            },
+        );
+        response
+    }
 }
 
 /// One request: checked, charged and executed, then sent.

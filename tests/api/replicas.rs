@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::db_test;
 use crate::support::{
     Backend, Frame, Options, Org, PROMPTLY, Proxy, Socket, UPSERT_PEOPLE, cadence, fresh_database,
-    normalized, postgres_url, reader_url, row, spawn_app, spawn_app_with, upstream_of,
+    normalized, postgres_url, rated_team, reader_url, row, spawn_app, spawn_app_with, upstream_of,
 };
 
 const PEOPLE: &str = "{ people(first: 20) { nodes { externalId name } } }";
@@ -239,17 +239,7 @@ db_test!(freeze_ratings_freezes_each_ended_quarter_once_and_reports_only_read_th
 async fn freeze_ratings_freezes_each_ended_quarter_once_and_reports_only_read_them(
     backend: Backend,
 ) {
-    let mut company = Org::spawn_with(
-        backend,
-        json!([
-            row("boss", "Bo Boss", None, "2025-01-01"),
-            row("em", "Em Manager", Some("boss"), "2025-01-01"),
-            row("d1", "Dee One", Some("em"), "2025-01-01"),
-            row("d2", "Dee Two", Some("em"), "2025-01-01"),
-            row("d3", "Dee Three", Some("em"), "2025-01-01"),
-        ]),
-    )
-    .await;
+    let mut company = Org::spawn_with(backend, rated_team()).await;
     for (report, day, rating) in [
         ("d1", "2026-02-10", 5),
         ("d2", "2026-02-11", 4),

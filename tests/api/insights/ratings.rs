@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{BEFORE, REPORT, figures};
 use crate::db_test;
-use crate::support::{Backend, Org, normalized, row};
+use crate::support::{Backend, Org, normalized, rated_team, row};
 
 db_test!(an_average_rating_needs_three_ratings_by_reports);
 async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
@@ -81,18 +81,7 @@ async fn an_average_rating_needs_three_ratings_by_reports(backend: Backend) {
 
 db_test!(a_frozen_quarter_average_never_moves_so_no_late_rating_shows);
 async fn a_frozen_quarter_average_never_moves_so_no_late_rating_shows(backend: Backend) {
-    let mut company = Org::spawn_with(
-        backend,
-        json!([
-            row("hr", "Hana HR", None, "2025-01-01"),
-            row("boss", "Bo Boss", None, "2025-01-01"),
-            row("em", "Em Manager", Some("boss"), "2025-01-01"),
-            row("d1", "Dee One", Some("em"), "2025-01-01"),
-            row("d2", "Dee Two", Some("em"), "2025-01-01"),
-            row("d3", "Dee Three", Some("em"), "2025-01-01"),
-        ]),
-    )
-    .await;
+    let mut company = Org::spawn_with(backend, rated_team()).await;
     for (host, guest, day) in [
         ("em", "d1", "2026-05-04"),
         ("em", "d2", "2026-05-05"),
@@ -191,18 +180,7 @@ db_test!(an_ended_quarter_shows_figures_once_frozen_and_reading_it_freezes_nothi
 async fn an_ended_quarter_shows_figures_once_frozen_and_reading_it_freezes_nothing(
     backend: Backend,
 ) {
-    let mut company = Org::spawn_with(
-        backend,
-        json!([
-            row("hr", "Hana HR", None, "2025-01-01"),
-            row("boss", "Bo Boss", None, "2025-01-01"),
-            row("em", "Em Manager", Some("boss"), "2025-01-01"),
-            row("d1", "Dee One", Some("em"), "2025-01-01"),
-            row("d2", "Dee Two", Some("em"), "2025-01-01"),
-            row("d3", "Dee Three", Some("em"), "2025-01-01"),
-        ]),
-    )
-    .await;
+    let mut company = Org::spawn_with(backend, rated_team()).await;
     for (report, day, rating) in [
         ("d1", "2026-02-02", 5),
         ("d2", "2026-02-03", 4),

@@ -61,6 +61,19 @@ pub fn row(external_id: &str, name: &str, manager: Option<&str>, start: &str) ->
     row
 }
 
+/// The team the rating tests rate: `boss` over manager `em` over `d1`–`d3`, and `hr`, all
+/// employed since 2025-01-01.
+pub fn rated_team() -> Value {
+    json!([
+        row("hr", "Hana HR", None, "2025-01-01"),
+        row("boss", "Bo Boss", None, "2025-01-01"),
+        row("em", "Em Manager", Some("boss"), "2025-01-01"),
+        row("d1", "Dee One", Some("em"), "2025-01-01"),
+        row("d2", "Dee Two", Some("em"), "2025-01-01"),
+        row("d3", "Dee Three", Some("em"), "2025-01-01"),
+    ])
+}
+
 /// A well-formed person ID that names no one ("Person:99999").
 pub const NO_ONE: &str = "UGVyc29uOjk5OTk5";
 
