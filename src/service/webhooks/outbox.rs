@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::meeting::MeetingStatus;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
 use entity::{outbox_event, webhook_subscription};
@@ -111,4 +112,88 @@ pub async fn record(
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The global ID the API shows for object `kind` (`Person`, `Meeting`, `Team`) with row id
+/// `id`: the same encoding as `graphql::ids`, which services cannot import (a test holds
+/// the two together through the API).
+pub fn global_id(kind: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
+/// What a meeting event says about the meeting: ids and metadata an integration with
+/// `meetings:read` may query. Never its agenda, notes or ratings.
+#[allow(clippy::too_many_arguments)]
+pub fn meeting_data(
+    id: i64,
+    external_id: Option<&str>,
+    host_id: i64,
+    guest_id: i64,
+    scheduled_at: DateTime<Utc>,
+    duration_minutes: i32,
+    status: &str,
+    kind: &str,
+) -> Value {
+    json!({
+        "id": global_id("Meeting", id),
+        "externalId": external_id,
+        "hostId": global_id("Person", host_id),
+        "guestId": global_id("Person", guest_id),
+        "scheduledAt": scheduled_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "durationMinutes": duration_minutes,
+        "status": status,
+        "kind": kind,
+    })
+}
+
+/// [`meeting_data`] of a stored meeting.
+pub fn meeting_model_data(m: &entity::meeting::Model) -> Value {
+    meeting_data(
+        m.id,
+        m.external_id.as_deref(),
+        m.host_id,
+        m.guest_id,
+        m.scheduled_at,
+        m.duration_minutes,
+        &m.status,
+        &m.kind,
+    )
+}
+
+/// The event for a meeting just written: created, cancelled (its status became
+/// CANCELLED), or updated; `None` when nothing changed. `before` is its status before the
+/// write, when known.
+pub fn meeting_event(
+    m: &entity::meeting::Model,
+    created: bool,
+    changed: bool,
+    before: Option<&str>,
+) -> Option<Event> {
+    let cancelled = MeetingStatus::Cancelled.as_str();
+    let kind = if created {
+        EventType::MeetingCreated
+    } else if !changed {
+        return None;
+    } else if m.status == cancelled && before != Some(cancelled) {
+        EventType::MeetingCancelled
+    } else {
+        EventType::MeetingUpdated
+    };
+    Some(Event::new(kind, meeting_model_data(m)))
+}
+
+/// What a person event says about the person: their global ID and externalId, and the
+/// org-chart fields an integration with `org:read` may query.
+pub fn person_data(p: &entity::person::Model) -> Value {
+    json!({
+        "id": global_id("Person", p.id),
+        "externalId": p.external_id,
+        "name": p.name,
+        "email": p.email,
+        "title": p.title,
+        "teamId": p.team_id.map(|t| global_id("Team", t)),
+        "startDate": p.start_date,
+        "endDate": p.end_date,
+    })
 }

@@ -2,6 +2,7 @@
 //! rules against SSRF.
 
 mod management;
+mod outbox;
 
 use serde_json::{Value, json};
 
