@@ -2,6 +2,8 @@
 //! outbox that write paths add events to (`outbox`), and the delivery of those events
 //! (`dispatch`).
 
+pub mod deliver;
+pub mod dispatch;
 pub mod outbox;
 pub mod target;
 

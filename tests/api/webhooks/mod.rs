@@ -1,8 +1,10 @@
 //! Webhooks: hr_admin's management of subscriptions (and everyone else's refusal), the URL
 //! rules against SSRF.
 
+mod delivery;
 mod management;
 mod outbox;
+mod receiver;
 
 use serde_json::{Value, json};
 
