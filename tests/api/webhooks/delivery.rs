@@ -283,3 +283,63 @@ async fn two_instances_deliver_every_event_once_and_in_order() {
         "each event once, no gap, in the order they happened"
     );
 }
+
+db_test!(delivered_rows_are_pruned_after_the_retention_and_pending_ones_kept);
+async fn delivered_rows_are_pruned_after_the_retention_and_pending_ones_kept(backend: Backend) {
+    let up = Receiver::start().await;
+    let down = Receiver::start().await;
+    down.stop();
+    let (app, ids) = spawn(backend, true).await;
+    create(&app, &up.url, json!(["MEETING_CREATED"])).await;
+    log_meeting(&app, &ids, "2024-03-04").await;
+    up.wait_for(PATIENCE, "the first event", |r| r.len() == 1)
+        .await;
+    // A second receiver, down, wants the next event: its delivery stays pending.
+    create(&app, &down.url, json!(["MEETING_CREATED"])).await;
+    log_meeting(&app, &ids, "2024-03-11").await;
+    up.wait_for(PATIENCE, "the second event", |r| r.len() == 2)
+        .await;
+    let count = |status: &'static str| {
+        let db = app.db.clone();
+        async move {
+            webhook_delivery::Entity::find()
+                .filter(webhook_delivery::Column::Status.eq(status))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let deadline = Instant::now() + PATIENCE;
+    while count("done").await < 2 {
+        assert!(Instant::now() < deadline, "deliveries not recorded done");
+        // A poll interval, not a synchronisation: the condition ends the loop.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // An instance keeping delivered rows for 1 ms prunes when it starts.
+    let _pruning = crate::support::spawn_app_on(
+        &app.database_url,
+        Options {
+            limits: LimitSettings {
+                webhooks: WebhookSettings {
+                    webhooks_allow_http_loopback: true,
+                    webhook_retention: Duration::from_millis(1),
+                    ..WebhookSettings::default()
+                },
+                ..Options::default().limits
+            },
+            ..Options::default()
+        },
+    )
+    .await;
+    let deadline = Instant::now() + PATIENCE;
+    while count("done").await > 0 {
+        assert!(Instant::now() < deadline, "delivered rows not pruned");
+        // A poll interval, not a synchronisation: the condition ends the loop.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(count("pending").await, 1, "the pending delivery stays");
+    let events = outbox_event::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(events.len(), 1, "only the event still wanted stays");
+    assert_eq!(events[0].event_id, up.received()[1].event_id);
+}

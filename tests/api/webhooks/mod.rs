@@ -4,6 +4,7 @@
 mod delivery;
 mod management;
 mod outbox;
+mod plans;
 mod receiver;
 
 use serde_json::{Value, json};

@@ -176,3 +176,32 @@ async fn rolled_back_or_unsubscribed_writes_record_nothing(backend: Backend) {
     .ok();
     assert_eq!(types(&recorded(&org).await), ["MEETING_CREATED"]);
 }
+
+db_test!(an_import_records_its_people_and_then_import_completed);
+async fn an_import_records_its_people_and_then_import_completed(backend: Backend) {
+    let org = Org::spawn(backend).await;
+    subscribe(&org, json!(["PERSON_CREATED", "IMPORT_COMPLETED"])).await;
+    let csv = "Employee ID,First Name,Last Name,Work Email,Department,Manager ID\n\
+               csvnew,Cy,Sv,cy.sv@example.com,Finance,cfo\n";
+    let import = |dry_run: bool| {
+        org.admin(
+            "mutation($csv: String!, $dry: Boolean!) {
+               importPeopleCsv(input: { csv: $csv, dryRun: $dry }) { people { created } } }",
+            json!({ "csv": csv, "dry": dry_run }),
+        )
+    };
+    import(true).await.ok();
+    assert_eq!(
+        recorded(&org).await,
+        Vec::<Value>::new(),
+        "a dry run records nothing"
+    );
+    import(false).await.ok();
+    let events = recorded(&org).await;
+    assert_eq!(types(&events), ["PERSON_CREATED", "IMPORT_COMPLETED"]);
+    assert_eq!(events[0]["data"]["externalId"], "csvnew");
+    assert_eq!(
+        events[1]["data"],
+        json!({ "source": "people", "created": 1, "updated": 0, "unchanged": 0, "teamsCreated": 1 })
+    );
+}
