@@ -91,6 +91,12 @@ where
         Some(t) => load(t, &seqs, &hooks).await?,
         None => load(db, &seqs, &hooks).await?,
     };
+    // A webhook deleted since the claim (SQLite claims without a lock) took its
+    // deliveries with it: nothing to send or record for them.
+    let claimed: Vec<&Claimed> = claimed
+        .iter()
+        .filter(|c| webhooks.contains_key(&c.webhook_id) && events.contains_key(&c.event_seq))
+        .collect();
     let attempts = claimed.iter().map(|c| {
         let event = &events[&c.event_seq];
         let hook = &webhooks[&c.webhook_id];
