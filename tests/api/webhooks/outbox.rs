@@ -205,3 +205,53 @@ async fn an_import_records_its_people_and_then_import_completed(backend: Backend
         json!({ "source": "people", "created": 1, "updated": 0, "unchanged": 0, "teamsCreated": 1 })
     );
 }
+
+db_test!(a_calendar_import_records_its_meetings_and_then_import_completed);
+async fn a_calendar_import_records_its_meetings_and_then_import_completed(backend: Backend) {
+    let org = Org::spawn(backend).await;
+    subscribe(
+        &org,
+        json!(["MEETING_CREATED", "MEETING_CANCELLED", "IMPORT_COMPLETED"]),
+    )
+    .await;
+    // A weekly series of `count` 1:1s.
+    let calendar = |count: u32| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+             BEGIN:VEVENT\r\nUID:series@test\r\nSUMMARY:SECRET-TITLE\r\n\
+             DTSTART:20240304T100000Z\r\nDTEND:20240304T103000Z\r\n\
+             RRULE:FREQ=WEEKLY;COUNT={count}\r\n\
+             ORGANIZER;CN=Host:mailto:em1@example.com\r\n\
+             ATTENDEE;PARTSTAT=ACCEPTED:mailto:dev1@example.com\r\nEND:VEVENT\r\n\
+             END:VCALENDAR\r\n"
+        )
+    };
+    let import = |ics: String| {
+        org.admin(
+            "mutation($input: ImportCalendarInput!) { importCalendar(input: $input) { meetings { created } } }",
+            json!({ "input": { "ics": ics, "until": "2028-01-01T00:00:00Z" } }),
+        )
+    };
+    import(calendar(2)).await.ok();
+    // The series now ends after its first occurrence: the second is cancelled.
+    import(calendar(1)).await.ok();
+
+    let events = recorded(&org).await;
+    assert_eq!(
+        types(&events),
+        [
+            "MEETING_CREATED",
+            "MEETING_CREATED",
+            "IMPORT_COMPLETED",
+            "MEETING_CANCELLED",
+            "IMPORT_COMPLETED"
+        ]
+    );
+    assert_eq!(events[0]["data"]["hostId"], json!(org.id("em1")));
+    assert_eq!(events[2]["data"]["created"], 2);
+    assert_eq!(events[4]["data"]["cancelled"], 1);
+    assert_eq!(events[3]["data"]["status"], "CANCELLED");
+    for e in &events {
+        assert!(!e.to_string().contains("SECRET"), "{e}");
+    }
+}
