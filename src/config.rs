@@ -276,6 +276,46 @@ pub struct LimitSettings {
     /// Record metrics and serve `/metrics` (`--metrics false` turns both off).
     #[arg(long, env = "CADENCE_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
     pub metrics: bool,
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
+}
+
+/// Webhooks: which receiver URLs are accepted, and how the dispatcher retries and prunes.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookSettings {
+    /// Accept `http://` webhook URLs to loopback addresses (development and tests only).
+    #[arg(long, env = "CADENCE_WEBHOOKS_ALLOW_HTTP_LOOPBACK")]
+    pub webhooks_allow_http_loopback: bool,
+    /// Host names or IP addresses a webhook may target although they are (or resolve to)
+    /// private-range, loopback or link-local addresses; comma-separated.
+    #[arg(long, env = "CADENCE_WEBHOOKS_ALLOW_HOSTS", value_delimiter = ',')]
+    pub webhooks_allow_hosts: Vec<String>,
+    /// The first retry's delay after a failed delivery; each further one doubles it (with
+    /// jitter), and a delivery still failing 24 h after its first try is given up.
+    #[arg(long, env = "CADENCE_WEBHOOK_RETRY_BASE", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub webhook_retry_base: Duration,
+    /// How long delivered outbox rows are kept before `serve` prunes them.
+    #[arg(long, env = "CADENCE_WEBHOOK_RETENTION", default_value = "30days", value_parser = humantime::parse_duration)]
+    pub webhook_retention: Duration,
+    /// How often the dispatcher looks for due deliveries when no write has woken it.
+    #[arg(long, env = "CADENCE_WEBHOOK_POLL_INTERVAL", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub webhook_poll_interval: Duration,
+    /// Run the webhook dispatcher in `serve` (`false`: another instance delivers).
+    #[arg(long, env = "CADENCE_WEBHOOK_DISPATCHER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub webhook_dispatcher: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            webhooks_allow_http_loopback: false,
+            webhooks_allow_hosts: Vec::new(),
+            webhook_retry_base: Duration::from_secs(10),
+            webhook_retention: Duration::from_secs(30 * 24 * 3600),
+            webhook_poll_interval: Duration::from_secs(1),
+            webhook_dispatcher: true,
+        }
+    }
 }
 
 impl Default for LimitSettings {
@@ -304,6 +344,7 @@ impl Default for LimitSettings {
             shutdown_timeout: Duration::from_secs(25),
             metrics_bind: None,
             metrics: true,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -179,6 +179,8 @@ pub struct Application {
     read_db: Option<DatabaseConnection>,
     /// The scheduled freezing of rating figures, when it runs.
     freezer: Option<tokio::task::JoinHandle<()>>,
+    /// The webhook dispatcher, when it runs, and its stop signal.
+    dispatcher: Option<Dispatcher>,
     /// `/metrics` on `--metrics-bind`, with its port.
     metrics: Option<(u16, Server)>,
 }
@@ -250,6 +252,7 @@ impl Application {
         // Last, once nothing else can fail: the job runs until the application stops.
         let freezer =
             start_freezing_ratings(&background.1, settings.database.ratings_freeze_interval).await;
+        let dispatcher = start_dispatcher(&background.1, &settings.limits.webhooks)?;
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -276,6 +279,7 @@ impl Application {
             db: background.1,
             read_db: background.2,
             freezer,
+            dispatcher,
             metrics: metrics_server,
         })
     }
@@ -317,6 +321,9 @@ impl Application {
         if let Some(freezer) = self.freezer {
             // A freeze cut short rolls back: its quarter is frozen at the next start.
             freezer.abort();
+        }
+        if let Some(dispatcher) = self.dispatcher {
+            dispatcher.stop().await;
         }
         for pool in std::iter::once(&self.db).chain(self.read_db.as_ref()) {
             if let Err(err) = pool.close_by_ref().await {
@@ -360,6 +367,68 @@ async fn start_freezing_ratings(
 }
 
 /// Resolves at the first SIGTERM or SIGINT.
+/// The webhook dispatcher's task and the signal that stops it between two rounds.
+struct Dispatcher {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Dispatcher {
+    /// Lets the round in flight finish (its answers recorded), for at most a little more
+    /// than one delivery's timeout; then cuts it short, which leaves its deliveries pending
+    /// for the next start or another instance.
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        let grace = crate::service::webhooks::deliver::TIMEOUT + Duration::from_secs(5);
+        if tokio::time::timeout(grace, &mut task).await.is_err() {
+            task.abort();
+        }
+    }
+}
+
+/// Starts delivering webhook events (unless `--webhook-dispatcher false`): a round as soon
+/// as the last one found work, else every poll interval; prunes delivered rows hourly.
+fn start_dispatcher(
+    db: &DatabaseConnection,
+    settings: &crate::config::WebhookSettings,
+) -> anyhow::Result<Option<Dispatcher>> {
+    use crate::service::webhooks::{deliver::Sender, dispatch};
+    if !settings.webhook_dispatcher {
+        return Ok(None);
+    }
+    let sender = Sender::new()?;
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let (db, settings) = (db.clone(), settings.clone());
+    let task = tokio::spawn(async move {
+        let mut pruned: Option<std::time::Instant> = None;
+        while !*stopped.borrow() {
+            // The job's own clock: what is due is the question it answers.
+            let now = Utc::now();
+            if pruned.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600)) {
+                if let Err(err) = dispatch::prune(&db, settings.webhook_retention, now).await {
+                    tracing::error!(error = %err, "pruning delivered webhook events failed");
+                }
+                pruned = Some(std::time::Instant::now());
+            }
+            let busy = match dispatch::deliver_due(&db, &sender, &settings, now).await {
+                Ok(tried) => tried > 0,
+                Err(err) => {
+                    tracing::error!(error = %err, "delivering webhook events failed");
+                    false
+                }
+            };
+            if !busy {
+                tokio::select! {
+                    _ = stopped.changed() => {}
+                    _ = tokio::time::sleep(settings.webhook_poll_interval) => {}
+                }
+            }
+        }
+    });
+    Ok(Some(Dispatcher { task, stop }))
+}
+
 async fn stop_signal() -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate())?;

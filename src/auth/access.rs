@@ -29,6 +29,15 @@ pub fn ensure_can_read_org(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
+/// Webhook subscriptions, their secrets and deliveries: hr_admin alone.
+pub fn ensure_can_manage_webhooks(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        _ => Err(AppError::forbidden("webhooks are managed by hr_admin")),
+    }
+}
+
 /// Writing people, teams and reporting lines: hr_admin, or an integration with `org:write`.
 pub fn ensure_can_write_org(viewer: &Viewer) -> AppResult<()> {
     match viewer {

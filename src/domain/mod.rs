@@ -5,3 +5,4 @@ pub mod employment;
 pub mod hierarchy;
 pub mod meeting;
 pub mod paging;
+pub mod webhook;

@@ -15,6 +15,7 @@ pub enum NodeKind {
     AgendaTemplate,
     AgendaItem,
     ActionItem,
+    Webhook,
 }
 
 impl NodeKind {
@@ -26,6 +27,7 @@ impl NodeKind {
             NodeKind::AgendaTemplate => "AgendaTemplate",
             NodeKind::AgendaItem => "AgendaItem",
             NodeKind::ActionItem => "ActionItem",
+            NodeKind::Webhook => "Webhook",
         }
     }
 
@@ -37,6 +39,7 @@ impl NodeKind {
             "AgendaTemplate" => Some(NodeKind::AgendaTemplate),
             "AgendaItem" => Some(NodeKind::AgendaItem),
             "ActionItem" => Some(NodeKind::ActionItem),
+            "Webhook" => Some(NodeKind::Webhook),
             _ => None,
         }
     }

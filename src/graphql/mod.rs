@@ -17,6 +17,7 @@ pub mod scalars;
 pub mod schema;
 pub mod subscriptions;
 pub mod teams;
+pub mod webhooks;
 
 pub use context::RequestContext;
 pub use schema::{CadenceSchema, build_schema};

@@ -53,8 +53,9 @@ impl NodeQuery {
                     .remove(&id)
                     .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
             }
-            // Agenda and action items are reached through their meeting.
-            NodeKind::AgendaItem | NodeKind::ActionItem => {
+            // Agenda and action items are reached through their meeting; webhooks through
+            // the `webhooks` listing.
+            NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {
                 crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
                 None
             }

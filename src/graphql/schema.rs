@@ -11,6 +11,7 @@ use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
+use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
 
@@ -26,6 +27,7 @@ pub struct Query(
     InsightsQuery,
     CadenceQuery,
     RateLimitQuery,
+    WebhooksQuery,
 );
 
 /// Every write. Each takes one `input` object and returns a payload; bulk writes are all or
@@ -37,6 +39,7 @@ pub struct Mutation(
     MeetingsMutation,
     AgendasMutation,
     CadenceMutation,
+    WebhooksMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.
@@ -56,7 +59,8 @@ pub fn build_schema(limits: &LimitSettings, events: Option<MeetingEvents>) -> Ca
     .limit_depth(limits.max_depth)
     .limit_recursive_depth(limits.max_depth.max(32))
     .limit_complexity(limits.max_complexity)
-    .limit_directives(limits.max_directives);
+    .limit_directives(limits.max_directives)
+    .data(limits.webhooks.clone());
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

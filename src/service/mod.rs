@@ -15,6 +15,7 @@ pub mod teams;
 pub mod trend;
 pub mod viewers;
 pub mod watch;
+pub mod webhooks;
 
 pub(crate) mod sql;
 

@@ -32,6 +32,7 @@ mod schema;
 mod shutdown;
 mod teams;
 mod timeouts;
+mod webhooks;
 mod ws_expiry;
 mod ws_limits;
 mod ws_protocol;

@@ -18,9 +18,11 @@ use sea_orm::{ConnectionTrait, DbBackend, TransactionSession, TransactionTrait, 
 use crate::auth::{Viewer, access};
 use crate::domain::employment::{is_employed, truncate};
 use crate::domain::meeting::{MAX_DURATION, MIN_DURATION, MeetingKind, MeetingStatus};
+use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult, FileProblem};
 use crate::service::classify::classify_many;
 use crate::service::sql::{Sql, begin_write, id_in, id_set, text_set};
+use crate::service::webhooks::outbox;
 use crate::transfer::calendar::{self, Occurrence, original_start_of};
 
 /// Rows per statement when reading or writing meetings in bulk.
@@ -204,6 +206,14 @@ where
     let mut changed = insert(&txn, &inserts, now).await?;
     update(&txn, &updates, now).await?;
     cancel(&txn, &gone, now).await?;
+    if !dry_run {
+        outbox::record(
+            &txn,
+            truncate(now),
+            webhook_events(&inserts, &changed, &updates, &gone, &report),
+        )
+        .await?;
+    }
     changed.extend(updates.iter().map(|(id, _)| *id));
     changed.extend(gone);
     if dry_run {
@@ -595,4 +605,57 @@ async fn cancel(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> A
         db.execute_raw(q.statement(backend, sql)).await?;
     }
     Ok(())
+}
+
+/// The webhook events of an import: one per meeting created, updated or cancelled (in the
+/// order written), then IMPORT_COMPLETED with the counts.
+fn webhook_events(
+    inserts: &[Wanted],
+    inserted: &[i64],
+    updates: &[(i64, Wanted)],
+    gone: &[i64],
+    report: &CalendarReport,
+) -> Vec<outbox::Event> {
+    let data = |id: i64, w: &Wanted| {
+        outbox::meeting_data(
+            id,
+            Some(&w.external_id),
+            w.host_id,
+            w.guest_id,
+            w.scheduled_at,
+            w.duration_minutes,
+            w.status.as_str(),
+            w.kind.as_str(),
+        )
+    };
+    let mut events: Vec<outbox::Event> = inserts
+        .iter()
+        .zip(inserted)
+        .map(|(w, &id)| outbox::Event::new(EventType::MeetingCreated, data(id, w)))
+        .collect();
+    events.extend(
+        updates
+            .iter()
+            .map(|(id, w)| outbox::Event::new(EventType::MeetingUpdated, data(*id, w))),
+    );
+    events.extend(gone.iter().map(|&id| {
+        outbox::Event::new(
+            EventType::MeetingCancelled,
+            serde_json::json!({
+                "id": outbox::global_id("Meeting", id),
+                "status": MeetingStatus::Cancelled.as_str(),
+            }),
+        )
+    }));
+    events.push(outbox::Event::new(
+        EventType::ImportCompleted,
+        serde_json::json!({
+            "source": "calendar",
+            "created": report.meetings.created,
+            "updated": report.meetings.updated,
+            "unchanged": report.meetings.unchanged,
+            "cancelled": report.meetings.cancelled,
+        }),
+    ));
+    events
 }

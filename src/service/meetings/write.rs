@@ -17,6 +17,7 @@ use crate::domain::meeting::{MeetingDuration, MeetingKind, MeetingStatus, TopicC
 use crate::error::{AppError, AppResult, InputProblem};
 use crate::service::classify::classify_many;
 use crate::service::sql::begin_write;
+use crate::service::webhooks::outbox;
 use entity::meeting;
 
 /// Most meetings one `importMeetings` call may carry.
@@ -88,6 +89,8 @@ where
         Write::Log { prefix: "input" },
     )
     .await?;
+    let event = outbox::meeting_event(&logged.meeting, logged.created, logged.changed, None);
+    outbox::record(&txn, truncate(now), event.into_iter().collect()).await?;
     txn.commit().await?;
     Ok(logged)
 }
@@ -113,6 +116,7 @@ where
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     let mut meetings = Vec::with_capacity(rows.len());
     let mut problems = Vec::new();
+    let mut events = Vec::new();
     for (i, (row, kind)) in rows.into_iter().zip(kinds).enumerate() {
         let prefix = format!("input.meetings[{i}]");
         match write(&txn, viewer, row, kind, now, Write::Log { prefix: &prefix }).await {
@@ -122,6 +126,12 @@ where
                     (false, true) => updated += 1,
                     (false, false) => unchanged += 1,
                 }
+                events.extend(outbox::meeting_event(
+                    &logged.meeting,
+                    logged.created,
+                    logged.changed,
+                    None,
+                ));
                 meetings.push(logged.meeting);
             }
             Err(AppError::BadInput(mut p)) => problems.append(&mut p),
@@ -131,6 +141,7 @@ where
     if !problems.is_empty() {
         return Err(AppError::BadInput(problems));
     }
+    outbox::record(&txn, truncate(now), events).await?;
     txn.commit().await?;
     Ok((created, updated, unchanged, meetings))
 }
@@ -231,6 +242,13 @@ where
         None => Write::InPlace { id: current.id },
     };
     let logged = write(&txn, viewer, input, kind, now, how).await?;
+    let event = outbox::meeting_event(
+        &logged.meeting,
+        logged.created,
+        logged.changed,
+        Some(&current.status),
+    );
+    outbox::record(&txn, truncate(now), event.into_iter().collect()).await?;
     txn.commit().await?;
     Ok(logged.meeting)
 }

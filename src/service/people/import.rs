@@ -15,9 +15,11 @@ use super::rows::{normalise_rows, problem_row};
 use super::upsert::{find_in, resolve, write_batch};
 use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
+use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult, FileProblem, InputProblem};
 use crate::service::IN_CHUNK;
 use crate::service::sql::begin_org_write;
+use crate::service::webhooks::outbox;
 use crate::transfer::hris::{self, HrisFile, Mapping};
 use entity::team;
 
@@ -111,6 +113,15 @@ where
     if options.dry_run {
         txn.rollback().await?;
     } else {
+        let completed = serde_json::json!({
+            "source": "people",
+            "created": people.created,
+            "updated": people.updated,
+            "unchanged": people.unchanged,
+            "teamsCreated": teams.created,
+        });
+        let event = outbox::Event::new(EventType::ImportCompleted, completed);
+        outbox::record(&txn, now, vec![event]).await?;
         txn.commit().await?;
         crate::service::viewers::people_written();
     }

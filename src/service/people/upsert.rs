@@ -15,10 +15,12 @@ use super::lines::{ensure_no_cycle, move_lines};
 use super::rows::{MAX_UPSERT_ROWS, normalise_rows, problem};
 use crate::auth::{Viewer, access};
 use crate::domain::employment::truncate;
+use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult, InputProblem};
 use crate::service::IN_CHUNK;
 use crate::service::classify::reclassify_after_org_change;
 use crate::service::sql::{begin_org_write, id_in_expr};
+use crate::service::webhooks::outbox;
 use entity::{person, team};
 
 /// One row of an HRIS upsert: the person's full record (absent optional fields are cleared).
@@ -115,6 +117,7 @@ pub(super) async fn write_batch(
         .map(|r| r.manager_external_id.as_deref().map(id_of))
         .collect();
     let moves = move_lines(txn, rows, &ids, &managers, &written.created, effective).await?;
+    let fields_changed = written.changed.clone();
     for &i in &moves.rows {
         written.changed[i] = true;
     }
@@ -124,7 +127,50 @@ pub(super) async fn write_batch(
     if let Some(since) = moves.since {
         reclassify_after_org_change(txn, &moves.people, since).await?;
     }
-    Ok(written.outcome(rows, &people))
+    let outcome = written.outcome(rows, &people);
+    let events = person_events(
+        &outcome.people,
+        &written.created,
+        &fields_changed,
+        &moves.rows,
+    );
+    outbox::record(txn, now, events).await?;
+    Ok(outcome)
+}
+
+/// The webhook events of a written batch (`people` in row order): PERSON_CREATED for the
+/// people it created, PERSON_UPDATED for those whose fields changed, and
+/// REPORTING_LINE_CHANGED for those whose manager changed.
+fn person_events(
+    people: &[person::Model],
+    created: &[bool],
+    fields_changed: &[bool],
+    moved: &[usize],
+) -> Vec<outbox::Event> {
+    let moved: std::collections::HashSet<usize> = moved.iter().copied().collect();
+    let mut events = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        if created[i] {
+            events.push(outbox::Event::new(
+                EventType::PersonCreated,
+                outbox::person_data(p),
+            ));
+            continue;
+        }
+        if fields_changed[i] {
+            events.push(outbox::Event::new(
+                EventType::PersonUpdated,
+                outbox::person_data(p),
+            ));
+        }
+        if moved.contains(&i) {
+            events.push(outbox::Event::new(
+                EventType::ReportingLineChanged,
+                outbox::person_data(p),
+            ));
+        }
+    }
+    events
 }
 
 /// What the batch names, as stored: its people that exist, the ids of its teams, and the

@@ -44,6 +44,8 @@ pub(super) enum Class {
     CadenceWrite,
     /// Live meeting changes: only those the viewer may see.
     Subscription,
+    /// Webhooks, their secrets and deliveries: hr_admin alone.
+    WebhookAdmin,
     /// The caller's own rate-limit budget: anyone, a caller without a valid token by the
     /// address it connects from.
     OwnBudget,
@@ -290,4 +292,32 @@ pub(super) const FIELDS: &[Row] = rows! {
     UpsertTeamsPayload.updated: Public [];
     UpsertTeamsPayload.unchanged: Public [];
     UpsertTeamsPayload.teams: Public [];
+    Mutation.createWebhook: WebhookAdmin ["m.createWebhook"];
+    Mutation.updateWebhook: WebhookAdmin ["m.updateWebhook"];
+    Mutation.deleteWebhook: WebhookAdmin ["m.deleteWebhook"];
+    Mutation.rotateWebhookSecret: WebhookAdmin ["m.rotateWebhookSecret"];
+    Mutation.redeliverWebhookEvent: WebhookAdmin ["m.redeliverWebhookEvent"];
+    Query.webhooks: WebhookAdmin ["q.webhooks"];
+    DeleteWebhookPayload.deletedId: Public [];
+    RedeliverWebhookEventPayload.queued: Public [];
+    WebhookPayload.webhook: Public [];
+    WebhookWithSecretPayload.webhook: Public [];
+    WebhookWithSecretPayload.secret: Public [];
+    Webhook.id: Public [];
+    Webhook.url: Public [];
+    Webhook.description: Public [];
+    Webhook.events: Public [];
+    Webhook.createdAt: Public [];
+    Webhook.updatedAt: Public [];
+    Webhook.previousSecretExpiresAt: Public [];
+    Webhook.recentDeliveries: Public [];
+    WebhookDelivery.eventId: Public [];
+    WebhookDelivery.eventType: Public [];
+    WebhookDelivery.status: Public [];
+    WebhookDelivery.attempts: Public [];
+    WebhookDelivery.lastStatusCode: Public [];
+    WebhookDelivery.lastError: Public [];
+    WebhookDelivery.createdAt: Public [];
+    WebhookDelivery.nextAttemptAt: Public [];
+    WebhookDelivery.deliveredAt: Public [];
 };

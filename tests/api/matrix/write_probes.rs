@@ -4,6 +4,85 @@ use super::*;
 
 /// The probes of mutations and subscriptions.
 pub(super) const WRITE_PROBES: &[Probe] = &[
+    // ---- Webhooks: hr_admin alone (the listing too) ----
+    Probe {
+        name: "q.webhooks",
+        doc: "{ webhooks { id url events recentDeliveries { eventId status } } }",
+        at: "/webhooks",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Check("a list", serde_json::Value::is_array))],
+        ..BASE
+    },
+    Probe {
+        name: "m.createWebhook",
+        doc: "mutation { createWebhook(input: { url: \"https://93.184.216.34/hooks\", events: [MEETING_CREATED] }) { secret webhook { id } } }",
+        at: "/createWebhook",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateWebhook",
+        doc: "mutation { updateWebhook(input: { id: \"V2ViaG9vazo5OTk5OQ\", description: \"x\" }) { webhook { id } } }",
+        at: "/updateWebhook",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Code("NOT_FOUND"))],
+        ..BASE
+    },
+    Probe {
+        name: "m.deleteWebhook",
+        doc: "mutation { deleteWebhook(input: { id: \"V2ViaG9vazo5OTk5OQ\" }) { deletedId } }",
+        at: "/deleteWebhook",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Code("NOT_FOUND"))],
+        ..BASE
+    },
+    Probe {
+        name: "m.rotateWebhookSecret",
+        doc: "mutation { rotateWebhookSecret(input: { id: \"V2ViaG9vazo5OTk5OQ\" }) { secret } }",
+        at: "/rotateWebhookSecret",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Code("NOT_FOUND"))],
+        ..BASE
+    },
+    Probe {
+        name: "m.redeliverWebhookEvent",
+        doc: "mutation { redeliverWebhookEvent(input: { eventId: \"00000000-0000-4000-8000-000000000000\" }) { queued } }",
+        at: "/redeliverWebhookEvent",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Code("NOT_FOUND"))],
+        ..BASE
+    },
     // ---- Mutations ----
     Probe {
         name: "m.upsertPeople",

@@ -90,9 +90,15 @@ impl Served {
     /// the port it bound (`--bind 127.0.0.1:0`), then `/readyz` is polled until it answers
     /// 200, within [`STARTUP`] each.
     pub async fn start(database_url: &str) -> Served {
+        Served::start_with(database_url, &[]).await
+    }
+
+    /// [`Served::start`] with more `serve` arguments.
+    pub async fn start_with(database_url: &str, args: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
             .args(["--database-url", database_url, "--jwt-secret", SECRET])
+            .args(args)
             .env("RUST_LOG", "info")
             .env_remove("CADENCE_LOG_FORMAT")
             .stdin(Stdio::null())
