@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cadence::auth::jwt::{Claims, JwtKeys};
-use cadence::config::{AuthSettings, CorsSettings, DatabaseSettings, LimitSettings};
+use cadence::config::{
+    AuthSettings, CorsSettings, DatabaseSettings, LimitSettings, WebhookSettings,
+};
 use cadence::http::explorer::ExplorerSettings;
 use cadence::startup::{self, Application, Settings};
 use chrono::Utc;
@@ -107,6 +109,12 @@ impl Default for Options {
                 // cores: a level's keys must land in one batch even when the worker is
                 // preempted halfway through adding them.
                 batch_delay: Duration::from_millis(20),
+                // No background work on the pools unless a test asks for it: tests count
+                // the statements a request runs on them (the webhook tests turn it on).
+                webhooks: WebhookSettings {
+                    webhook_dispatcher: false,
+                    ..WebhookSettings::default()
+                },
                 ..LimitSettings::default()
             },
             statement_timeout: DatabaseSettings::new("").statement_timeout,
