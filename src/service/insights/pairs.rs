@@ -120,7 +120,8 @@ pub(super) async fn org_pairs(
     let sql = format!(
         "WITH emp AS ( \
            SELECT rl.manager_id, rl.person_id, rl.valid_from AS since FROM reporting_line rl \
-           JOIN person p ON p.id = rl.person_id WHERE {covers} AND {employed} \
+           JOIN person p ON p.id = rl.person_id \
+           WHERE rl.manager_id IS NOT NULL AND {covers} AND {employed} \
          ), x AS ({pairs}) \
          SELECT x.manager_id, x.person_id, x.since, x.level, {probe} AS latest FROM x",
         covers = line_covers("rl", &at),
