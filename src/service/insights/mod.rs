@@ -96,7 +96,8 @@ fn overdue_of<'a>(pairs: impl Iterator<Item = &'a Pair>) -> Vec<(&'a Pair, i64)>
 }
 
 /// Assesses raw pairs against the effective policies. `chain_of_root` is everyone above
-/// the root at `as_of`; the rest of each manager's chain comes from the pairs themselves.
+/// the root at `as_of`; the rest of each manager's chain comes from the pairs themselves
+/// (all of it for the whole org: `root` None, `chain_of_root` empty).
 fn assess_pairs(
     rows: &[PairRow],
     root: Option<i64>,
