@@ -225,7 +225,9 @@ async fn check_overdue(args: CheckOverdueArgs) -> anyhow::Result<()> {
     let now = args.now.unwrap_or(clock);
     // An episode announced ahead of time would stay announced.
     anyhow::ensure!(now <= clock, "--now {now} lies in the future");
+    let started = std::time::Instant::now();
     let checked = crate::service::reminders::check_overdue(&db, now).await?;
+    let took = started.elapsed();
     let announced: Vec<serde_json::Value> = checked
         .announced
         .iter()
@@ -262,9 +264,10 @@ async fn check_overdue(args: CheckOverdueArgs) -> anyhow::Result<()> {
         eprintln!("another instance is checking: skipped");
     } else {
         eprintln!(
-            "{} overdue, {} newly announced",
+            "{} overdue, {} newly announced, in {} ms",
             checked.overdue,
-            checked.announced.len()
+            checked.announced.len(),
+            took.as_millis()
         );
     }
     db.close().await.ok();
