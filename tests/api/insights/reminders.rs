@@ -15,7 +15,7 @@ use tokio::time::{Instant, sleep};
 
 use super::{AFTER, BEFORE, OVERDUE, fixture};
 use crate::db_test;
-use crate::support::{Backend, Org, Served, cadence, normalized};
+use crate::support::{Backend, Org, Served, cadence, normalized, row};
 
 /// The advisory lock one check holds on PostgreSQL (`service::reminders`).
 const OVERDUE_CHECK_LOCK: i64 = 0x4361_6465_6e63_6502;
@@ -287,4 +287,52 @@ async fn on_postgres_one_check_runs_at_a_time() {
     assert_eq!(announced, 8, "{a} {b}");
     let events = overdue_events(&company).await;
     assert_eq!(described(&events), expected(&company, Some(BEFORE)).await);
+}
+
+/// `ceo` with `managers` managers of `reports` reports each, all since 2025-01-01.
+fn org_rows(ceo: &str, managers: usize, reports: usize) -> Vec<Value> {
+    let mut rows = vec![row(ceo, &format!("Chief {ceo}"), None, "2025-01-01")];
+    for m in 0..managers {
+        let manager = format!("{ceo}-m{m}");
+        rows.push(row(&manager, "A manager", Some(ceo), "2025-01-01"));
+        for r in 0..reports {
+            rows.push(row(
+                &format!("{manager}-r{r}"),
+                "A report",
+                Some(&manager),
+                "2025-01-01",
+            ));
+        }
+    }
+    rows
+}
+
+/// A check at the real clock, in the test's process, and the statements it ran.
+async fn counted_check(company: &Org) -> (cadence::service::reminders::Checked, usize) {
+    let before = company.app.statements();
+    let checked = cadence::service::reminders::check_overdue(&company.app.db, chrono::Utc::now())
+        .await
+        .expect("check");
+    (checked, company.app.statements() - before)
+}
+
+db_test!(a_check_runs_a_fixed_number_of_statements_however_large_the_org);
+async fn a_check_runs_a_fixed_number_of_statements_however_large_the_org(backend: Backend) {
+    let mut company =
+        Org::spawn_with(backend, json!([row("hr", "Hana HR", None, "2025-01-01")])).await;
+    subscribe(&company).await;
+    company.hire(Value::Array(org_rows("small", 1, 2))).await;
+    let (small, small_statements) = counted_check(&company).await;
+    company.hire(Value::Array(org_rows("large", 3, 4))).await;
+    let (large, large_statements) = counted_check(&company).await;
+
+    // Nobody ever met: every DIRECT pair is overdue (SKIP_LEVEL is not required by
+    // default), and the new ones are announced.
+    assert_eq!((small.overdue, small.announced.len()), (3, 3));
+    assert_eq!((large.overdue, large.announced.len()), (3 + 15, 15));
+    assert_eq!(overdue_events(&company).await.len(), 18);
+    assert_eq!(
+        small_statements, large_statements,
+        "statements grow with the org: {small_statements} for 4 people, {large_statements} for 20 more"
+    );
 }
