@@ -50,6 +50,9 @@ pub enum Command {
     /// Freeze the rating figures of every quarter that has ended (what `serve` does on a
     /// schedule), for a cron job when `--ratings-freeze-interval 0s`.
     FreezeRatings(FreezeRatingsArgs),
+    /// Record a ONE_ON_ONE_OVERDUE event for each required 1:1 newly overdue (what `serve`
+    /// does on a schedule), for a cron job when `--overdue-check-interval 0s`.
+    CheckOverdue(CheckOverdueArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -128,6 +131,19 @@ pub struct FreezeRatingsArgs {
     /// (midnight UTC) or RFC 3339, not in the future. Default: now.
     #[arg(long, value_parser = parse_instant)]
     pub now: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckOverdueArgs {
+    /// The instant to check at. `YYYY-MM-DD` (midnight UTC) or RFC 3339, not in the
+    /// future. Default: now.
+    #[arg(long, value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    /// Print what was announced as one JSON object instead of one line per episode.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub database: DatabaseSettings,
 }
@@ -303,6 +319,11 @@ pub struct WebhookSettings {
     /// Run the webhook dispatcher in `serve` (`false`: another instance delivers).
     #[arg(long, env = "CADENCE_WEBHOOK_DISPATCHER", default_value_t = true, action = clap::ArgAction::Set)]
     pub webhook_dispatcher: bool,
+    /// How often `serve` checks which required 1:1s have become overdue and records a
+    /// `ONE_ON_ONE_OVERDUE` event per new overdue episode (also at start-up); `0s` leaves
+    /// it to `cadence check-overdue` run from a scheduler.
+    #[arg(long, env = "CADENCE_OVERDUE_CHECK_INTERVAL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub overdue_check_interval: Duration,
 }
 
 impl Default for WebhookSettings {
@@ -314,6 +335,8 @@ impl Default for WebhookSettings {
             webhook_retention: Duration::from_secs(30 * 24 * 3600),
             webhook_poll_interval: Duration::from_secs(1),
             webhook_dispatcher: true,
+            // Off when settings are built in code (tests, embedding); `serve` defaults to 1h.
+            overdue_check_interval: Duration::ZERO,
         }
     }
 }

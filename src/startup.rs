@@ -181,6 +181,8 @@ pub struct Application {
     freezer: Option<tokio::task::JoinHandle<()>>,
     /// The webhook dispatcher, when it runs, and its stop signal.
     dispatcher: Option<Dispatcher>,
+    /// The scheduled overdue-1:1 check, when it runs.
+    overdue_checker: Option<tokio::task::JoinHandle<()>>,
     /// `/metrics` on `--metrics-bind`, with its port.
     metrics: Option<(u16, Server)>,
 }
@@ -253,6 +255,10 @@ impl Application {
         let freezer =
             start_freezing_ratings(&background.1, settings.database.ratings_freeze_interval).await;
         let dispatcher = start_dispatcher(&background.1, &settings.limits.webhooks)?;
+        let overdue_checker = start_checking_overdue(
+            &background.1,
+            settings.limits.webhooks.overdue_check_interval,
+        );
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -280,6 +286,7 @@ impl Application {
             read_db: background.2,
             freezer,
             dispatcher,
+            overdue_checker,
             metrics: metrics_server,
         })
     }
@@ -322,6 +329,10 @@ impl Application {
             // A freeze cut short rolls back: its quarter is frozen at the next start.
             freezer.abort();
         }
+        if let Some(checker) = self.overdue_checker {
+            // A check cut short rolls back whole: its episodes are announced by the next.
+            checker.abort();
+        }
         if let Some(dispatcher) = self.dispatcher {
             dispatcher.stop().await;
         }
@@ -362,6 +373,40 @@ async fn start_freezing_ratings(
         loop {
             ticks.tick().await;
             freeze(&db).await;
+        }
+    }))
+}
+
+/// Checks for newly overdue 1:1s at start-up and then every `interval` in the background
+/// (see [`crate::service::reminders`]). A failure is logged and tried again at the next
+/// tick; it never stops the server. `interval` zero: none of it (`cadence check-overdue`
+/// does it instead).
+fn start_checking_overdue(
+    db: &DatabaseConnection,
+    interval: Duration,
+) -> Option<tokio::task::JoinHandle<()>> {
+    if interval.is_zero() {
+        return None;
+    }
+    let db = db.clone();
+    Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            // The first tick is at once: pairs already overdue are announced at start-up.
+            ticks.tick().await;
+            // The job's own clock: what is overdue now is the question it answers.
+            match crate::service::reminders::check_overdue(&db, Utc::now()).await {
+                Ok(checked) if checked.skipped => {
+                    tracing::info!("overdue 1:1s: another instance is checking, skipped")
+                }
+                Ok(checked) => tracing::info!(
+                    overdue = checked.overdue,
+                    announced = checked.announced.len(),
+                    "checked for overdue 1:1s"
+                ),
+                Err(err) => tracing::error!(error = %err, "checking for overdue 1:1s failed"),
+            }
         }
     }))
 }

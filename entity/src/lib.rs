@@ -9,6 +9,7 @@ pub mod cadence_policy;
 pub mod meeting;
 pub mod meeting_feedback;
 pub mod outbox_event;
+pub mod overdue_episode;
 pub mod person;
 pub mod private_note;
 pub mod rating_quarter;

@@ -16,6 +16,7 @@ mod m20261206_000010_add_keyset_indexes;
 mod m20261206_000011_add_meeting_external_id_bytes_index;
 mod m20261206_000012_create_rating_quarter;
 mod m20261206_000013_create_webhooks;
+mod m20261206_000014_create_overdue_episode;
 
 /// Lifts the service's statement timeout for the rest of one migration: backfills and
 /// indexes over a large meeting table outlast it. PostgreSQL runs each migration in a
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_add_meeting_external_id_bytes_index::Migration),
             Box::new(m20261206_000012_create_rating_quarter::Migration),
             Box::new(m20261206_000013_create_webhooks::Migration),
+            Box::new(m20261206_000014_create_overdue_episode::Migration),
         ]
     }
 }

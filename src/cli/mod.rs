@@ -10,8 +10,8 @@ use rand::RngCore;
 
 use crate::auth::jwt::{Claims, JwtKeys};
 use crate::config::{
-    AuthSettings, Command, DatabaseSettings, ExportCommand, FreezeRatingsArgs, ImportCommand,
-    SeedArgs, ServeArgs, TokenArgs, TokenRole,
+    AuthSettings, CheckOverdueArgs, Command, DatabaseSettings, ExportCommand, FreezeRatingsArgs,
+    ImportCommand, SeedArgs, ServeArgs, TokenArgs, TokenRole,
 };
 use crate::demo;
 use crate::graphql::build_schema;
@@ -42,6 +42,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Meetings(args)) => export::meetings(args).await,
         Command::Export(ExportCommand::Coverage(args)) => export::coverage(args).await,
         Command::FreezeRatings(args) => freeze_ratings(args).await,
+        Command::CheckOverdue(args) => check_overdue(args).await,
     }
 }
 
@@ -212,6 +213,64 @@ async fn serve_demo(args: ServeArgs) -> anyhow::Result<()> {
     );
     app.run_until_stopped().await?;
     drop(dir);
+    Ok(())
+}
+
+/// `cadence check-overdue`: prints each episode it announced (`MANAGER REPORT DUE DAYS`
+/// by row id, or one JSON object with `--json`).
+async fn check_overdue(args: CheckOverdueArgs) -> anyhow::Result<()> {
+    let db = startup::connect(&args.database).await?;
+    startup::migrate(&db).await?;
+    let clock = Utc::now();
+    let now = args.now.unwrap_or(clock);
+    // An episode announced ahead of time would stay announced.
+    anyhow::ensure!(now <= clock, "--now {now} lies in the future");
+    let started = std::time::Instant::now();
+    let checked = crate::service::reminders::check_overdue(&db, now).await?;
+    let took = started.elapsed();
+    let announced: Vec<serde_json::Value> = checked
+        .announced
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "managerId": o.pair.manager,
+                "reportId": o.pair.report,
+                "dueAt": o.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "daysOverdue": o.days,
+            })
+        })
+        .collect();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "skipped": checked.skipped,
+                "overdue": checked.overdue,
+                "announced": announced,
+            })
+        );
+    } else {
+        for o in &checked.announced {
+            println!(
+                "{} {} {} {}",
+                o.pair.manager,
+                o.pair.report,
+                o.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                o.days
+            );
+        }
+    }
+    if checked.skipped {
+        eprintln!("another instance is checking: skipped");
+    } else {
+        eprintln!(
+            "{} overdue, {} newly announced, in {} ms",
+            checked.overdue,
+            checked.announced.len(),
+            took.as_millis()
+        );
+    }
+    db.close().await.ok();
     Ok(())
 }
 

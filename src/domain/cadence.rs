@@ -148,10 +148,20 @@ pub fn assess(
     if since > window_start {
         return Standing::NotYetDue;
     }
-    let due = last_held.map_or(since, |t| t.max(since)) + cadence;
+    let due = due_at(every, since, last_held);
     Standing::Overdue {
         days: (as_of - due).num_days().max(0),
     }
+}
+
+/// When a pair's next meeting falls due under a cadence of `every_days`: the cadence after
+/// their last HELD meeting, or after the line began when that is later (or they never met).
+pub fn due_at(
+    every_days: i32,
+    since: DateTime<Utc>,
+    last_held: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    last_held.map_or(since, |t| t.max(since)) + Duration::days(i64::from(every_days))
 }
 
 /// Share of pairs that count as covered; 1.0 when there are none.

@@ -18,12 +18,12 @@ use sea_orm::ConnectionTrait;
 mod pairs;
 mod ratings;
 
-use self::pairs::{PairRow, Recent, subtree_pairs};
+use self::pairs::{PairRow, Recent, org_pairs, subtree_pairs};
 use self::ratings::quarter_ratings;
 use super::trend;
 use super::{cadence, org};
 use crate::auth::{Viewer, access};
-use crate::domain::cadence::{Policies, Standing, assess, coverage};
+use crate::domain::cadence::{Policies, Standing, assess, coverage, due_at};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind};
 use crate::error::{AppError, AppResult};
@@ -43,6 +43,8 @@ pub struct Pair {
     pub standing: Standing,
     /// Whether the pair's policy says the cadence is required.
     pub required: bool,
+    /// When their next meeting falls (or fell) due, when a cadence applies.
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// How one manager's 1:1 practice stands at `as_of`.
@@ -94,10 +96,11 @@ fn overdue_of<'a>(pairs: impl Iterator<Item = &'a Pair>) -> Vec<(&'a Pair, i64)>
 }
 
 /// Assesses raw pairs against the effective policies. `chain_of_root` is everyone above
-/// the root at `as_of`; the rest of each manager's chain comes from the pairs themselves.
+/// the root at `as_of`; the rest of each manager's chain comes from the pairs themselves
+/// (all of it for the whole org: `root` None, `chain_of_root` empty).
 fn assess_pairs(
     rows: &[PairRow],
-    root: i64,
+    root: Option<i64>,
     chain_of_root: &[i64],
     policies: &Policies,
     as_of: DateTime<Utc>,
@@ -110,7 +113,7 @@ fn assess_pairs(
     let chain_from = |manager: i64| -> Vec<i64> {
         let mut chain = vec![manager];
         let mut current = manager;
-        while current != root {
+        while Some(current) != root {
             match manager_of.get(&current) {
                 Some(&m) if chain.len() <= manager_of.len() => {
                     chain.push(m);
@@ -138,6 +141,9 @@ fn assess_pairs(
                     last_held: r.last_held,
                     standing: assess(p.every_days, r.since, r.last_held, as_of),
                     required: p.required,
+                    due_at: p
+                        .every_days
+                        .map(|every| due_at(every, r.since, r.last_held)),
                 },
             )
         })
@@ -170,7 +176,7 @@ async fn assessed_pairs(
     let (rows, recent) = subtree_pairs(db, manager, as_of).await?;
     let policies = cadence::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
-    let pairs = assess_pairs(&rows, manager, &chain_then, &policies, as_of);
+    let pairs = assess_pairs(&rows, Some(manager), &chain_then, &policies, as_of);
     Ok((pairs, recent))
 }
 
@@ -281,6 +287,53 @@ pub async fn overdue(
         .into_iter()
         .map(|(p, d)| (p.clone(), d))
         .collect())
+}
+
+/// A required 1:1 overdue somewhere in the org, found by [`overdue_in_org`].
+#[derive(Debug, Clone)]
+pub struct OrgOverdue {
+    pub pair: Pair,
+    /// DIRECT (a manager and their report) or SKIP_LEVEL.
+    pub kind: MeetingKind,
+    /// When it fell due.
+    pub due_at: DateTime<Utc>,
+    /// Whole days past `due_at`.
+    pub days: i64,
+}
+
+/// Every overdue required pair of the whole org at `as_of`, most overdue first: the same
+/// pairs, policies and rules as [`overdue`] of the top managers' subtrees together, read
+/// in one set-based statement for the whole org (and the policies). For scheduled checks
+/// (the overdue reminders): no viewer, no access check.
+#[tracing::instrument(level = "debug", skip(db))]
+pub async fn overdue_in_org(
+    db: &impl ConnectionTrait,
+    as_of: DateTime<Utc>,
+) -> AppResult<Vec<OrgOverdue>> {
+    let as_of = truncate(as_of);
+    let rows = org_pairs(db, as_of).await?;
+    let policies = cadence::load_all(db).await?;
+    let pairs = assess_pairs(&rows, None, &[], &policies, as_of);
+    let mut out: Vec<OrgOverdue> = pairs
+        .into_iter()
+        .filter(|(_, p)| p.required)
+        .filter_map(|(level, p)| match (p.standing, p.due_at) {
+            (Standing::Overdue { days }, Some(due_at)) => Some(OrgOverdue {
+                kind: if level == 1 {
+                    MeetingKind::Direct
+                } else {
+                    MeetingKind::SkipLevel
+                },
+                pair: p,
+                due_at,
+                days,
+            }),
+            _ => None,
+        })
+        .collect();
+    // The order of `overdue`.
+    out.sort_by_key(|o| (std::cmp::Reverse(o.days), o.pair.manager, o.pair.report));
+    Ok(out)
 }
 
 /// Direct and skip-level coverage of every pair in `manager`'s subtree (as it was at each

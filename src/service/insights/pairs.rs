@@ -55,14 +55,7 @@ async fn pair_rows(
 ) -> AppResult<Vec<PairRow>> {
     let mut q = Sql::new();
     let ctes = subtree_ctes(&mut q, root, as_of);
-    let sql = format!(
-        "WITH RECURSIVE {ctes} \
-         SELECT manager_id, person_id, since, CAST(1 AS BIGINT) AS level FROM emp \
-         UNION ALL \
-         SELECT a.manager_id, b.person_id, \
-           CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
-         FROM emp a JOIN emp b ON b.manager_id = a.person_id"
-    );
+    let sql = format!("WITH RECURSIVE {ctes} {}", pairs_of_emp());
     let mut out = Vec::new();
     for row in q.all(db, sql).await? {
         out.push(PairRow {
@@ -71,6 +64,81 @@ async fn pair_rows(
             level: int_col(&row, "level")?,
             since: row.try_get("", "since")?,
             last_held: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Every manager–report (level 1) and skip-level (level 2) pair of the `emp` CTE, with the
+/// later start of the lines joining them: `(manager_id, person_id, since, level)`.
+fn pairs_of_emp() -> &'static str {
+    "SELECT manager_id, person_id, since, CAST(1 AS BIGINT) AS level FROM emp \
+     UNION ALL \
+     SELECT a.manager_id, b.person_id, \
+       CASE WHEN a.since > b.since THEN a.since ELSE b.since END, 2 \
+     FROM emp a JOIN emp b ON b.manager_id = a.person_id"
+}
+
+/// The last HELD meeting at or before `as_of` between the pair `(mgr, report)` (SQL
+/// expressions) of kind DIRECT for `level` 1, SKIP_LEVEL for 2: a scalar subquery that is
+/// one backward probe of the pair index, whichever of the two hosted.
+fn last_held_probe(
+    q: &mut Sql,
+    mgr: &str,
+    report: &str,
+    level: &str,
+    as_of: DateTime<Utc>,
+) -> String {
+    let at = q.bind(as_of);
+    let held = q.bind(MeetingStatus::Held.as_str());
+    let direct = q.bind(MeetingKind::Direct.as_str());
+    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    format!(
+        "(SELECT MAX(m.scheduled_at) FROM meeting m \
+           WHERE {low} = CASE WHEN {mgr} < {report} THEN {mgr} ELSE {report} END \
+             AND {high} = CASE WHEN {mgr} < {report} THEN {report} ELSE {mgr} END \
+             AND m.kind = CASE WHEN {level} = 1 THEN {direct} ELSE {skip} END \
+             AND m.status = {held} AND m.scheduled_at <= {at})",
+        low = pair_low("m"),
+        high = pair_high("m"),
+    )
+}
+
+/// Every manager–report and skip-level pair of the whole org at `as_of` (people employed
+/// then, on a reporting line then) with their last HELD 1:1 of the pair's kind since the
+/// line began: one statement, the same pairs and the same probe as a subtree's
+/// ([`subtree_pairs`]) but over every reporting line at once. Scheduled checks over the
+/// whole org (the overdue reminders) read this.
+pub(super) async fn org_pairs(
+    db: &impl ConnectionTrait,
+    as_of: DateTime<Utc>,
+) -> AppResult<Vec<PairRow>> {
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    let probe = last_held_probe(&mut q, "x.manager_id", "x.person_id", "x.level", as_of);
+    let sql = format!(
+        "WITH emp AS ( \
+           SELECT rl.manager_id, rl.person_id, rl.valid_from AS since FROM reporting_line rl \
+           JOIN person p ON p.id = rl.person_id \
+           WHERE rl.manager_id IS NOT NULL AND {covers} AND {employed} \
+         ), x AS ({pairs}) \
+         SELECT x.manager_id, x.person_id, x.since, x.level, {probe} AS latest FROM x",
+        covers = line_covers("rl", &at),
+        employed = employed(&day),
+        pairs = pairs_of_emp(),
+    );
+    let mut out = Vec::new();
+    for row in q.all(db, sql).await? {
+        let since: DateTime<Utc> = row.try_get("", "since")?;
+        let latest: Option<DateTime<Utc>> = row.try_get("", "latest")?;
+        out.push(PairRow {
+            manager: row.try_get("", "manager_id")?,
+            report: row.try_get("", "person_id")?,
+            level: int_col(&row, "level")?,
+            since,
+            // As for a subtree: a latest meeting older than the line is none since it began.
+            last_held: latest.filter(|t| *t >= since),
         });
     }
     Ok(out)
@@ -169,10 +237,7 @@ async fn last_held(
         return Ok(out);
     }
     let mut q = Sql::new();
-    let at = q.bind(as_of);
-    let held = q.bind(MeetingStatus::Held.as_str());
-    let direct = q.bind(MeetingKind::Direct.as_str());
-    let skip = q.bind(MeetingKind::SkipLevel.as_str());
+    let probe = last_held_probe(&mut q, "v.column1", "v.column2", "v.column3", as_of);
     // Integers only, written into the statement like `id_list`.
     let values = pairs
         .iter()
@@ -181,15 +246,8 @@ async fn last_held(
         .join(", ");
     let sql = format!(
         "SELECT CAST(v.column1 AS BIGINT) AS mgr, CAST(v.column2 AS BIGINT) AS report, \
-           CAST(v.column3 AS BIGINT) AS level, \
-           (SELECT MAX(m.scheduled_at) FROM meeting m \
-             WHERE {low} = CASE WHEN v.column1 < v.column2 THEN v.column1 ELSE v.column2 END \
-               AND {high} = CASE WHEN v.column1 < v.column2 THEN v.column2 ELSE v.column1 END \
-               AND m.kind = CASE WHEN v.column3 = 1 THEN {direct} ELSE {skip} END \
-               AND m.status = {held} AND m.scheduled_at <= {at}) AS latest \
-         FROM (VALUES {values}) v",
-        low = pair_low("m"),
-        high = pair_high("m"),
+           CAST(v.column3 AS BIGINT) AS level, {probe} AS latest \
+         FROM (VALUES {values}) v"
     );
     for row in q.all(db, sql).await? {
         if let Some(latest) = row.try_get::<Option<DateTime<Utc>>>("", "latest")? {

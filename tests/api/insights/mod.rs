@@ -12,6 +12,7 @@ mod access;
 mod coverage;
 mod overdue;
 mod ratings;
+mod reminders;
 mod statements;
 mod tactical;
 mod trend;
