@@ -27,7 +27,8 @@ pub enum WebhookEvent {
     PersonUpdated,
     /// A person's manager changed.
     ReportingLineChanged,
-    /// A required 1:1 became overdue. Reserved: nothing emits it yet.
+    /// A required 1:1 became overdue: once per pair and overdue episode, from the check
+    /// `serve` runs every `--overdue-check-interval`.
     OneOnOneOverdue,
     /// A people or calendar import finished.
     ImportCompleted,
