@@ -9,7 +9,6 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use chrono::Utc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::postgres::PgConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -26,6 +25,7 @@ use crate::http::persisted::PersistedQueries;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::socket::session::Shutdown;
 use crate::http::{self, state::AppState};
+use crate::jobs::Jobs;
 use crate::service::events::MeetingEvents;
 use crate::service::viewers::SubjectCache;
 use crate::telemetry::RequestSpan;
@@ -177,12 +177,8 @@ pub struct Application {
     db: DatabaseConnection,
     /// The read pool, when it is not `db`.
     read_db: Option<DatabaseConnection>,
-    /// The scheduled freezing of rating figures, when it runs.
-    freezer: Option<tokio::task::JoinHandle<()>>,
-    /// The webhook dispatcher, when it runs, and its stop signal.
-    dispatcher: Option<Dispatcher>,
-    /// The scheduled overdue-1:1 check, when it runs.
-    overdue_checker: Option<tokio::task::JoinHandle<()>>,
+    /// The rating freezer, the overdue-1:1 check and the webhook dispatcher.
+    jobs: Jobs,
     /// `/metrics` on `--metrics-bind`, with its port.
     metrics: Option<(u16, Server)>,
 }
@@ -251,14 +247,9 @@ impl Application {
         let shutdown = Shutdown::default();
         let sockets = web::Data::new(shutdown.clone());
         let serve_metrics = settings.limits.metrics && metrics_server.is_none();
-        // Last, once nothing else can fail: the job runs until the application stops.
-        let freezer =
-            start_freezing_ratings(&background.1, settings.database.ratings_freeze_interval).await;
-        let dispatcher = start_dispatcher(&background.1, &settings.limits.webhooks)?;
-        let overdue_checker = start_checking_overdue(
-            &background.1,
-            settings.limits.webhooks.overdue_check_interval,
-        );
+        // Last but the server itself: the jobs run until the application stops.
+        let jobs =
+            Jobs::start(&background.1, &settings.database, &settings.limits.webhooks).await?;
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(cors.middleware())
@@ -284,9 +275,7 @@ impl Application {
             events: background.0,
             db: background.1,
             read_db: background.2,
-            freezer,
-            dispatcher,
-            overdue_checker,
+            jobs,
             metrics: metrics_server,
         })
     }
@@ -325,17 +314,7 @@ impl Application {
             metrics.stop(true).await;
         }
         self.events.stop();
-        if let Some(freezer) = self.freezer {
-            // A freeze cut short rolls back: its quarter is frozen at the next start.
-            freezer.abort();
-        }
-        if let Some(checker) = self.overdue_checker {
-            // A check cut short rolls back whole: its episodes are announced by the next.
-            checker.abort();
-        }
-        if let Some(dispatcher) = self.dispatcher {
-            dispatcher.stop().await;
-        }
+        self.jobs.stop().await;
         for pool in std::iter::once(&self.db).chain(self.read_db.as_ref()) {
             if let Err(err) = pool.close_by_ref().await {
                 tracing::warn!(error = %err, "closing a database pool");
@@ -346,134 +325,7 @@ impl Application {
     }
 }
 
-/// Freezes the rating figures of the quarters that have ended, now (before the server
-/// answers, so that no report finds an ended quarter unfrozen for long), then every
-/// `interval` in the background. A failure is logged and tried again at the next tick;
-/// it never stops the server. `interval` zero: none of it (`cadence freeze-ratings` does
-/// it instead).
-async fn start_freezing_ratings(
-    db: &DatabaseConnection,
-    interval: Duration,
-) -> Option<tokio::task::JoinHandle<()>> {
-    if interval.is_zero() {
-        return None;
-    }
-    async fn freeze(db: &DatabaseConnection) {
-        // The job's own clock: when a quarter has ended is the question it answers.
-        if let Err(err) = crate::service::insights::freeze_ended_quarters(db, Utc::now()).await {
-            tracing::error!(error = %err, "freezing rating figures failed");
-        }
-    }
-    freeze(db).await;
-    let db = db.clone();
-    Some(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        ticks.tick().await;
-        loop {
-            ticks.tick().await;
-            freeze(&db).await;
-        }
-    }))
-}
-
-/// Checks for newly overdue 1:1s at start-up and then every `interval` in the background
-/// (see [`crate::service::reminders`]). A failure is logged and tried again at the next
-/// tick; it never stops the server. `interval` zero: none of it (`cadence check-overdue`
-/// does it instead).
-fn start_checking_overdue(
-    db: &DatabaseConnection,
-    interval: Duration,
-) -> Option<tokio::task::JoinHandle<()>> {
-    if interval.is_zero() {
-        return None;
-    }
-    let db = db.clone();
-    Some(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(interval);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            // The first tick is at once: pairs already overdue are announced at start-up.
-            ticks.tick().await;
-            // The job's own clock: what is overdue now is the question it answers.
-            match crate::service::reminders::check_overdue(&db, Utc::now()).await {
-                Ok(checked) if checked.skipped => {
-                    tracing::info!("overdue 1:1s: another instance is checking, skipped")
-                }
-                Ok(checked) => tracing::info!(
-                    overdue = checked.overdue,
-                    announced = checked.announced.len(),
-                    "checked for overdue 1:1s"
-                ),
-                Err(err) => tracing::error!(error = %err, "checking for overdue 1:1s failed"),
-            }
-        }
-    }))
-}
-
 /// Resolves at the first SIGTERM or SIGINT.
-/// The webhook dispatcher's task and the signal that stops it between two rounds.
-struct Dispatcher {
-    task: tokio::task::JoinHandle<()>,
-    stop: tokio::sync::watch::Sender<bool>,
-}
-
-impl Dispatcher {
-    /// Lets the round in flight finish (its answers recorded), for at most a little more
-    /// than one delivery's timeout; then cuts it short, which leaves its deliveries pending
-    /// for the next start or another instance.
-    async fn stop(self) {
-        let _ = self.stop.send(true);
-        let mut task = self.task;
-        let grace = crate::service::webhooks::deliver::TIMEOUT + Duration::from_secs(5);
-        if tokio::time::timeout(grace, &mut task).await.is_err() {
-            task.abort();
-        }
-    }
-}
-
-/// Starts delivering webhook events (unless `--webhook-dispatcher false`): a round as soon
-/// as the last one found work, else every poll interval; prunes delivered rows hourly.
-fn start_dispatcher(
-    db: &DatabaseConnection,
-    settings: &crate::config::WebhookSettings,
-) -> anyhow::Result<Option<Dispatcher>> {
-    use crate::service::webhooks::{deliver::Sender, dispatch};
-    if !settings.webhook_dispatcher {
-        return Ok(None);
-    }
-    let sender = Sender::new()?;
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let (db, settings) = (db.clone(), settings.clone());
-    let task = tokio::spawn(async move {
-        let mut pruned: Option<std::time::Instant> = None;
-        while !*stopped.borrow() {
-            // The job's own clock: what is due is the question it answers.
-            let now = Utc::now();
-            if pruned.is_none_or(|at| at.elapsed() >= Duration::from_secs(3600)) {
-                if let Err(err) = dispatch::prune(&db, settings.webhook_retention, now).await {
-                    tracing::error!(error = %err, "pruning delivered webhook events failed");
-                }
-                pruned = Some(std::time::Instant::now());
-            }
-            let busy = match dispatch::deliver_due(&db, &sender, &settings, now).await {
-                Ok(tried) => tried > 0,
-                Err(err) => {
-                    tracing::error!(error = %err, "delivering webhook events failed");
-                    false
-                }
-            };
-            if !busy {
-                tokio::select! {
-                    _ = stopped.changed() => {}
-                    _ = tokio::time::sleep(settings.webhook_poll_interval) => {}
-                }
-            }
-        }
-    });
-    Ok(Some(Dispatcher { task, stop }))
-}
-
 async fn stop_signal() -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate())?;
