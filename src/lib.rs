@@ -9,6 +9,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod outbound;
 pub mod service;
 pub mod startup;
 pub mod telemetry;

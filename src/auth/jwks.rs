@@ -224,29 +224,9 @@ fn bits(bytes: &[u8]) -> usize {
     }
 }
 
-/// An HTTP(S) client trusting the usual public roots plus the system's store (where an
-/// in-house identity provider's CA would be). TLS runs on ring, as sqlx's does.
+/// The JWKS client ([`crate::outbound`]).
 fn https_client() -> anyhow::Result<HttpsClient> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let native = rustls_native_certs::load_native_certs();
-    for err in &native.errors {
-        tracing::debug!(error = %err, "skipping part of the system certificate store");
-    }
-    roots.add_parsable_certificates(native.certs);
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .context("configuring TLS for the JWKS client")?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .build();
+    let connector = crate::outbound::https_connector("the JWKS client")?;
     // Fetches are minutes apart: no idle connections kept between them.
     Ok(Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(0)

@@ -4,10 +4,8 @@
 //! per secret still valid (the current one first); `Cadence-Event-Id` the event's id. The
 //! HMAC key is the secret string's UTF-8 bytes.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use hmac::{Hmac, Mac};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -59,22 +57,7 @@ pub struct Sender {
 
 impl Sender {
     pub fn new() -> anyhow::Result<Self> {
-        let mut roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .context("configuring TLS for webhook deliveries")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .build();
+        let connector = crate::outbound::https_connector("webhook deliveries")?;
         Ok(Self {
             client: Client::builder(TokioExecutor::new()).build(connector),
         })
