@@ -18,19 +18,17 @@ pub async fn healthz() -> HttpResponse {
 }
 
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let (primary, replica) = futures_util::join!(
-        answers(&state.db, "primary"),
-        answers(&state.read_db, "read replica")
-    );
-    if primary && replica {
+    let pools = state.pools();
+    let answered =
+        futures_util::future::join_all(pools.iter().map(|(name, db)| answers(db, name))).await;
+    if answered.into_iter().all(|ok| ok) {
         HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
     } else {
         HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
     }
 }
 
-/// Whether `db` answers a ping within [`READY_CHECK`]; logs why not. Without a replica the
-/// read pool is the primary's, pinged twice.
+/// Whether `db` answers a ping within [`READY_CHECK`]; logs why not.
 async fn answers(db: &DatabaseConnection, which: &'static str) -> bool {
     match tokio::time::timeout(READY_CHECK, db.ping()).await {
         Ok(Ok(())) => true,

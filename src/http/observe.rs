@@ -15,6 +15,7 @@ use actix_web::http::StatusCode;
 use async_graphql::parser::types::OperationType;
 use serde_json::Value;
 
+use super::gate;
 use super::state::AppState;
 use crate::telemetry::metrics;
 
@@ -65,19 +66,19 @@ impl Seen {
         let Ok(doc) = request.parsed_query() else {
             return;
         };
-        let selected = doc.operations.iter().find(|(name, _)| {
-            wanted
-                .as_deref()
-                .is_none_or(|w| name.map(|n| n.as_str()) == Some(w))
+        let Some(op) = gate::selected_operation(doc, wanted.as_deref()) else {
+            return;
+        };
+        self.operation_type = match op.node.ty {
+            OperationType::Query => "query",
+            OperationType::Mutation => "mutation",
+            OperationType::Subscription => "subscription",
+        };
+        // Without `operationName` the document holds this one operation.
+        self.name = wanted.or_else(|| {
+            let (name, _) = doc.operations.iter().next()?;
+            name.map(|n| n.to_string())
         });
-        if let Some((name, op)) = selected {
-            self.operation_type = match op.node.ty {
-                OperationType::Query => "query",
-                OperationType::Mutation => "mutation",
-                OperationType::Subscription => "subscription",
-            };
-            self.name = name.map(|n| n.to_string());
-        }
     }
 }
 
