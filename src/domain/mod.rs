@@ -3,6 +3,7 @@
 pub mod cadence;
 pub mod employment;
 pub mod hierarchy;
+pub mod ids;
 pub mod meeting;
 pub mod paging;
 pub mod webhook;

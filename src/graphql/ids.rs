@@ -46,7 +46,7 @@ impl NodeKind {
 }
 
 pub fn encode(kind: NodeKind, id: i64) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.prefix())))
+    ID(crate::domain::ids::global_id(kind.prefix(), id))
 }
 
 /// Decodes any global ID; malformed IDs are BAD_USER_INPUT naming `field`.

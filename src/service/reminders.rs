@@ -20,8 +20,9 @@ use serde_json::json;
 
 use super::insights::{OrgOverdue, overdue_in_org};
 use super::sql::{Sql, begin_write, id_list};
-use super::webhooks::outbox::{self, Event, global_id};
+use super::webhooks::outbox::{self, Event};
 use crate::domain::employment::truncate;
+use crate::domain::ids::global_id;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
 

@@ -642,7 +642,7 @@ fn webhook_events(
         outbox::Event::new(
             EventType::MeetingCancelled,
             serde_json::json!({
-                "id": outbox::global_id("Meeting", id),
+                "id": crate::domain::ids::global_id("Meeting", id),
                 "status": MeetingStatus::Cancelled.as_str(),
             }),
         )

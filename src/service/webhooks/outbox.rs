@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::ids::global_id;
 use crate::domain::meeting::MeetingStatus;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
@@ -112,14 +113,6 @@ pub async fn record(
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The global ID the API shows for object `kind` (`Person`, `Meeting`, `Team`) with row id
-/// `id`: the same encoding as `graphql::ids`, which services cannot import (a test holds
-/// the two together through the API).
-pub fn global_id(kind: &str, id: i64) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
 /// What a meeting event says about the meeting: ids and metadata an integration with
