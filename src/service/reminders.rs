@@ -71,10 +71,10 @@ where
                 ..Default::default()
             });
         }
-        // The skip-level self-join is estimated far above its real size (a report has one
-        // manager), which prices the scan into JIT compilation: on the 10,000-person demo
-        // that compiling took 350 ms of a 500 ms scan that runs in 150 ms without it.
-        txn.execute_unprepared("SET LOCAL jit = off").await?;
+        // No JIT here: the pool's connections run without it (`startup::connect`). The
+        // skip-level self-join is estimated far above its real size (a report has one
+        // manager), which would price this scan into JIT compilation: on the 10,000-person
+        // demo that compiling took 350 ms of a 500 ms scan that runs in 150 ms without it.
     }
     let overdue = overdue_in_org(&txn, now).await?;
     let count = overdue.len();
