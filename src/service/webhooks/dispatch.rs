@@ -8,7 +8,7 @@
 //! instance, which claims without a lock. Delivery is at least once: a receiver that
 //! answered but whose answer was not recorded gets the event again, with the same id.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -22,10 +22,18 @@ use super::deliver::{Attempt, Sender};
 use super::outbox::{DONE, FAILED, PENDING};
 use crate::config::WebhookSettings;
 use crate::error::AppResult;
+use crate::service::sql::Sql;
 use entity::{outbox_event, webhook, webhook_secret};
 
-/// Most deliveries one round claims (each to a different webhook).
-const BATCH: i64 = 32;
+/// Most webhooks one round serves.
+const WEBHOOKS_PER_ROUND: i64 = 32;
+
+/// Most deliveries one round sends to one webhook, one after another.
+const PER_WEBHOOK: i64 = 500;
+
+/// After this long, a round sends no further delivery to a webhook (the one in flight
+/// finishes): it bounds how long a slow receiver keeps its queue's rows locked.
+const ROUND_BUDGET: Duration = Duration::from_secs(1);
 
 /// How long a failing delivery is retried, from when it was queued.
 pub const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
@@ -34,16 +42,56 @@ pub const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, FromQueryResult)]
+struct Head {
+    webhook_id: i64,
+    id: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
 struct Claimed {
     id: i64,
     event_seq: i64,
     webhook_id: i64,
     attempts: i32,
     created_at: DateTime<Utc>,
+    next_attempt_at: DateTime<Utc>,
 }
 
-/// One round: claims what is due at `now`, delivers it, records the answers. Returns how
-/// many deliveries it tried.
+/// The webhooks whose queue's head (oldest pending delivery) is due at `$1`, most overdue
+/// first, at most `$2`: one probe of `idx_webhook_delivery_queue` per webhook (the table of
+/// subscriptions, which is small, not of events), so a round costs the same however long
+/// the queues are.
+pub fn heads_sql() -> String {
+    format!(
+        "SELECT h.webhook_id, h.id FROM \
+         (SELECT w.id AS webhook_id, (SELECT min(q.id) FROM webhook_delivery q \
+          WHERE q.webhook_id = w.id AND q.status = '{PENDING}') AS id FROM webhook w) h \
+         JOIN webhook_delivery d ON d.id = h.id \
+         WHERE d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2"
+    )
+}
+
+/// The front of webhook `$1`'s queue, at most `$2` deliveries in order: a range of
+/// `idx_webhook_delivery_queue`. PostgreSQL locks them, skipping rows another instance
+/// holds (the caller checks that what it got starts at the head).
+pub fn queue_sql(backend: DbBackend) -> String {
+    let lock = match backend {
+        DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    format!(
+        "SELECT id, event_seq, webhook_id, attempts, created_at, next_attempt_at \
+         FROM webhook_delivery WHERE webhook_id = $1 AND status = '{PENDING}' \
+         ORDER BY id LIMIT $2{lock}"
+    )
+}
+
+/// One round: claims the front of each due webhook's queue, delivers it in order, records
+/// the answers. Returns how many deliveries it tried.
+///
+/// A webhook's deliveries go out one at a time, oldest first, and the first failure ends
+/// its turn (what follows waits, so the receiver gets its events in order); different
+/// webhooks are served at the same time.
 pub async fn deliver_due<C>(
     db: &C,
     sender: &Sender,
@@ -55,26 +103,34 @@ where
 {
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
-    let (now_param, limit_param, lock) = match backend {
-        DbBackend::Postgres => ("$1", "$2", " FOR UPDATE OF d SKIP LOCKED"),
-        _ => ("?", "?", ""),
-    };
-    let sql = format!(
-        "SELECT d.id, d.event_seq, d.webhook_id, d.attempts, d.created_at \
-         FROM webhook_delivery d \
-         WHERE d.status = '{PENDING}' AND d.next_attempt_at <= {now_param} \
-         AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id \
-                         AND e.status = '{PENDING}' AND e.id < d.id) \
-         ORDER BY d.next_attempt_at, d.id LIMIT {limit_param}{lock}"
-    );
-    let claimed = Claimed::find_by_statement(Statement::from_sql_and_values(
+    let heads = Head::find_by_statement(Statement::from_sql_and_values(
         backend,
-        sql,
-        [now.into(), BATCH.into()],
+        heads_sql(),
+        [now.into(), WEBHOOKS_PER_ROUND.into()],
     ))
     .all(&txn)
     .await?;
-    if claimed.is_empty() {
+    let mut queues: Vec<Vec<Claimed>> = Vec::with_capacity(heads.len());
+    for head in &heads {
+        let front = Claimed::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            queue_sql(backend),
+            [head.webhook_id.into(), PER_WEBHOOK.into()],
+        ))
+        .all(&txn)
+        .await?;
+        // Another instance holds the head (or delivered it since): its turn, not ours.
+        if front.first().map(|c| c.id) != Some(head.id) {
+            continue;
+        }
+        // Only what is due: a later delivery never overtakes one that waits.
+        let due = front
+            .into_iter()
+            .take_while(|c| c.next_attempt_at <= now)
+            .collect();
+        queues.push(due);
+    }
+    if queues.is_empty() {
         txn.commit().await?;
         return Ok(0);
     }
@@ -85,36 +141,52 @@ where
         txn.commit().await?;
         None
     };
-    let seqs: Vec<i64> = claimed.iter().map(|c| c.event_seq).collect();
-    let hooks: Vec<i64> = claimed.iter().map(|c| c.webhook_id).collect();
+    let seqs: Vec<i64> = queues.iter().flatten().map(|c| c.event_seq).collect();
+    let hooks: Vec<i64> = queues
+        .iter()
+        .filter_map(|q| q.first())
+        .map(|c| c.webhook_id)
+        .collect();
     let (events, webhooks, secrets) = match &txn {
         Some(t) => load(t, &seqs, &hooks).await?,
         None => load(db, &seqs, &hooks).await?,
     };
-    // A webhook deleted since the claim (SQLite claims without a lock) took its
-    // deliveries with it: nothing to send or record for them.
-    let claimed: Vec<&Claimed> = claimed
-        .iter()
-        .filter(|c| webhooks.contains_key(&c.webhook_id) && events.contains_key(&c.event_seq))
-        .collect();
-    let attempts = claimed.iter().map(|c| {
-        let event = &events[&c.event_seq];
-        let hook = &webhooks[&c.webhook_id];
-        let keys: Vec<&str> = secrets
-            .get(&c.webhook_id)
-            .map(|s| {
-                s.iter()
-                    .filter(|s| s.expires_at.is_none_or(|at| at > now))
-                    .map(|s| s.secret.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
-        sender.send(settings, &hook.url, &event.event_id, &event.payload, keys)
+    let started = std::time::Instant::now();
+    let turns = queues.iter().map(|queue| {
+        let (events, webhooks, secrets) = (&events, &webhooks, &secrets);
+        async move {
+            let mut answers: Vec<(&Claimed, Attempt, DateTime<Utc>)> = Vec::new();
+            for c in queue {
+                // A webhook deleted since the claim (SQLite claims without a lock) took
+                // its deliveries with it: nothing to send or record for them.
+                let (Some(hook), Some(event)) =
+                    (webhooks.get(&c.webhook_id), events.get(&c.event_seq))
+                else {
+                    break;
+                };
+                if !answers.is_empty() && started.elapsed() >= ROUND_BUDGET {
+                    break;
+                }
+                let keys = signing_keys(secrets.get(&c.webhook_id), now);
+                let answer = sender
+                    .send(settings, &hook.url, &event.event_id, &event.payload, keys)
+                    .await;
+                let failed = !answer.succeeded();
+                answers.push((c, answer, Utc::now()));
+                if failed {
+                    break;
+                }
+            }
+            answers
+        }
     });
-    let answers = futures_util::future::join_all(attempts).await;
-    let done_at = Utc::now();
-    for (c, answer) in claimed.iter().zip(answers) {
-        let sql = record_sql(backend, c, &answer, done_at, settings.webhook_retry_base);
+    let answers: Vec<_> = futures_util::future::join_all(turns)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let tried = answers.len();
+    for sql in record_sql(backend, &answers, settings.webhook_retry_base) {
         match &txn {
             Some(t) => t.execute_raw(sql).await?,
             None => db.execute_raw(sql).await?,
@@ -123,7 +195,19 @@ where
     if let Some(t) = txn {
         t.commit().await?;
     }
-    Ok(claimed.len())
+    Ok(tried)
+}
+
+/// The secrets that sign at `now`, the current one first.
+fn signing_keys(secrets: Option<&Vec<webhook_secret::Model>>, now: DateTime<Utc>) -> Vec<&str> {
+    secrets
+        .map(|s| {
+            s.iter()
+                .filter(|s| s.expires_at.is_none_or(|at| at > now))
+                .map(|s| s.secret.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 type Loaded = (
@@ -163,56 +247,55 @@ async fn load(db: &impl ConnectionTrait, seqs: &[i64], hooks: &[i64]) -> AppResu
     Ok((events, webhooks, secrets))
 }
 
-/// The statement recording one try's outcome: done on 2xx; else pending again after the
-/// backoff, or failed once the next try would fall after [`GIVE_UP_AFTER`].
+/// The statements recording a round's answers: one per status code for the deliveries
+/// that succeeded (done), one per failure (pending again after the backoff, or failed
+/// once the next try would fall after [`GIVE_UP_AFTER`]).
 fn record_sql(
     backend: DbBackend,
-    c: &Claimed,
-    answer: &Attempt,
-    now: DateTime<Utc>,
+    answers: &[(&Claimed, Attempt, DateTime<Utc>)],
     base: Duration,
-) -> Statement {
-    let attempts = c.attempts + 1;
-    let code: sea_orm::Value = answer.status.map(i32::from).into();
-    let error: sea_orm::Value = answer.error.clone().into();
-    let (status, next, delivered): (&str, DateTime<Utc>, Option<DateTime<Utc>>) =
+) -> Vec<Statement> {
+    let mut done: BTreeMap<Option<u16>, (Vec<i64>, DateTime<Utc>)> = BTreeMap::new();
+    let mut statements = Vec::new();
+    for (c, answer, at) in answers {
         if answer.succeeded() {
-            (DONE, now, Some(now))
+            let entry = done.entry(answer.status).or_insert((Vec::new(), *at));
+            entry.0.push(c.id);
+            entry.1 = entry.1.max(*at);
+            continue;
+        }
+        let next = *at + backoff(base, c.attempts);
+        let (status, next) = if next > c.created_at + GIVE_UP_AFTER {
+            (FAILED, *at)
         } else {
-            let next = now + backoff(base, c.attempts);
-            if next > c.created_at + GIVE_UP_AFTER {
-                (FAILED, now, None)
-            } else {
-                (PENDING, next, None)
-            }
+            (PENDING, next)
         };
-    let p = |i: usize| match backend {
-        DbBackend::Postgres => format!("${i}"),
-        _ => "?".to_string(),
-    };
-    Statement::from_sql_and_values(
-        backend,
-        format!(
-            "UPDATE webhook_delivery SET status = {}, attempts = {}, next_attempt_at = {}, \
-             last_status_code = {}, last_error = {}, delivered_at = {} WHERE id = {}",
-            p(1),
-            p(2),
-            p(3),
-            p(4),
-            p(5),
-            p(6),
-            p(7)
-        ),
-        [
-            status.into(),
-            attempts.into(),
-            next.into(),
-            code,
-            error,
-            delivered.into(),
-            c.id.into(),
-        ],
-    )
+        let mut sql = Sql::new();
+        let text = format!(
+            "UPDATE webhook_delivery SET status = {}, attempts = attempts + 1, \
+             next_attempt_at = {}, last_status_code = {}, last_error = {} WHERE id = {}",
+            sql.bind(status),
+            sql.bind(next),
+            sql.bind(answer.status.map(i32::from)),
+            sql.bind(answer.error.clone()),
+            sql.bind(c.id),
+        );
+        statements.push(sql.statement(backend, text));
+    }
+    for (code, (ids, at)) in done {
+        let mut sql = Sql::new();
+        let at = sql.bind(at);
+        let text = format!(
+            "UPDATE webhook_delivery SET status = {}, attempts = attempts + 1, \
+             next_attempt_at = {at}, delivered_at = {at}, last_status_code = {}, \
+             last_error = NULL WHERE {}",
+            sql.bind(DONE),
+            sql.bind(code.map(i32::from)),
+            sql.id_in(backend, "id", &ids),
+        );
+        statements.push(sql.statement(backend, text));
+    }
+    statements
 }
 
 /// The wait before the try after `failed` failed tries: `base`, doubling each time, with up

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use cadence::config::{LimitSettings, WebhookSettings};
 use entity::{outbox_event, webhook_delivery};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
@@ -15,7 +16,7 @@ use super::{LIST_WEBHOOKS, add_admin, create};
 use crate::db_test;
 use crate::support::{
     Backend, LOG_MEETING, Options, Served, TestApp, at, person, postgres_url, small_org,
-    spawn_app_with,
+    spawn_app_on, spawn_app_with,
 };
 
 /// How long a test waits for what the dispatcher should do.
@@ -182,6 +183,91 @@ async fn events_wait_for_a_receiver_that_is_down(backend: Backend) {
     assert_eq!(pending["status"], "PENDING");
     assert!(pending["lastStatusCode"].is_null());
     assert!(pending["lastError"].is_string() && pending["nextAttemptAt"].is_string());
+}
+
+db_test!(a_delivery_failing_for_a_day_is_given_up_and_the_queue_moves_on);
+async fn a_delivery_failing_for_a_day_is_given_up_and_the_queue_moves_on(backend: Backend) {
+    let receiver = Receiver::start().await;
+    receiver.script(&[500]);
+    let (app, ids) = spawn(backend, false).await;
+    let made = create(&app, &receiver.url, json!(["MEETING_CREATED"])).await;
+    receiver.trust(made["secret"].as_str().unwrap());
+    log_meeting(&app, &ids, "2024-03-04").await;
+    // The first event has been waiting for a day: its next failure is its last.
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::CreatedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::hours(24)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    log_meeting(&app, &ids, "2024-03-11").await;
+
+    let _dispatching = spawn_app_on(&app.database_url, dispatching()).await;
+    let got = receiver
+        .wait_for(PATIENCE, "both events", |r| r.len() >= 2)
+        .await;
+    let deadline = Instant::now() + PATIENCE;
+    let deliveries = loop {
+        let now = webhook_delivery::Entity::find()
+            .order_by_asc(webhook_delivery::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        if now.iter().all(|d| d.status != "pending") {
+            break now;
+        }
+        assert!(Instant::now() < deadline, "still pending: {now:?}");
+        // A poll interval, not a synchronisation: the condition ends the loop.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        got.len(),
+        2,
+        "the given-up event is not tried again: {got:?}"
+    );
+    let events: Vec<String> = outbox_event::Entity::find()
+        .order_by_asc(outbox_event::Column::Seq)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event_id)
+        .collect();
+    assert_eq!(
+        got.iter().map(|r| r.event_id.clone()).collect::<Vec<_>>(),
+        events
+    );
+    assert_eq!(deliveries[0].status, "failed");
+    assert_eq!(deliveries[0].attempts, 1);
+    assert_eq!(deliveries[0].last_status_code, Some(500));
+    assert_eq!(deliveries[1].status, "done");
+    let listed = app
+        .gql(Some(&app.hr_admin_token("rita")), LIST_WEBHOOKS, json!({}))
+        .await
+        .ok()
+        .data("/webhooks/0/recentDeliveries")
+        .clone();
+    assert_eq!(listed[0]["status"], "DONE");
+    assert_eq!(listed[1]["status"], "FAILED");
+    assert!(listed[1]["nextAttemptAt"].is_null());
+}
+
+/// Options for a second app on the same database whose dispatcher runs fast.
+fn dispatching() -> Options {
+    Options {
+        limits: LimitSettings {
+            webhooks: WebhookSettings {
+                webhooks_allow_http_loopback: true,
+                webhook_retry_base: Duration::from_millis(100),
+                webhook_poll_interval: Duration::from_millis(20),
+                ..WebhookSettings::default()
+            },
+            ..Options::default().limits
+        },
+        ..Options::default()
+    }
 }
 
 /// Skips a PostgreSQL-only test when no PostgreSQL is configured.

@@ -1,20 +1,22 @@
 //! The dispatcher's and the outbox's statements read indexes, never a whole table
 //! (PostgreSQL's plans, with sequential scans priced out so that an unusable index shows).
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use cadence::service::webhooks::dispatch;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait, Value};
 
 use crate::support::{Backend, postgres_url, spawn_app};
 
-/// `EXPLAIN` of `sql` with sequential scans disabled, as one text.
-async fn plan(db: &impl TransactionTrait, sql: &str) -> String {
+/// `EXPLAIN` of `sql` bound to `values`, with sequential scans disabled, as one text.
+async fn plan(db: &impl TransactionTrait, sql: &str, values: Vec<Value>) -> String {
     let txn = db.begin().await.unwrap();
     txn.execute_unprepared("SET LOCAL enable_seqscan = off")
         .await
         .unwrap();
     let rows = txn
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!("EXPLAIN {sql}"),
+            values,
         ))
         .await
         .unwrap();
@@ -32,22 +34,28 @@ async fn the_due_deliveries_and_the_subscriber_check_read_indexes() {
         return;
     }
     let app = spawn_app(Backend::Postgres).await;
-    let due = plan(
+    // The dispatcher's own statements, as it runs them.
+    let heads = plan(
         &app.db,
-        "SELECT d.id FROM webhook_delivery d \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= now() \
-         AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = d.webhook_id \
-                         AND e.status = 'pending' AND e.id < d.id) \
-         ORDER BY d.next_attempt_at, d.id LIMIT 32 FOR UPDATE OF d SKIP LOCKED",
+        &dispatch::heads_sql(),
+        vec![chrono::Utc::now().into(), 32i64.into()],
     )
     .await;
-    assert!(!due.contains("Seq Scan"), "{due}");
-    assert!(due.contains("idx_webhook_delivery_due"), "{due}");
-    assert!(due.contains("idx_webhook_delivery_queue"), "{due}");
+    assert!(!heads.contains("Seq Scan on webhook_delivery"), "{heads}");
+    assert!(heads.contains("idx_webhook_delivery_queue"), "{heads}");
+    let queue = plan(
+        &app.db,
+        &dispatch::queue_sql(DbBackend::Postgres),
+        vec![1i64.into(), 500i64.into()],
+    )
+    .await;
+    assert!(!queue.contains("Seq Scan"), "{queue}");
+    assert!(queue.contains("idx_webhook_delivery_queue"), "{queue}");
     let wanted = plan(
         &app.db,
         "SELECT DISTINCT event_type FROM webhook_subscription \
          WHERE event_type IN ('MEETING_CREATED')",
+        vec![],
     )
     .await;
     assert!(!wanted.contains("Seq Scan"), "{wanted}");
