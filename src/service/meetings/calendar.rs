@@ -631,13 +631,15 @@ fn webhook_events(
     let mut events: Vec<outbox::Event> = inserts
         .iter()
         .zip(inserted)
-        .map(|(w, &id)| outbox::Event::new(EventType::MeetingCreated, data(id, w)))
+        .map(|(w, &id)| {
+            outbox::Event::new(EventType::MeetingCreated, data(id, w))
+                .naming(outbox::meeting_people(w.host_id, w.guest_id))
+        })
         .collect();
-    events.extend(
-        updates
-            .iter()
-            .map(|(id, w)| outbox::Event::new(EventType::MeetingUpdated, data(*id, w))),
-    );
+    events.extend(updates.iter().map(|(id, w)| {
+        outbox::Event::new(EventType::MeetingUpdated, data(*id, w))
+            .naming(outbox::meeting_people(w.host_id, w.guest_id))
+    }));
     events.extend(gone.iter().map(|&id| {
         outbox::Event::new(
             EventType::MeetingCancelled,

@@ -3,7 +3,7 @@
 //! is written only when some webhook subscribes to its type (one index probe on
 //! `webhook_subscription`), and a batch of events costs three statements at most.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
@@ -16,7 +16,7 @@ use crate::domain::ids::global_id;
 use crate::domain::meeting::MeetingStatus;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
-use entity::{outbox_event, webhook_subscription};
+use entity::{outbox_event, person, webhook_subscription};
 
 /// Delivery states, as stored.
 pub const PENDING: &str = "pending";
@@ -29,11 +29,24 @@ pub const FAILED: &str = "failed";
 pub struct Event {
     pub kind: EventType,
     pub data: Value,
+    /// People `data` names by id whose externalIds it should also carry: the field to put
+    /// each in, and the person. Looked up in one statement when the event is written.
+    pub people: Vec<(&'static str, i64)>,
 }
 
 impl Event {
     pub fn new(kind: EventType, data: Value) -> Self {
-        Self { kind, data }
+        Self {
+            kind,
+            data,
+            people: Vec::new(),
+        }
+    }
+
+    /// The event with `data.<field>` set to each person's externalId.
+    pub fn naming(mut self, people: impl IntoIterator<Item = (&'static str, i64)>) -> Self {
+        self.people.extend(people);
+        self
     }
 }
 
@@ -61,9 +74,13 @@ pub async fn record(
     if wanted.is_empty() {
         return Ok(());
     }
-    let rows: Vec<outbox_event::ActiveModel> = events
+    let mut events: Vec<Event> = events
         .into_iter()
         .filter(|e| wanted.contains(e.kind.as_str()))
+        .collect();
+    name_people(txn, &mut events).await?;
+    let rows: Vec<outbox_event::ActiveModel> = events
+        .into_iter()
         .map(|e| {
             let id = uuid::Uuid::new_v4().to_string();
             let payload = json!({
@@ -110,6 +127,34 @@ pub async fn record(
     Ok(())
 }
 
+/// Fills in the externalIds the events ask for ([`Event::naming`]): one statement for
+/// the whole batch.
+async fn name_people(txn: &impl ConnectionTrait, events: &mut [Event]) -> AppResult<()> {
+    let ids: HashSet<i64> = events
+        .iter()
+        .flat_map(|e| e.people.iter().map(|(_, id)| *id))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let external: HashMap<i64, String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::ExternalId)
+        .filter(person::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    for event in events {
+        for (field, id) in std::mem::take(&mut event.people) {
+            event.data[field] = json!(external.get(&id));
+        }
+    }
+    Ok(())
+}
+
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -138,6 +183,11 @@ pub fn meeting_data(
         "status": status,
         "kind": kind,
     })
+}
+
+/// The externalIds a meeting event carries beside [`meeting_data`]: its host's and guest's.
+pub fn meeting_people(host_id: i64, guest_id: i64) -> [(&'static str, i64); 2] {
+    [("hostExternalId", host_id), ("guestExternalId", guest_id)]
 }
 
 /// [`meeting_data`] of a stored meeting.
@@ -173,7 +223,7 @@ pub fn meeting_event(
     } else {
         EventType::MeetingUpdated
     };
-    Some(Event::new(kind, meeting_model_data(m)))
+    Some(Event::new(kind, meeting_model_data(m)).naming(meeting_people(m.host_id, m.guest_id)))
 }
 
 /// What a person event says about the person: their global ID and externalId, and the

@@ -110,6 +110,8 @@ async fn committed_writes_record_their_events_with_ids_and_metadata_only(backend
     assert_eq!(created["id"], json!(meeting));
     assert_eq!(created["hostId"], json!(org.id("em1")));
     assert_eq!(created["guestId"], json!(org.id("dev1")));
+    assert_eq!(created["hostExternalId"], "em1");
+    assert_eq!(created["guestExternalId"], "dev1");
     assert_eq!(created["status"], "HELD");
     assert_eq!(events[1]["data"]["durationMinutes"], 45);
     assert_eq!(events[2]["data"]["status"], "CANCELLED");
@@ -248,6 +250,7 @@ async fn a_calendar_import_records_its_meetings_and_then_import_completed(backen
         ]
     );
     assert_eq!(events[0]["data"]["hostId"], json!(org.id("em1")));
+    assert_eq!(events[0]["data"]["hostExternalId"], "em1");
     assert_eq!(events[2]["data"]["created"], 2);
     assert_eq!(events[4]["data"]["cancelled"], 1);
     assert_eq!(events[3]["data"]["status"], "CANCELLED");
