@@ -614,3 +614,67 @@ async fn a_fresh_database_starts_with_three_starter_templates(backend: Backend) 
         ["Our 1:1", "Starter: skip-level 1:1"]
     );
 }
+
+db_test!(resources_of_a_page_of_meetings_cost_the_same_statements_for_any_number);
+async fn resources_of_a_page_of_meetings_cost_the_same_statements_for_any_number(backend: Backend) {
+    let org = Org::spawn(backend).await;
+    let query = "{ meetings(first: 50) {
+      nodes { resources { title } template { resources { title } } }
+    } }";
+    // Logs a meeting of em1 and `guest` from a new org-wide template listing `resources`.
+    let log_from_template = |guest: &'static str, day: String, resources: Vec<String>| {
+        let org = &org;
+        async move {
+            let template = org
+                .gql(
+                    "hr",
+                    CREATE_TEMPLATE,
+                    json!({ "input": {
+                        "name": format!("Template {day}"), "orgWide": true, "items": [],
+                        "resourceIds": resources,
+                    } }),
+                )
+                .await
+                .ok()
+                .data("/createAgendaTemplate/template/id")
+                .clone();
+            let mut input = org.input("em1", guest, &at(&day), "HELD");
+            input["templateId"] = template;
+            org.log(input).await;
+        }
+    };
+    let first = add(&org, "First", &[]).await;
+    log_from_template("dev1", "2024-03-01".into(), vec![first]).await;
+    let statements = |org: &Org| org.app.statements();
+
+    let before = statements(&org);
+    let one = org.gql("em1", query, json!({})).await.ok();
+    let for_one = statements(&org) - before;
+    for i in 0..6 {
+        let mut listed = Vec::new();
+        for j in 0..3 {
+            listed.push(add(&org, &format!("R{i}{j}"), &["CAREER"]).await);
+        }
+        let guest = if i % 2 == 0 { "dev1" } else { "dev2" };
+        log_from_template(guest, format!("2024-04-1{i}"), listed).await;
+    }
+    let before = statements(&org);
+    let many = org.gql("em1", query, json!({})).await.ok();
+    let for_many = statements(&org) - before;
+
+    let shown = |answer: &Answer| -> usize {
+        answer
+            .data("/meetings/nodes")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["resources"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(shown(&one), 1);
+    assert_eq!(shown(&many), 1 + 6 * 3);
+    assert_eq!(
+        for_one, for_many,
+        "one statement per relation, whatever the number of meetings and resources"
+    );
+}
