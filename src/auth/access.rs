@@ -238,3 +238,26 @@ pub fn ensure_can_relax_direct_cadence(viewer: &Viewer) -> AppResult<()> {
         )),
     }
 }
+
+/// The learning library (`learningResources`, a template's resources): any authenticated
+/// viewer, integrations included — it is org-wide reading matter that names nobody.
+pub fn ensure_can_read_learning_resources(viewer: &Viewer) -> AppResult<()> {
+    ensure_authenticated(viewer)
+}
+
+/// Adding, changing and removing learning resources: hr_admin alone.
+pub fn ensure_can_manage_learning_resources(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        _ => Err(AppError::forbidden(
+            "the learning library is managed by hr_admin",
+        )),
+    }
+}
+
+/// The learning resources a meeting shows (those of the template its agenda started
+/// from): whoever may read the meeting's agenda, i.e. the two participants.
+pub fn can_read_meeting_resources(viewer: &Viewer, host: i64, guest: i64) -> bool {
+    can_read_meeting_content(viewer, host, guest)
+}

@@ -404,8 +404,17 @@ mod tests {
         assert_eq!(rows(&db, action_item::Entity).await, s.actions.len());
         assert_eq!(rows(&db, meeting_feedback::Entity).await, s.ratings.len());
         let templates = agenda_template::Entity::find().all(&db).await.unwrap();
-        assert_eq!(templates.len(), TEMPLATES.len());
+        // Beside the three starter templates every install begins with (a migration writes
+        // them), each under its own name.
+        assert_eq!(templates.len(), TEMPLATES.len() + 3);
         assert!(templates.iter().all(|t| t.owner_id.is_none()));
+        let names: std::collections::HashSet<&str> =
+            templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names.len(),
+            templates.len(),
+            "no two templates share a name"
+        );
         // Children landed on the meetings they were planned for.
         let misplaced = count_of(
             &db,

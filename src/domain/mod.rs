@@ -6,4 +6,5 @@ pub mod hierarchy;
 pub mod ids;
 pub mod meeting;
 pub mod paging;
+pub mod resource;
 pub mod webhook;

@@ -14,6 +14,7 @@ use super::loaders::{
     ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
     TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
+use super::loaders::{MeetingResourcesLoader, TemplateResourcesLoader};
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
 
@@ -74,6 +75,8 @@ loaders! {
     template: TemplateLoader,
     template_items: TemplateItemsLoader,
     carried_over: CarriedOverLoader,
+    template_resources: TemplateResourcesLoader,
+    meeting_resources: MeetingResourcesLoader,
 }
 
 pub struct RequestContext {

@@ -7,6 +7,7 @@ use super::context::RequestContext;
 use super::ids::{self, NodeKind};
 use super::meetings::Meeting;
 use super::people::Person;
+use super::resources::LearningResource;
 use super::teams::Team;
 use crate::service;
 
@@ -18,6 +19,7 @@ pub enum Node {
     Team(Team),
     Meeting(Meeting),
     AgendaTemplate(AgendaTemplate),
+    LearningResource(LearningResource),
 }
 
 #[derive(Default)]
@@ -53,6 +55,11 @@ impl NodeQuery {
                     .remove(&id)
                     .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
             }
+            NodeKind::LearningResource => service::resources::by_ids(&rc.db, &rc.viewer, &[id])
+                .await
+                .extend()?
+                .remove(&id)
+                .map(|r| Node::LearningResource(LearningResource(r))),
             // Agenda and action items are reached through their meeting; webhooks through
             // the `webhooks` listing.
             NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {

@@ -9,6 +9,7 @@ use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
+use super::resources::{ResourcesMutation, ResourcesQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
@@ -28,6 +29,7 @@ pub struct Query(
     CadenceQuery,
     RateLimitQuery,
     WebhooksQuery,
+    ResourcesQuery,
 );
 
 /// Every write. Each takes one `input` object and returns a payload; bulk writes are all or
@@ -40,6 +42,7 @@ pub struct Mutation(
     AgendasMutation,
     CadenceMutation,
     WebhooksMutation,
+    ResourcesMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

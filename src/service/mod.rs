@@ -12,6 +12,7 @@ pub mod meetings;
 pub mod org;
 pub mod people;
 pub mod reminders;
+pub mod resources;
 pub mod teams;
 pub mod trend;
 pub mod viewers;

@@ -10,6 +10,7 @@ use super::ids::{self, NodeKind};
 use super::loaders::load;
 use super::meetings::Meeting;
 use super::people::Person;
+use super::resources::LearningResource;
 use super::scalars::Date;
 use crate::service::agendas;
 
@@ -63,6 +64,18 @@ impl AgendaTemplate {
             .unwrap_or_default()
             .into_iter()
             .map(AgendaTemplateItem)
+            .collect())
+    }
+
+    /// The learning resources the template lists, in order; a meeting started from the
+    /// template shows them to its participants.
+    async fn resources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LearningResource>> {
+        let rc = RequestContext::of(ctx);
+        let found = load(rc.loaders.template_resources(), self.0.id).await?;
+        Ok(found
+            .unwrap_or_default()
+            .into_iter()
+            .map(LearningResource)
             .collect())
     }
 }

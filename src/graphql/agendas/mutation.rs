@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, ResultExt, SimpleObject};
 
 use super::{ActionItem, AgendaItem, AgendaTemplate};
 use crate::domain::meeting as domain;
+use crate::error::AppResult;
 use crate::graphql::context::RequestContext;
 use crate::graphql::enums::{MeetingKind, TopicCategory};
 use crate::graphql::ids::{self, NodeKind};
@@ -40,21 +41,42 @@ pub struct AgendaTemplateInput {
     pub org_wide: bool,
     /// The items, in order; at most 50.
     pub items: Vec<AgendaItemInput>,
+    /// Learning resources of the library the template lists, in order; at most 20
+    /// (repeats count once). Null: none for a new template, unchanged on an update; an
+    /// empty list removes them all.
+    pub resource_ids: Option<Vec<ID>>,
 }
 
-impl From<AgendaTemplateInput> for TemplateInput {
-    fn from(i: AgendaTemplateInput) -> Self {
-        TemplateInput {
-            name: i.name,
-            description: i.description,
-            kind: i.kind.map(Into::into),
-            org_wide: i.org_wide,
-            items: i
+impl AgendaTemplateInput {
+    /// The service's input; an ID that is not a learning resource's is BAD_USER_INPUT.
+    fn into_service(self) -> AppResult<TemplateInput> {
+        let resources = self
+            .resource_ids
+            .map(|ids| {
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        ids::expect(
+                            id,
+                            NodeKind::LearningResource,
+                            &format!("input.resourceIds[{i}]"),
+                        )
+                    })
+                    .collect::<AppResult<Vec<_>>>()
+            })
+            .transpose()?;
+        Ok(TemplateInput {
+            name: self.name,
+            description: self.description,
+            kind: self.kind.map(Into::into),
+            org_wide: self.org_wide,
+            items: self
                 .items
                 .into_iter()
                 .map(AgendaItemInput::into_pair)
                 .collect(),
-        }
+            resources,
+        })
     }
 }
 
@@ -195,7 +217,8 @@ impl AgendasMutation {
         #[graphql(desc = "The template to create.")] input: AgendaTemplateInput,
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
-        let t = agendas::create_template(&rc.db, &rc.viewer, input.into(), rc.now)
+        let input = input.into_service().extend()?;
+        let t = agendas::create_template(&rc.db, &rc.viewer, input, rc.now)
             .await
             .extend()?;
         Ok(AgendaTemplatePayload {
@@ -211,7 +234,8 @@ impl AgendasMutation {
     ) -> async_graphql::Result<AgendaTemplatePayload> {
         let rc = RequestContext::of(ctx);
         let id = ids::expect(&input.id, NodeKind::AgendaTemplate, "input.id").extend()?;
-        let t = agendas::update_template(&rc.db, &rc.viewer, id, input.template.into(), rc.now)
+        let template = input.template.into_service().extend()?;
+        let t = agendas::update_template(&rc.db, &rc.viewer, id, template, rc.now)
             .await
             .extend()?;
         Ok(AgendaTemplatePayload {

@@ -7,6 +7,7 @@ mod meeting_content;
 mod meetings_of;
 mod person;
 mod relatives;
+mod resources;
 mod team;
 
 pub use management_chain::{ChainOf, ManagementChainLoader};
@@ -18,6 +19,7 @@ pub use meeting_content::{
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
 pub use person::{ParticipantLoader, PersonLoader};
 pub use relatives::{RelativesLoader, RelativesOf};
+pub use resources::{MeetingResourcesLoader, MeetingResourcesOf, TemplateResourcesLoader};
 pub use team::TeamLoader;
 
 use std::collections::HashMap;

@@ -12,8 +12,9 @@ use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::enums::{MeetingKind, MeetingStatus};
 use super::ids::{self, NodeKind};
-use super::loaders::{CarriedOverOf, load};
+use super::loaders::{CarriedOverOf, MeetingResourcesOf, load};
 use super::people::Person;
+use super::resources::LearningResource;
 use super::scalars::InstantInRange;
 use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
@@ -98,6 +99,22 @@ impl Meeting {
         let rc = RequestContext::of(ctx);
         let t = load(rc.loaders.template(), id).await?;
         Ok(t.map(AgendaTemplate))
+    }
+
+    /// The learning resources of the template the agenda started from, as the template
+    /// lists them now (empty without a template, or once it is deleted). Null for anyone
+    /// but the two participants, like the agenda.
+    async fn resources(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<LearningResource>>> {
+        let rc = RequestContext::of(ctx);
+        let key = MeetingResourcesOf {
+            parties: self.parties(),
+            template: self.0.template_id,
+        };
+        let found = load(rc.loaders.meeting_resources(), key).await?;
+        Ok(found.map(|r| r.into_iter().map(LearningResource).collect()))
     }
 
     /// The agenda, in order. Null for anyone but the two participants.

@@ -25,6 +25,7 @@ const CONNECTION_NAMES: &[&str] = &[
     "skipLevelReports",
     "peers",
     "meetsWith",
+    "learningResources",
 ];
 
 /// Prices the operation a request selects and checks every limit on it. Every operation

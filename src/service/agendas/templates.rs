@@ -14,6 +14,7 @@ use crate::domain::employment::truncate;
 use crate::domain::meeting::{MeetingKind, TopicCategory};
 use crate::domain::paging::{Page, PageOf};
 use crate::error::{AppError, AppResult};
+use crate::service::resources::{check_template_resources, set_template_resources};
 use crate::service::sql::{begin_write, id_in_expr, page_by_name};
 use entity::{agenda_template, agenda_template_item};
 
@@ -95,6 +96,9 @@ pub struct TemplateInput {
     /// Org-wide (hr_admin only) rather than personal.
     pub org_wide: bool,
     pub items: Vec<(String, TopicCategory)>,
+    /// The learning resources the template lists, in order; `None`: none on creation,
+    /// unchanged on an update.
+    pub resources: Option<Vec<i64>>,
 }
 
 fn check_template(input: &TemplateInput) -> AppResult<(String, Vec<(String, TopicCategory)>)> {
@@ -137,6 +141,19 @@ async fn write_template_items(
     Ok(())
 }
 
+/// Sets the resources a template lists, when given; each must be in the library.
+async fn write_template_resources(
+    txn: &impl ConnectionTrait,
+    template_id: i64,
+    resources: Option<&[i64]>,
+) -> AppResult<()> {
+    let Some(resources) = resources else {
+        return Ok(());
+    };
+    let resources = check_template_resources(txn, resources, "input.resourceIds").await?;
+    set_template_resources(txn, template_id, &resources).await
+}
+
 #[tracing::instrument(level = "debug", skip(db, viewer, input))]
 pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -168,6 +185,7 @@ pub async fn create_template<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?;
     write_template_items(&txn, template.id, items).await?;
+    write_template_resources(&txn, template.id, input.resources.as_deref()).await?;
     txn.commit().await?;
     Ok(template)
 }
@@ -211,6 +229,7 @@ pub async fn update_template<C: ConnectionTrait + TransactionTrait>(
     .update(&txn)
     .await?;
     write_template_items(&txn, id, items).await?;
+    write_template_resources(&txn, id, input.resources.as_deref()).await?;
     txn.commit().await?;
     Ok(template)
 }

@@ -262,3 +262,18 @@ pub(super) const NOT_ITEM_PARTICIPANTS: &[(Who, Expect)] = &[
     (P("hr"), LikeMissing),
     (Int(ALL_SCOPES), LikeMissing),
 ];
+
+/// The library lists the fixture's resource, with its topics, and counts what it lists.
+pub(super) fn lists_fixture_resource(v: &Value) -> bool {
+    let nodes = v["nodes"].as_array();
+    nodes.is_some_and(|n| {
+        n.iter()
+            .any(|r| r["title"] == "Fixture resource" && r["topics"] == json!(["CAREER"]))
+            && v["totalCount"].as_u64() == Some(n.len() as u64)
+    })
+}
+
+/// A template listing R.
+pub(super) fn lists_r(v: &Value) -> bool {
+    v["resources"] == json!([{ "title": "Fixture resource" }])
+}

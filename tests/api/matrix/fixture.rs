@@ -17,7 +17,9 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 /// The org of [`Org`] (ceo ─ cto ─ em1 ─ dev1, dev2; cto ─ em2 ─ dev3; ceo ─ cfo ─ acct;
 /// ceo ─ hr, the hr_admin) plus `gone` (em1's report until 2024-12-31), teams `eng` ⊃
 /// `platform` (em1's), and:
-/// - `T` (em1's personal template, one item), `T2` (em1's, to delete), `O` (org-wide);
+/// - learning resources `R` and `R2` (to delete), both about CAREER;
+/// - `T` (em1's personal template, one item, listing `R`), `T2` (em1's, to delete), `O`
+///   (org-wide);
 /// - `A`: em1–dev1, HELD 2024-03-04, from `T`, agenda [`itemT`, `itemA` "Career growth"],
 ///   shared notes, an open action item for dev1, em1's private note, dev1's rating 4;
 /// - `B`: dev1–em1 HELD 2024-03-18 (carries over A's open items); `E`: em1–dev2;
@@ -68,6 +70,23 @@ impl Fixture {
         em1["teamExternalId"] = json!("platform");
         f.org.hire(json!([em1])).await;
 
+        let resource = "mutation($input: LearningResourceInput!) {
+          createLearningResource(input: $input) { resource { id } }
+        }";
+        for (key, title) in [("R", "Fixture resource"), ("R2", "Resource to delete")] {
+            let created = f
+                .org
+                .gql(
+                    "hr",
+                    resource,
+                    json!({ "input": { "title": title, "url": "https://example.com/fixture",
+                                       "topics": ["CAREER"] } }),
+                )
+                .await
+                .ok();
+            f.keep(key, created.data("/createLearningResource/resource/id"));
+        }
+
         let template = "mutation($input: AgendaTemplateInput!) {
           createAgendaTemplate(input: $input) { template { id } }
         }";
@@ -76,7 +95,8 @@ impl Fixture {
                 "T",
                 "em1",
                 json!({ "name": "Erin private template",
-                        "items": [{ "text": "Erin's standing question", "category": "CAREER" }] }),
+                        "items": [{ "text": "Erin's standing question", "category": "CAREER" }],
+                        "resourceIds": [f.id("R")] }),
             ),
             (
                 "T2",

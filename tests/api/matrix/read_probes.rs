@@ -472,4 +472,66 @@ pub(super) const READ_PROBES: &[Probe] = &[
         allow: &[(P("em1"), Present)],
         ..BASE
     },
+    // ---- The learning library ----
+    Probe {
+        name: "q.learningResources",
+        doc: "{ learningResources(first: 100) {
+          totalCount edges { cursor } nodes { id title url description topics createdAt updatedAt }
+        } }",
+        at: "/learningResources",
+        allow: &[
+            (P("dev1"), Check("the library", lists_fixture_resource)),
+            (P("acct"), Check("the library", lists_fixture_resource)),
+            (P("hr"), Check("the library", lists_fixture_resource)),
+            (Int(""), Check("the library", lists_fixture_resource)),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.resource",
+        doc: "query($id: ID!) { node(id: $id) { id ... on LearningResource { title } } }",
+        vars: r#"{"id": "$R"}"#,
+        at: "/node/title",
+        allow: &[
+            (P("dev2"), Json(r#""Fixture resource""#)),
+            (Int(""), Json(r#""Fixture resource""#)),
+        ],
+        ..BASE
+    },
+    Probe {
+        // em1's personal template T lists R.
+        name: "q.node.template.resources",
+        doc: "query($id: ID!) { node(id: $id) { id ... on AgendaTemplate { resources { title } } } }",
+        vars: r#"{"id": "$T"}"#,
+        at: "/node",
+        ghost: Some("AgendaTemplate"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("cto"), LikeMissing),
+            (P("hr"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("em1"), Check("R listed", lists_r))],
+        ..BASE
+    },
+    Probe {
+        // A started from T, which lists R: shown to the participants, like the agenda.
+        name: "meeting.resources",
+        doc: "query($id: ID!) { meeting(id: $id) { id resources { title } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting/resources",
+        deny: &[
+            (P("cto"), Null),
+            (P("ceo"), Null),
+            (P("hr"), Null),
+            (Int(ALL_SCOPES), Null),
+            (P("dev2"), Null),
+            (P("em2"), Null),
+        ],
+        allow: &[
+            (P("dev1"), Json(r#"[{"title": "Fixture resource"}]"#)),
+            (P("em1"), Json(r#"[{"title": "Fixture resource"}]"#)),
+        ],
+        ..BASE
+    },
 ];

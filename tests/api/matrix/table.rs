@@ -49,6 +49,10 @@ pub(super) enum Class {
     /// The caller's own rate-limit budget: anyone, a caller without a valid token by the
     /// address it connects from.
     OwnBudget,
+    /// The learning library: any authenticated viewer, integrations included.
+    Library,
+    /// Adding, changing, removing learning resources: hr_admin alone.
+    LibraryWrite,
 }
 
 /// One `(type, field)` of the schema.
@@ -250,7 +254,7 @@ pub(super) const FIELDS: &[Row] = rows! {
     PersonConnection.totalCount: OrgChart ["q.people", "person.org"];
     PersonEdge.node: Public [];
     PersonEdge.cursor: Public [];
-    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item"];
+    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item", "q.node.resource"];
     Query.viewer: Viewer ["q.viewer"];
     Query.person: OrgChart ["q.person"];
     Query.personByExternalId: OrgChart ["q.personByExternalId"];
@@ -320,4 +324,25 @@ pub(super) const FIELDS: &[Row] = rows! {
     WebhookDelivery.createdAt: Public [];
     WebhookDelivery.nextAttemptAt: Public [];
     WebhookDelivery.deliveredAt: Public [];
+    Query.learningResources: Library ["q.learningResources"];
+    LearningResource.id: Public [];
+    LearningResource.title: Public [];
+    LearningResource.url: Public [];
+    LearningResource.description: Public [];
+    LearningResource.topics: Public [];
+    LearningResource.createdAt: Public [];
+    LearningResource.updatedAt: Public [];
+    LearningResourceConnection.edges: Public [];
+    LearningResourceConnection.nodes: Library ["q.learningResources"];
+    LearningResourceConnection.pageInfo: Public [];
+    LearningResourceConnection.totalCount: Library ["q.learningResources"];
+    LearningResourceEdge.node: Public [];
+    LearningResourceEdge.cursor: Public [];
+    LearningResourcePayload.resource: Public [];
+    DeleteLearningResourcePayload.deletedId: Public [];
+    AgendaTemplate.resources: Templates ["q.node.template.resources"];
+    Meeting.resources: MeetingContent ["meeting.resources"];
+    Mutation.createLearningResource: LibraryWrite ["m.createLearningResource"];
+    Mutation.updateLearningResource: LibraryWrite ["m.updateLearningResource"];
+    Mutation.deleteLearningResource: LibraryWrite ["m.deleteLearningResource"];
 };

@@ -445,6 +445,51 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         allow: &[(P("cto"), Json("true"))],
         ..BASE
     },
+    // ---- The learning library: hr_admin alone ----
+    Probe {
+        name: "m.createLearningResource",
+        doc: "mutation { createLearningResource(input: { title: \"New guide\", url: \"https://example.com/new\" }) {
+          resource { id }
+        } }",
+        at: "/createLearningResource",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateLearningResource",
+        doc: "mutation($id: ID!) { updateLearningResource(input: { id: $id, title: \"Fixture resource\",
+          url: \"https://example.com/fixture\", topics: [CAREER] }) { resource { id } } }",
+        vars: r#"{"id": "$R"}"#,
+        at: "/updateLearningResource",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.deleteLearningResource",
+        doc: "mutation($id: ID!) { deleteLearningResource(input: { id: $id }) { deletedId } }",
+        vars: r#"{"id": "$R2"}"#,
+        at: "/deleteLearningResource",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
     // ---- Subscription ----
     Probe {
         // The change is a new em1–dev1 1:1; dev2, em2 and cfo, who may not see it, each see

@@ -107,3 +107,11 @@ pub async fn upsert_teams(app: &TestApp, teams: Value) -> Value {
         .data("/upsertTeams")
         .clone()
 }
+
+/// The org-wide starter agenda templates every fresh install begins with (written by a
+/// migration, not by the demo), by name.
+pub const STARTER_TEMPLATES: [&str; 3] = [
+    "Starter: check-in with a manager",
+    "Starter: direct 1:1",
+    "Starter: skip-level 1:1",
+];

@@ -1,0 +1,3 @@
+//! Coaching managers to hold good 1:1s (issue 14).
+
+mod resources;
