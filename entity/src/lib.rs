@@ -6,6 +6,7 @@ pub mod agenda_item;
 pub mod agenda_template;
 pub mod agenda_template_item;
 pub mod cadence_policy;
+pub mod check_in;
 pub mod meeting;
 pub mod meeting_feedback;
 pub mod outbox_event;
