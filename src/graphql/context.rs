@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, LoaderEnv,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, CheckInsOfLoader,
+    LoaderEnv,
     ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader,
     ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
     TeamLoader, TemplateItemsLoader, TemplateLoader,
@@ -74,6 +75,7 @@ loaders! {
     template: TemplateLoader,
     template_items: TemplateItemsLoader,
     carried_over: CarriedOverLoader,
+    check_ins_of: CheckInsOfLoader with now,
 }
 
 pub struct RequestContext {

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object, ResultExt};
 
 use super::agendas::AgendaTemplate;
+use super::check_ins::CheckIn;
 use super::context::RequestContext;
 use super::ids::{self, NodeKind};
 use super::meetings::Meeting;
@@ -18,6 +19,7 @@ pub enum Node {
     Team(Team),
     Meeting(Meeting),
     AgendaTemplate(AgendaTemplate),
+    CheckIn(CheckIn),
 }
 
 #[derive(Default)]
@@ -53,6 +55,10 @@ impl NodeQuery {
                     .remove(&id)
                     .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
             }
+            NodeKind::CheckIn => service::check_ins::get(&rc.db, &rc.viewer, id, rc.now)
+                .await
+                .extend()?
+                .map(|c| Node::CheckIn(CheckIn(c))),
             // Agenda and action items are reached through their meeting; webhooks through
             // the `webhooks` listing.
             NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {
