@@ -127,13 +127,7 @@ impl Policies {
 
     /// The policy for `kind` meetings between `a` and `b`, where `chain` is the manager of
     /// the pair followed by everyone above them (nearest first).
-    pub fn effective(
-        &self,
-        kind: impl Into<CadenceKind>,
-        a: i64,
-        b: i64,
-        chain: &[i64],
-    ) -> Policy {
+    pub fn effective(&self, kind: impl Into<CadenceKind>, a: i64, b: i64, chain: &[i64]) -> Policy {
         let kind = kind.into();
         let (low, high) = pair_key(a, b);
         self.pair

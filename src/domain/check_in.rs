@@ -79,7 +79,10 @@ pub fn check_fields(
     now: DateTime<Utc>,
 ) -> AppResult<Option<String>> {
     if !(1..=5).contains(&rating) {
-        return Err(AppError::bad_input("input.rating", "must be between 1 and 5"));
+        return Err(AppError::bad_input(
+            "input.rating",
+            "must be between 1 and 5",
+        ));
     }
     if at > now {
         return Err(AppError::bad_input("input.at", "must not be in the future"));

@@ -10,10 +10,9 @@ use sea_orm::DatabaseConnection;
 
 use super::loaders::{
     ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, CheckInsOfLoader,
-    LoaderEnv,
-    ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader,
-    ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
-    TeamLoader, TemplateItemsLoader, TemplateLoader,
+    LoaderEnv, ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader,
+    MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader,
+    RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;

@@ -3,8 +3,8 @@
 use async_graphql::{Context, Description, Enum, ID, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::connection::{connection, connection_cost, page_args};
 use super::cadence::CadenceKind;
+use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
 use super::people::Person;

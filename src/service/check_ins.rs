@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use super::sql::{Order, Sql, begin_write, id_in, id_set, line_covers, totals_by_subject};
-use crate::auth::access::{self, CheckInVisibility};
 use crate::auth::Viewer;
+use crate::auth::access::{self, CheckInVisibility};
 use crate::domain::check_in::{Struggle, check_fields, struggles_to_stored};
 use crate::domain::employment::truncate;
 use crate::domain::paging::{Cursor, Page, PageOf};

@@ -5,12 +5,12 @@ use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
 use entity::person;
 
+use super::check_ins::{CheckIn, CheckInConnection};
 use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
-use super::check_ins::{CheckIn, CheckInConnection};
-use super::loaders::{CheckInsOf, ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
+use super::loaders::{ChainOf, CheckInsOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
 use super::meetings::{
     Meeting, MeetingConnection, MeetingFilter, MeetingPartner, MeetingPartnerConnection,
 };

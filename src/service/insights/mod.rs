@@ -385,10 +385,12 @@ pub async fn overdue(
         .iter()
         .filter(|(m, _)| **m != manager)
         .map(|(_, p)| p);
-    Ok(overdue_of(assessed.pairs.iter().map(|(_, p)| p).chain(check_ins))
-        .into_iter()
-        .map(|(p, d)| (p.clone(), d))
-        .collect())
+    Ok(
+        overdue_of(assessed.pairs.iter().map(|(_, p)| p).chain(check_ins))
+            .into_iter()
+            .map(|(p, d)| (p.clone(), d))
+            .collect(),
+    )
 }
 
 /// A required 1:1 overdue somewhere in the org, found by [`overdue_in_org`].

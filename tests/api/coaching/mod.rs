@@ -1,0 +1,3 @@
+//! Coaching managers to hold good 1:1s.
+
+mod checkins;
