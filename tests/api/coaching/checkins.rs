@@ -446,3 +446,38 @@ async fn the_check_in_cadence_follows_each_director_manager_pair_across_a_reorg(
         ["ceo→dira last=- days=518"]
     );
 }
+
+db_test!(check_ins_of_many_managers_cost_the_statements_of_one);
+async fn check_ins_of_many_managers_cost_the_statements_of_one(backend: Backend) {
+    let org = company(backend).await;
+    let everyone = "{ people(first: 100) { nodes { externalId
+      checkIns(first: 5) { totalCount nodes { rating asker { name } manager { name } } }
+    } } }";
+    let run = || async {
+        let before = org.app.statements();
+        let answer = org.gql("hr", everyone, json!({})).await.ok();
+        (org.app.statements() - before, answer)
+    };
+    logged(&org, "dira", "m1", "2026-05-01", 3, "").await;
+    let (one, answer) = run().await;
+    for (who, manager, day) in [
+        ("dira", "m2", "2026-06-01"),
+        ("dirb", "m3", "2026-06-02"),
+        ("ceo", "dira", "2026-06-03"),
+        ("ceo", "dirb", "2026-06-04"),
+        ("m1", "r1", "2026-06-05"),
+    ] {
+        logged(&org, who, manager, day, 4, "").await;
+    }
+    let (many, later) = run().await;
+    let with_check_ins = |a: &Answer| {
+        a.data("/people/nodes")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["checkIns"]["totalCount"] != 0)
+            .count()
+    };
+    assert_eq!((with_check_ins(&answer), with_check_ins(&later)), (1, 6));
+    assert_eq!(one, many, "statements grow with the check-ins");
+}
