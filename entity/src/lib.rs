@@ -7,6 +7,7 @@ pub mod agenda_template;
 pub mod agenda_template_item;
 pub mod agenda_template_resource;
 pub mod cadence_policy;
+pub mod check_in;
 pub mod learning_resource;
 pub mod meeting;
 pub mod meeting_feedback;

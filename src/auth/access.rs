@@ -261,3 +261,58 @@ pub fn ensure_can_manage_learning_resources(viewer: &Viewer) -> AppResult<()> {
 pub fn can_read_meeting_resources(viewer: &Viewer, host: i64, guest: i64) -> bool {
     can_read_meeting_content(viewer, host, guest)
 }
+
+/// Which check-ins a viewer may see at all (who asked, whom, when, rating, struggles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInVisibility {
+    /// hr_admin: every check-in.
+    All,
+    /// Check-ins this person asked, check-ins about them (they are the manager), and
+    /// check-ins asked by anyone below them in the current chain.
+    Involving(i64),
+    /// None at all: integrations, whatever their scopes (check-ins are coaching between
+    /// people, not meeting metadata).
+    Nothing,
+}
+
+pub fn check_in_visibility(viewer: &Viewer) -> AppResult<CheckInVisibility> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(CheckInVisibility::All),
+        Viewer::Person { id, .. } => Ok(CheckInVisibility::Involving(*id)),
+        Viewer::Integration { .. } => Ok(CheckInVisibility::Nothing),
+    }
+}
+
+/// A check-in's notes: its asker and the manager it is about, nobody else (not hr_admin,
+/// not the asker's own managers, who see the rest).
+pub fn can_read_check_in_notes(viewer: &Viewer, asker: i64, manager: i64) -> bool {
+    viewer
+        .person_id()
+        .is_some_and(|me| me == asker || me == manager)
+}
+
+/// Logging a check-in with a manager: someone above them in the chain at the check-in's
+/// time (`manager_chain_then`, nearest first), or hr_admin. Returns the asker.
+pub fn ensure_can_log_check_in(viewer: &Viewer, manager_chain_then: &[i64]) -> AppResult<i64> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, hr_admin, .. } if *hr_admin || manager_chain_then.contains(id) => {
+            Ok(*id)
+        }
+        _ => Err(AppError::forbidden(
+            "check-ins are logged by someone above the manager at that time, or hr_admin",
+        )),
+    }
+}
+
+/// Changing or deleting a check-in: its asker alone.
+pub fn ensure_check_in_author(viewer: &Viewer, asker: i64) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, .. } if *id == asker => Ok(()),
+        _ => Err(AppError::forbidden(
+            "only the person who logged a check-in may change it",
+        )),
+    }
+}

@@ -10,10 +10,12 @@
 //!   reporting lines; [`roster`]: teams, people and the demo people to mint tokens for;
 //! - [`schedule`]: who meets how often, with [`relationships`] (who meets whom),
 //!   [`booking`] (calendars and times), [`templates`] (the org-wide agenda templates) and
-//!   [`content`] (agenda items, notes, action items, ratings);
+//!   [`content`] (agenda items, notes, action items, ratings); [`checkins`]: directors'
+//!   check-ins with their managers;
 //! - [`write`]: the database writer.
 
 mod booking;
+mod checkins;
 mod content;
 mod history;
 mod names;

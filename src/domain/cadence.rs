@@ -7,6 +7,56 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::meeting::MeetingKind;
 
+/// What a cadence policy is about: a kind of meeting, or CHECK_IN (a manager of managers
+/// asking a manager below them how their 1:1s are going; not a meeting kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CadenceKind {
+    Direct,
+    SkipLevel,
+    Peer,
+    Other,
+    CheckIn,
+}
+
+impl CadenceKind {
+    /// The name stored in `cadence_policy.kind`: a meeting kind's, or `CHECK_IN`.
+    pub fn as_str(self) -> &'static str {
+        match self.meeting_kind() {
+            Some(k) => k.as_str(),
+            None => "CHECK_IN",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CadenceKind> {
+        match s {
+            "CHECK_IN" => Some(CadenceKind::CheckIn),
+            _ => MeetingKind::parse(s).map(CadenceKind::from),
+        }
+    }
+
+    /// The meeting kind it is about; `None` for CHECK_IN.
+    pub fn meeting_kind(self) -> Option<MeetingKind> {
+        match self {
+            CadenceKind::Direct => Some(MeetingKind::Direct),
+            CadenceKind::SkipLevel => Some(MeetingKind::SkipLevel),
+            CadenceKind::Peer => Some(MeetingKind::Peer),
+            CadenceKind::Other => Some(MeetingKind::Other),
+            CadenceKind::CheckIn => None,
+        }
+    }
+}
+
+impl From<MeetingKind> for CadenceKind {
+    fn from(k: MeetingKind) -> Self {
+        match k {
+            MeetingKind::Direct => CadenceKind::Direct,
+            MeetingKind::SkipLevel => CadenceKind::SkipLevel,
+            MeetingKind::Peer => CadenceKind::Peer,
+            MeetingKind::Other => CadenceKind::Other,
+        }
+    }
+}
+
 /// Where an effective policy comes from, nearest scope winning: a pair's own agreement, the
 /// nearest manager up the chain with an override for their subtree, the org-wide setting,
 /// or Cadence's built-in default.
@@ -20,7 +70,7 @@ pub enum PolicyScope {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
-    pub kind: MeetingKind,
+    pub kind: CadenceKind,
     /// `None`: no expected cadence.
     pub every_days: Option<i32>,
     pub required: bool,
@@ -28,12 +78,14 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// DIRECT every 14 days, required; SKIP_LEVEL every 90 days, encouraged; others none.
-    pub fn built_in(kind: MeetingKind) -> Policy {
+    /// DIRECT every 14 days, required; SKIP_LEVEL every 90 days, encouraged; CHECK_IN
+    /// every 90 days, encouraged; others none.
+    pub fn built_in(kind: impl Into<CadenceKind>) -> Policy {
+        let kind = kind.into();
         let (every_days, required) = match kind {
-            MeetingKind::Direct => (Some(14), true),
-            MeetingKind::SkipLevel => (Some(90), false),
-            MeetingKind::Peer | MeetingKind::Other => (None, false),
+            CadenceKind::Direct => (Some(14), true),
+            CadenceKind::SkipLevel | CadenceKind::CheckIn => (Some(90), false),
+            CadenceKind::Peer | CadenceKind::Other => (None, false),
         };
         Policy {
             kind,
@@ -52,9 +104,9 @@ pub fn pair_key(a: i64, b: i64) -> (i64, i64) {
 /// Every stored policy, for resolving effective ones without a query per pair.
 #[derive(Debug, Default)]
 pub struct Policies {
-    org: HashMap<MeetingKind, Policy>,
-    subtree: HashMap<(MeetingKind, i64), Policy>,
-    pair: HashMap<(MeetingKind, i64, i64), Policy>,
+    org: HashMap<CadenceKind, Policy>,
+    subtree: HashMap<(CadenceKind, i64), Policy>,
+    pair: HashMap<(CadenceKind, i64, i64), Policy>,
 }
 
 impl Policies {
@@ -75,7 +127,8 @@ impl Policies {
 
     /// The policy for `kind` meetings between `a` and `b`, where `chain` is the manager of
     /// the pair followed by everyone above them (nearest first).
-    pub fn effective(&self, kind: MeetingKind, a: i64, b: i64, chain: &[i64]) -> Policy {
+    pub fn effective(&self, kind: impl Into<CadenceKind>, a: i64, b: i64, chain: &[i64]) -> Policy {
+        let kind = kind.into();
         let (low, high) = pair_key(a, b);
         self.pair
             .get(&(kind, low, high))
@@ -85,7 +138,8 @@ impl Policies {
 
     /// The policy for `kind` meetings of a pair without an agreement of its own, where
     /// `chain` is the manager of the pair followed by everyone above them (nearest first).
-    pub fn inherited(&self, kind: MeetingKind, chain: &[i64]) -> Policy {
+    pub fn inherited(&self, kind: impl Into<CadenceKind>, chain: &[i64]) -> Policy {
+        let kind = kind.into();
         chain
             .iter()
             .find_map(|m| self.subtree.get(&(kind, *m)))
@@ -94,7 +148,8 @@ impl Policies {
             .unwrap_or_else(|| Policy::built_in(kind))
     }
 
-    /// The longest cadence any stored or built-in policy asks for, in days.
+    /// The longest cadence any stored or built-in meeting policy asks for, in days
+    /// (CHECK_IN policies are about no meeting).
     pub fn longest_every_days(&self) -> i32 {
         let stored = self
             .org
@@ -105,6 +160,7 @@ impl Policies {
             .map(Policy::built_in)
             .iter()
             .chain(stored)
+            .filter(|p| p.kind != CadenceKind::CheckIn)
             .filter_map(|p| p.every_days)
             .max()
             .unwrap_or(0)
@@ -209,7 +265,7 @@ mod tests {
     fn the_nearest_policy_wins() {
         let mut p = Policies::default();
         let direct = |every, scope| Policy {
-            kind: MeetingKind::Direct,
+            kind: CadenceKind::Direct,
             every_days: Some(every),
             required: true,
             scope,

@@ -1,6 +1,7 @@
 //! Pure value types and rules: no database, no GraphQL.
 
 pub mod cadence;
+pub mod check_in;
 pub mod employment;
 pub mod hierarchy;
 pub mod ids;

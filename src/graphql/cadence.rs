@@ -4,12 +4,53 @@
 use async_graphql::{Context, Description, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
 
 use super::context::RequestContext;
-use super::enums::MeetingKind;
 use super::ids;
 use super::people::Person;
-use crate::domain::cadence::{Policy, PolicyScope};
+use crate::domain::cadence::{self as domain, Policy, PolicyScope};
 use crate::error::AppError;
 use crate::service::cadence;
+
+/// What a cadence policy is about: a kind of meeting (the values of `MeetingKind`), or
+/// CHECK_IN, which is no meeting kind.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CadenceKind {
+    /// 1:1s where one manages the other.
+    Direct,
+    /// 1:1s where one is the other's manager's manager.
+    SkipLevel,
+    /// 1:1s where neither is in the other's management chain.
+    Peer,
+    /// Meetings in the same chain three or more levels apart, or with someone not in the
+    /// org then.
+    Other,
+    /// Check-ins of a manager of managers with each manager directly below them who has
+    /// reports (`logCheckIn`); default every 90 days, encouraged.
+    CheckIn,
+}
+
+impl From<domain::CadenceKind> for CadenceKind {
+    fn from(k: domain::CadenceKind) -> Self {
+        match k {
+            domain::CadenceKind::Direct => CadenceKind::Direct,
+            domain::CadenceKind::SkipLevel => CadenceKind::SkipLevel,
+            domain::CadenceKind::Peer => CadenceKind::Peer,
+            domain::CadenceKind::Other => CadenceKind::Other,
+            domain::CadenceKind::CheckIn => CadenceKind::CheckIn,
+        }
+    }
+}
+
+impl From<CadenceKind> for domain::CadenceKind {
+    fn from(k: CadenceKind) -> Self {
+        match k {
+            CadenceKind::Direct => domain::CadenceKind::Direct,
+            CadenceKind::SkipLevel => domain::CadenceKind::SkipLevel,
+            CadenceKind::Peer => domain::CadenceKind::Peer,
+            CadenceKind::Other => domain::CadenceKind::Other,
+            CadenceKind::CheckIn => domain::CadenceKind::CheckIn,
+        }
+    }
+}
 
 /// Which pairs a cadence policy covers.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +72,8 @@ pub struct CadencePolicy(pub Policy);
 
 #[Object(use_type_description)]
 impl CadencePolicy {
-    /// The kind of meeting the policy is about.
-    async fn kind(&self) -> MeetingKind {
+    /// The kind of meeting the policy is about, or CHECK_IN.
+    async fn kind(&self) -> CadenceKind {
         self.0.kind.into()
     }
 
@@ -97,7 +138,7 @@ impl CadenceQuery {
     async fn effective_cadence_policy(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The kind of meeting.")] kind: MeetingKind,
+        #[graphql(desc = "The kind of meeting, or CHECK_IN.")] kind: CadenceKind,
         #[graphql(desc = "Global ID of one person of the pair.")] person_id: ID,
         #[graphql(desc = "Global ID of the other person; null: `personId`'s own reports.")]
         with_person_id: Option<ID>,
@@ -118,8 +159,8 @@ impl CadenceQuery {
 /// for the org-wide policy.
 #[derive(InputObject)]
 pub struct SetCadencePolicyInput {
-    /// The kind of meeting the policy is about.
-    pub kind: MeetingKind,
+    /// The kind of meeting the policy is about, or CHECK_IN.
+    pub kind: CadenceKind,
     /// Expected days between meetings (1 to 366); null for none.
     pub every_days: Option<i32>,
     /// Whether missing it makes a 1:1 overdue (default); false: it is only encouraged.
@@ -134,8 +175,8 @@ pub struct SetCadencePolicyInput {
 /// The policy to remove, named by kind and scope as in `setCadencePolicy`.
 #[derive(InputObject)]
 pub struct RemoveCadencePolicyInput {
-    /// The kind of meeting the policy is about.
-    pub kind: MeetingKind,
+    /// The kind of meeting the policy is about, or CHECK_IN.
+    pub kind: CadenceKind,
     /// Global ID of the manager, for a subtree policy.
     pub manager_id: Option<ID>,
     /// Global IDs of the two people, for a pair policy.

@@ -9,10 +9,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{
-    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, LoaderEnv,
-    ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader, MyFeedbackLoader,
-    ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
-    TeamLoader, TemplateItemsLoader, TemplateLoader,
+    ActionItemsLoader, AgendaLoader, AverageRatingLoader, CarriedOverLoader, CheckInsOfLoader,
+    LoaderEnv, ManagementChainLoader, ManagerOfLoader, MeetingLoader, MeetingsOfLoader,
+    MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader,
+    RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
 use super::loaders::{MeetingResourcesLoader, TemplateResourcesLoader};
 use crate::auth::Viewer;
@@ -77,6 +77,7 @@ loaders! {
     carried_over: CarriedOverLoader,
     template_resources: TemplateResourcesLoader,
     meeting_resources: MeetingResourcesLoader,
+    check_ins_of: CheckInsOfLoader with now,
 }
 
 pub struct RequestContext {

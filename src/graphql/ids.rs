@@ -17,6 +17,7 @@ pub enum NodeKind {
     ActionItem,
     Webhook,
     LearningResource,
+    CheckIn,
 }
 
 impl NodeKind {
@@ -30,6 +31,7 @@ impl NodeKind {
             NodeKind::ActionItem => "ActionItem",
             NodeKind::Webhook => "Webhook",
             NodeKind::LearningResource => "LearningResource",
+            NodeKind::CheckIn => "CheckIn",
         }
     }
 
@@ -43,6 +45,7 @@ impl NodeKind {
             "ActionItem" => Some(NodeKind::ActionItem),
             "Webhook" => Some(NodeKind::Webhook),
             "LearningResource" => Some(NodeKind::LearningResource),
+            "CheckIn" => Some(NodeKind::CheckIn),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 use async_graphql::{Context, Description, Enum, ID, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::cadence::CadenceKind;
 use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
@@ -86,6 +87,22 @@ impl CoverageReport {
         self.0.average_rating
     }
 
+    /// When the director above this manager at `asOf` (their manager then) last logged a
+    /// check-in with them, counting only since the reporting line between the two began
+    /// (a manager who moved under a new director starts afresh); null when never, or when
+    /// the manager has no reports or no director.
+    async fn last_check_in_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_check_in_at()
+    }
+
+    /// Whether that check-in is past due under the effective CHECK_IN cadence policy
+    /// (default every 90 days after the last check-in, or after the reporting line to the
+    /// director began), whether the policy is required or only encouraged. False without
+    /// reports or without a director.
+    async fn check_in_overdue(&self) -> bool {
+        self.0.check_in_overdue()
+    }
+
     /// The same report for every manager below this one (flat, worst direct coverage
     /// first); empty in those reports themselves.
     async fn managers(&self) -> Vec<CoverageReport> {
@@ -99,7 +116,9 @@ impl CoverageReport {
 }
 
 /// A required 1:1 that is overdue: no HELD meeting of its kind between the pair within the
-/// effective cadence.
+/// effective cadence. Of kind CHECK_IN (listed only while the CHECK_IN policy is
+/// required): no check-in by the director (`manager`) with a manager directly below them
+/// who has reports (`report`) within the CHECK_IN cadence.
 #[derive(Debug, Clone, Description)]
 pub struct OverdueOneOnOne(pub insights::Pair, pub i64);
 
@@ -122,9 +141,15 @@ impl OverdueOneOnOne {
         Person::load(ctx, self.0.report).await
     }
 
-    /// When they last held one (since the reporting line began), if ever.
+    /// When they last held one (since the reporting line began), if ever; for CHECK_IN,
+    /// the last check-in.
     async fn last_held_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_held
+    }
+
+    /// Which cadence is overdue: DIRECT, SKIP_LEVEL or CHECK_IN.
+    async fn kind(&self) -> CadenceKind {
+        self.0.kind.into()
     }
 
     /// Whole days past the due date.
@@ -208,9 +233,9 @@ impl InsightsQuery {
         let all = insights::overdue(&rc.db, &rc.viewer, manager, rc.as_of(as_of), rc.now)
             .await
             .extend()?;
-        // Most overdue first, then by manager and report: the order `overdue` returns.
+        // Most overdue first, then by manager, report and kind: the order `overdue` returns.
         let found = PageOf::cut(&page, all, |(pair, days)| {
-            (-days, pair.manager, pair.report)
+            (-days, pair.manager, pair.report, pair.kind as u8)
         })
         .extend()?;
         Ok(OverdueOneOnOneConnection::from_page(found, |(p, d)| {

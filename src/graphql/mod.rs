@@ -4,6 +4,7 @@
 pub mod agendas;
 pub mod budget;
 pub mod cadence;
+pub mod check_ins;
 pub mod connection;
 pub mod context;
 pub mod enums;

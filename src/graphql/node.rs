@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object, ResultExt};
 
 use super::agendas::AgendaTemplate;
+use super::check_ins::CheckIn;
 use super::context::RequestContext;
 use super::ids::{self, NodeKind};
 use super::meetings::Meeting;
@@ -20,6 +21,7 @@ pub enum Node {
     Meeting(Meeting),
     AgendaTemplate(AgendaTemplate),
     LearningResource(LearningResource),
+    CheckIn(CheckIn),
 }
 
 #[derive(Default)]
@@ -60,6 +62,10 @@ impl NodeQuery {
                 .extend()?
                 .remove(&id)
                 .map(|r| Node::LearningResource(LearningResource(r))),
+            NodeKind::CheckIn => service::check_ins::get(&rc.db, &rc.viewer, id, rc.now)
+                .await
+                .extend()?
+                .map(|c| Node::CheckIn(CheckIn(c))),
             // Agenda and action items are reached through their meeting; webhooks through
             // the `webhooks` listing.
             NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {

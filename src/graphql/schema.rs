@@ -5,6 +5,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use super::agendas::{AgendasMutation, AgendasQuery};
 use super::budget::RateLimitQuery;
 use super::cadence::{CadenceMutation, CadenceQuery};
+use super::check_ins::CheckInsMutation;
 use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
@@ -43,6 +44,7 @@ pub struct Mutation(
     CadenceMutation,
     WebhooksMutation,
     ResourcesMutation,
+    CheckInsMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

@@ -244,6 +244,8 @@ fn coverage_record(line: CoverageLine) -> CoverageRecord {
         peer_meeting_count: r.peer_meeting_count,
         tactical_share: r.tactical_share,
         average_rating: r.average_rating,
+        last_check_in_at: r.last_check_in_at().map(instant_text),
+        check_in_overdue: r.check_in_overdue(),
     }
 }
 

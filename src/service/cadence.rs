@@ -9,14 +9,13 @@ use sea_orm::{
 
 use super::org;
 use crate::auth::{Viewer, access};
-use crate::domain::cadence::{Policies, Policy, PolicyScope, pair_key};
+use crate::domain::cadence::{CadenceKind, Policies, Policy, PolicyScope, pair_key};
 use crate::domain::employment::truncate;
-use crate::domain::meeting::MeetingKind;
 use crate::error::{AppError, AppResult};
 use entity::cadence_policy;
 
 fn to_policy(row: &cadence_policy::Model) -> Option<Policy> {
-    let kind = MeetingKind::parse(&row.kind)?;
+    let kind = CadenceKind::parse(&row.kind)?;
     let scope = match (row.manager_id, row.pair_low, row.pair_high) {
         (None, None, None) => PolicyScope::Org,
         (Some(m), None, None) => PolicyScope::Subtree(m),
@@ -100,7 +99,7 @@ fn scope_columns(scope: PolicyScope) -> (Option<i64>, Option<i64>, Option<i64>) 
 
 async fn find(
     db: &impl ConnectionTrait,
-    kind: MeetingKind,
+    kind: CadenceKind,
     scope: PolicyScope,
 ) -> AppResult<Option<cadence_policy::Model>> {
     let (manager, low, high) = scope_columns(scope);
@@ -134,7 +133,7 @@ pub async fn set(
         ));
     }
     check_scope(db, viewer, policy_in.scope, now).await?;
-    if policy_in.kind == MeetingKind::Direct
+    if policy_in.kind == CadenceKind::Direct
         && (!policy_in.required || policy_in.every_days.is_none())
     {
         access::ensure_can_relax_direct_cadence(viewer)?;
@@ -173,7 +172,7 @@ pub async fn set(
 pub async fn remove(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    kind: MeetingKind,
+    kind: CadenceKind,
     scope: PolicyScope,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
@@ -195,7 +194,7 @@ pub async fn remove(
 pub async fn effective(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    kind: MeetingKind,
+    kind: CadenceKind,
     person: i64,
     with: Option<i64>,
     now: DateTime<Utc>,

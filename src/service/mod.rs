@@ -3,6 +3,7 @@
 
 pub mod agendas;
 pub mod cadence;
+pub mod check_ins;
 pub mod classify;
 pub mod events;
 pub mod export;

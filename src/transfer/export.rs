@@ -73,6 +73,9 @@ pub struct CoverageRecord {
     pub peer_meeting_count: i64,
     pub tactical_share: Option<f64>,
     pub average_rating: Option<f64>,
+    /// RFC 3339, UTC; empty when never (`coverageReport`'s `lastCheckInAt`).
+    pub last_check_in_at: Option<String>,
+    pub check_in_overdue: bool,
 }
 
 impl Record for CoverageRecord {
@@ -90,6 +93,8 @@ impl Record for CoverageRecord {
         "peerMeetingCount",
         "tacticalShare",
         "averageRating",
+        "lastCheckInAt",
+        "checkInOverdue",
     ];
 }
 
@@ -225,6 +230,8 @@ mod tests {
             peer_meeting_count: 0,
             tactical_share: None,
             average_rating: Some(4.5),
+            last_check_in_at: None,
+            check_in_overdue: true,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.serialize(&coverage).unwrap();
@@ -233,7 +240,7 @@ mod tests {
             text.lines().next().unwrap(),
             CoverageRecord::COLUMNS.join(",")
         );
-        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5\n"), "{text}");
+        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,,true\n"), "{text}");
     }
 
     #[test]

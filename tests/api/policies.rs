@@ -34,7 +34,7 @@ const REMOVE: &str = "mutation($input: RemoveCadencePolicyInput!) {
   removeCadencePolicy(input: $input) { removed }
 }";
 
-const EFFECTIVE: &str = "query($kind: MeetingKind!, $person: ID!, $with: ID) {
+const EFFECTIVE: &str = "query($kind: CadenceKind!, $person: ID!, $with: ID) {
   effectiveCadencePolicy(kind: $kind, personId: $person, withPersonId: $with) {
     kind everyDays required scope manager { externalId } pair { externalId }
   }

@@ -1,6 +1,7 @@
 //! DataLoaders: one per (entity, key). Each batches the keys one request asks for into a
 //! single service call, so the statements a query runs depend on its shape, not on its rows.
 
+mod check_ins;
 mod management_chain;
 mod manager_of;
 mod meeting_content;
@@ -10,6 +11,7 @@ mod relatives;
 mod resources;
 mod team;
 
+pub use check_ins::{CheckInsOf, CheckInsOfLoader};
 pub use management_chain::{ChainOf, ManagementChainLoader};
 pub use manager_of::{ManagerOf, ManagerOfLoader};
 pub use meeting_content::{

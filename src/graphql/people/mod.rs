@@ -5,11 +5,12 @@ use async_graphql::{Context, Description, ID, InputObject, Object, ResultExt};
 use chrono::{DateTime, Utc};
 use entity::person;
 
+use super::check_ins::{CheckIn, CheckInConnection};
 use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
-use super::loaders::{ChainOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
+use super::loaders::{ChainOf, CheckInsOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
 use super::meetings::{
     Meeting, MeetingConnection, MeetingFilter, MeetingPartner, MeetingPartnerConnection,
 };
@@ -313,6 +314,30 @@ impl Person {
     ) -> async_graphql::Result<PersonConnection> {
         self.relatives(ctx, Relatives::Peers, as_of, first, after)
             .await
+    }
+
+    /// Check-ins about this person as a manager (someone above them asking how their 1:1s
+    /// go), newest first, as the viewer may see them: all of them for the person and
+    /// hr_admin, else those the viewer asked or someone below the viewer asked; notes only
+    /// for the asker and this person.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn check_ins(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<CheckInConnection> {
+        let rc = RequestContext::of(ctx);
+        let key = CheckInsOf {
+            manager: self.0.id,
+            page: page_args(ctx, first, after.as_deref()).extend()?,
+        };
+        let page = key.page.clone();
+        let found = load(rc.loaders.check_ins_of(), key).await?;
+        Ok(CheckInConnection::from_page(
+            found.unwrap_or_else(|| PageOf::empty(&page)),
+            CheckIn,
+        ))
     }
 }
 

@@ -18,12 +18,12 @@ use sea_orm::ConnectionTrait;
 mod pairs;
 mod ratings;
 
-use self::pairs::{PairRow, Recent, org_pairs, subtree_pairs};
+use self::pairs::{CheckInRow, PairRow, Recent, check_in_rows, org_pairs, subtree_pairs};
 use self::ratings::quarter_ratings;
 use super::trend;
 use super::{cadence, org};
 use crate::auth::{Viewer, access};
-use crate::domain::cadence::{Policies, Standing, assess, coverage, due_at};
+use crate::domain::cadence::{CadenceKind, Policies, Standing, assess, coverage, due_at};
 use crate::domain::employment::truncate;
 use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind};
 use crate::error::{AppError, AppResult};
@@ -34,9 +34,13 @@ pub use self::trend::{Interval, TrendPoint};
 /// Most points one coverage trend may have.
 pub const MAX_TREND_POINTS: usize = 60;
 
-/// One manager–report (or skip-level) pair and when they last held a meeting of that kind.
+/// One manager–report (or skip-level) pair and when they last held a meeting of that kind;
+/// or, of kind CHECK_IN, a director (`manager`) and a manager with reports directly below
+/// them (`report`) and when the director last checked in with them.
 #[derive(Debug, Clone)]
 pub struct Pair {
+    /// DIRECT, SKIP_LEVEL or CHECK_IN.
+    pub kind: CadenceKind,
     pub manager: i64,
     pub report: i64,
     pub last_held: Option<DateTime<Utc>>,
@@ -57,6 +61,9 @@ pub struct CoverageReport {
     pub peer_meeting_count: i64,
     pub tactical_share: Option<f64>,
     pub average_rating: Option<f64>,
+    /// The CHECK_IN pair of this manager with the director above them at `as_of` (the
+    /// pair's `report` is this manager); `None` without reports or without a director.
+    pub check_in: Option<Pair>,
     /// The same report for every manager below (flat, worst direct coverage first); empty
     /// in those reports themselves.
     pub managers: Vec<CoverageReport>,
@@ -77,6 +84,20 @@ impl CoverageReport {
         )
     }
 
+    /// When the director above this manager last checked in with them (since the line
+    /// between the two began).
+    pub fn last_check_in_at(&self) -> Option<DateTime<Utc>> {
+        self.check_in.as_ref().and_then(|p| p.last_held)
+    }
+
+    /// Whether the check-in with the director above is past due under the CHECK_IN policy,
+    /// required or encouraged.
+    pub fn check_in_overdue(&self) -> bool {
+        self.check_in
+            .as_ref()
+            .is_some_and(|p| matches!(p.standing, Standing::Overdue { .. }))
+    }
+
     /// Required pairs that are overdue, most overdue first.
     pub fn overdue(&self) -> Vec<(&Pair, i64)> {
         overdue_of(self.direct.iter().chain(&self.skip_level))
@@ -91,7 +112,7 @@ fn overdue_of<'a>(pairs: impl Iterator<Item = &'a Pair>) -> Vec<(&'a Pair, i64)>
             _ => None,
         })
         .collect();
-    out.sort_by_key(|(p, days)| (std::cmp::Reverse(*days), p.manager, p.report));
+    out.sort_by_key(|(p, days)| (std::cmp::Reverse(*days), p.manager, p.report, p.kind));
     out
 }
 
@@ -105,26 +126,7 @@ fn assess_pairs(
     policies: &Policies,
     as_of: DateTime<Utc>,
 ) -> Vec<(i64, Pair)> {
-    let manager_of: HashMap<i64, i64> = rows
-        .iter()
-        .filter(|r| r.level == 1)
-        .map(|r| (r.report, r.manager))
-        .collect();
-    let chain_from = |manager: i64| -> Vec<i64> {
-        let mut chain = vec![manager];
-        let mut current = manager;
-        while Some(current) != root {
-            match manager_of.get(&current) {
-                Some(&m) if chain.len() <= manager_of.len() => {
-                    chain.push(m);
-                    current = m;
-                }
-                _ => break,
-            }
-        }
-        chain.extend_from_slice(chain_of_root);
-        chain
-    };
+    let chain_from = chains_within(rows, root, chain_of_root);
     rows.iter()
         .map(|r| {
             let kind = if r.level == 1 {
@@ -136,6 +138,7 @@ fn assess_pairs(
             (
                 r.level,
                 Pair {
+                    kind: kind.into(),
                     manager: r.manager,
                     report: r.report,
                     last_held: r.last_held,
@@ -150,6 +153,71 @@ fn assess_pairs(
         .collect()
 }
 
+/// The chain (the manager, then everyone above them, nearest first) of any manager of the
+/// pairs `rows`, from the pairs themselves up to `root` and `chain_of_root` above it.
+fn chains_within<'a>(
+    rows: &[PairRow],
+    root: Option<i64>,
+    chain_of_root: &'a [i64],
+) -> impl Fn(i64) -> Vec<i64> + 'a {
+    let manager_of: HashMap<i64, i64> = rows
+        .iter()
+        .filter(|r| r.level == 1)
+        .map(|r| (r.report, r.manager))
+        .collect();
+    move |manager: i64| -> Vec<i64> {
+        let mut chain = vec![manager];
+        let mut current = manager;
+        while Some(current) != root {
+            match manager_of.get(&current) {
+                Some(&m) if chain.len() <= manager_of.len() => {
+                    chain.push(m);
+                    current = m;
+                }
+                _ => break,
+            }
+        }
+        chain.extend_from_slice(chain_of_root);
+        chain
+    }
+}
+
+/// Assesses the CHECK_IN pairs of `checks` against the effective CHECK_IN policy, keyed by
+/// the manager checked in with. The policy of a pair is resolved up the director's chain:
+/// from the subtree's pairs (`rows`) for a director inside it, `chain_of_root` for the
+/// root's own director.
+fn assess_check_ins(
+    checks: &[CheckInRow],
+    rows: &[PairRow],
+    root: i64,
+    chain_of_root: &[i64],
+    policies: &Policies,
+    as_of: DateTime<Utc>,
+) -> HashMap<i64, Pair> {
+    let chain_from = chains_within(rows, Some(root), chain_of_root);
+    checks
+        .iter()
+        .map(|c| {
+            let chain = if c.manager == root {
+                chain_of_root.to_vec()
+            } else {
+                chain_from(c.director)
+            };
+            let p = policies.effective(CadenceKind::CheckIn, c.director, c.manager, &chain);
+            let pair = Pair {
+                kind: CadenceKind::CheckIn,
+                manager: c.director,
+                report: c.manager,
+                last_held: c.last_at,
+                standing: assess(p.every_days, c.since, c.last_at, as_of),
+                required: p.required,
+                due_at: p.every_days.map(|every| due_at(every, c.since, c.last_at)),
+            };
+            (c.manager, pair)
+        })
+        .collect()
+}
+
 /// NOT_FOUND for a manager who is no person at all. Someone with a reporting line now
 /// (`in_org_now`) exists, so the common case costs no statement.
 async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool) -> AppResult<()> {
@@ -160,15 +228,23 @@ async fn ensure_exists(db: &impl ConnectionTrait, manager: i64, in_org_now: bool
     }
 }
 
-/// Checks access and loads what every insight needs: the assessed pairs of `manager`'s
-/// subtree and the recent figures of the managers shown.
+/// What every insight reads of a subtree: its assessed pairs (with their level), the
+/// recent figures of the managers shown, and the CHECK_IN pair of each manager with
+/// reports (the root included) keyed by that manager.
+struct Assessed {
+    pairs: Vec<(i64, Pair)>,
+    recent: Recent,
+    check_ins: HashMap<i64, Pair>,
+}
+
+/// Checks access and loads what every insight needs ([`Assessed`]).
 async fn assessed_pairs(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     manager: i64,
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> AppResult<(Vec<(i64, Pair)>, Recent)> {
+) -> AppResult<Assessed> {
     let chains = org::chains_at(db, &[(manager, now), (manager, as_of)]).await?;
     let current_chain = chains[0].clone().unwrap_or_default();
     access::ensure_can_read_insights(viewer, manager, &current_chain)?;
@@ -177,7 +253,21 @@ async fn assessed_pairs(
     let policies = cadence::load_all(db).await?;
     let chain_then = chains[1].clone().unwrap_or_default();
     let pairs = assess_pairs(&rows, Some(manager), &chain_then, &policies, as_of);
-    Ok((pairs, recent))
+    // Everyone with a direct report then: the managers a director checks in with.
+    let mut with_reports: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.level == 1)
+        .map(|r| r.manager)
+        .collect();
+    with_reports.sort_unstable();
+    with_reports.dedup();
+    let checks = check_in_rows(db, &with_reports, as_of).await?;
+    let check_ins = assess_check_ins(&checks, &rows, manager, &chain_then, &policies, as_of);
+    Ok(Assessed {
+        pairs,
+        recent,
+        check_ins,
+    })
 }
 
 /// The coverage report of `manager` at `as_of`, with the same report for every manager
@@ -194,7 +284,11 @@ pub async fn coverage_report(
     with_ratings: bool,
 ) -> AppResult<CoverageReport> {
     let as_of = truncate(as_of);
-    let (pairs, recent) = assessed_pairs(db, viewer, manager, as_of, now).await?;
+    let Assessed {
+        pairs,
+        recent,
+        check_ins,
+    } = assessed_pairs(db, viewer, manager, as_of, now).await?;
     let mut by_manager = by_manager(manager, pairs);
     let agenda = agenda_sums(&by_manager, &recent);
     let ratings = if with_ratings {
@@ -218,6 +312,7 @@ pub async fn coverage_report(
             tactical_share: (items > 0).then(|| tactical as f64 / items as f64),
             average_rating: (rated >= MIN_RATINGS_FOR_AVERAGE)
                 .then(|| rating_sum as f64 / rated as f64),
+            check_in: check_ins.get(&m).cloned(),
             managers: Vec::new(),
         }
     };
@@ -273,7 +368,9 @@ fn agenda_sums(
     agenda
 }
 
-/// Every overdue required pair in `manager`'s subtree at `as_of`, most overdue first.
+/// Every overdue required pair in `manager`'s subtree at `as_of`, most overdue first:
+/// DIRECT and SKIP_LEVEL pairs, and the CHECK_IN pairs whose director is in the subtree
+/// (the root or below) when their policy is required.
 #[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn overdue(
     db: &impl ConnectionTrait,
@@ -282,11 +379,18 @@ pub async fn overdue(
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(Pair, i64)>> {
-    let (pairs, _) = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
-    Ok(overdue_of(pairs.iter().map(|(_, p)| p))
-        .into_iter()
-        .map(|(p, d)| (p.clone(), d))
-        .collect())
+    let assessed = assessed_pairs(db, viewer, manager, truncate(as_of), now).await?;
+    let check_ins = assessed
+        .check_ins
+        .iter()
+        .filter(|(m, _)| **m != manager)
+        .map(|(_, p)| p);
+    Ok(
+        overdue_of(assessed.pairs.iter().map(|(_, p)| p).chain(check_ins))
+            .into_iter()
+            .map(|(p, d)| (p.clone(), d))
+            .collect(),
+    )
 }
 
 /// A required 1:1 overdue somewhere in the org, found by [`overdue_in_org`].

@@ -302,3 +302,51 @@ pub(super) async fn subtree_pairs(
     }
     Ok((rows, recent))
 }
+
+/// A manager with reports, the director above them at an instant (their manager then) and
+/// the pair's last check-in: by that director, since the reporting line between the two
+/// began, at or before the instant.
+pub(super) struct CheckInRow {
+    pub(super) manager: i64,
+    pub(super) director: i64,
+    pub(super) since: DateTime<Utc>,
+    pub(super) last_at: Option<DateTime<Utc>>,
+}
+
+/// The check-in pair of each of `managers` at `as_of` (those with a director employed
+/// then): one statement, a probe of `idx_check_in_pair` per manager. A manager who moved
+/// under a new director has a new line, so the old director's check-ins (another asker,
+/// and before the line began) never count.
+pub(super) async fn check_in_rows(
+    db: &impl ConnectionTrait,
+    managers: &[i64],
+    as_of: DateTime<Utc>,
+) -> AppResult<Vec<CheckInRow>> {
+    if managers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new();
+    let at = q.bind(as_of);
+    let day = q.bind(as_of.date_naive());
+    let sql = format!(
+        "SELECT rl.person_id AS manager_id, rl.manager_id AS director_id, rl.valid_from AS since, \
+           (SELECT MAX(c.at) FROM check_in c \
+             WHERE c.manager_id = rl.person_id AND c.asker_id = rl.manager_id \
+               AND c.at >= rl.valid_from AND c.at <= {at}) AS last_at \
+         FROM reporting_line rl JOIN person p ON p.id = rl.manager_id \
+         WHERE rl.person_id IN ({ids}) AND rl.manager_id IS NOT NULL AND {covers} AND {employed}",
+        ids = id_list(managers),
+        covers = line_covers("rl", &at),
+        employed = employed(&day),
+    );
+    let mut out = Vec::new();
+    for row in q.all(db, sql).await? {
+        out.push(CheckInRow {
+            manager: row.try_get("", "manager_id")?,
+            director: row.try_get("", "director_id")?,
+            since: row.try_get("", "since")?,
+            last_at: row.try_get("", "last_at")?,
+        });
+    }
+    Ok(out)
+}

@@ -1,3 +1,4 @@
 //! Coaching managers to hold good 1:1s (issue 14).
 
+mod checkins;
 mod resources;

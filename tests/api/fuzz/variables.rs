@@ -23,7 +23,7 @@ pub(super) const DOCUMENTS: &[&str] = &[
     "query($m: ID!, $at: DateTime, $first: Int) { coverageReport(managerId: $m, asOf: $at) { \
      directCoverage overdue { daysOverdue } } overdueOneOnOnes(managerId: $m, asOf: $at, first: \
      $first) { totalCount } }",
-    "query($kind: MeetingKind!, $p: ID!, $w: ID) { effectiveCadencePolicy(kind: $kind, \
+    "query($kind: CadenceKind!, $p: ID!, $w: ID) { effectiveCadencePolicy(kind: $kind, \
      personId: $p, withPersonId: $w) { everyDays required scope } }",
     "query($since: DateTime, $until: DateTime, $kind: MeetingKind) { viewer { meetsWith(since: \
      $since, until: $until, kind: $kind) { totalCount nodes { count } } } }",

@@ -28,7 +28,9 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 ///   writes; `X`: em1–dev1 scheduled in ten days, to cancel;
 /// - four HELD em2–dev3 1:1s on 2024-03-01, 03-11, 03-21 and 05-15, rated 5, 1, 4, 2 by
 ///   dev3;
-/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days.
+/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days;
+/// - check-ins: `K` (cto with em1, 2024-03-10, notes) and `K2` (the same on 2024-03-09, to
+///   change and delete).
 pub(super) struct Fixture {
     pub(super) org: Org,
     pub(super) ids: HashMap<&'static str, String>,
@@ -212,6 +214,18 @@ impl Fixture {
             json!({}),
         )
         .await;
+        let check_in = "mutation($m: ID!, $at: DateTime!, $notes: String) {
+          logCheckIn(input: { managerId: $m, at: $at, rating: 3, struggles: [TACTICAL_DRIFT],
+            notes: $notes }) { checkIn { id } }
+        }";
+        for (key, day, notes) in [
+            ("K", "2024-03-10", "Erin finds her 1:1s tactical."),
+            ("K2", "2024-03-09", "To change"),
+        ] {
+            let vars = json!({ "m": f.id("em1"), "at": at(day), "notes": notes });
+            let logged = f.act("cto", check_in, vars).await;
+            f.keep(key, logged.data("/logCheckIn/checkIn/id"));
+        }
         f
     }
 

@@ -233,7 +233,7 @@ pub(super) const READ_PROBES: &[Probe] = &[
         doc: "query($m: ID!) {
           overdueOneOnOnes(managerId: $m) {
             totalCount pageInfo { hasNextPage } edges { cursor }
-            nodes { manager { externalId } report { externalId } lastHeldAt daysOverdue }
+            nodes { kind manager { externalId } report { externalId } lastHeldAt daysOverdue }
           }
         }",
         vars: r#"{"m": "$em1"}"#,
@@ -532,6 +532,78 @@ pub(super) const READ_PROBES: &[Probe] = &[
             (P("dev1"), Json(r#"[{"title": "Fixture resource"}]"#)),
             (P("em1"), Json(r#"[{"title": "Fixture resource"}]"#)),
         ],
+        ..BASE
+    },
+    // ---- Check-ins: `K` is cto's check-in with em1, with notes ----
+    Probe {
+        name: "q.node.checkIn",
+        doc: "query($id: ID!) { node(id: $id) { id ... on CheckIn {
+          asker { externalId } manager { externalId } at rating struggles createdAt updatedAt
+        } } }",
+        vars: r#"{"id": "$K"}"#,
+        at: "/node",
+        ghost: Some("CheckIn"),
+        deny: &[
+            (P("em2"), LikeMissing),
+            (P("dev1"), LikeMissing),
+            (P("cfo"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[
+            (P("cto"), Present),
+            (P("em1"), Present),
+            (P("ceo"), Present),
+            (P("hr"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "checkIn.notes",
+        doc: "query($id: ID!) { node(id: $id) { ... on CheckIn { notes } } }",
+        vars: r#"{"id": "$K"}"#,
+        at: "/node/notes",
+        deny: &[
+            (P("ceo"), Null),
+            (P("hr"), Null),
+            (P("em2"), Null),
+            (P("dev1"), Null),
+            (Int(ALL_SCOPES), Null),
+        ],
+        allow: &[
+            (P("cto"), Json(r#""Erin finds her 1:1s tactical.""#)),
+            (P("em1"), Json(r#""Erin finds her 1:1s tactical.""#)),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "person.checkIns",
+        doc: "query($id: ID!) { person(id: $id) { checkIns {
+          totalCount pageInfo { hasNextPage } edges { cursor } nodes { id rating }
+        } } }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person/checkIns/totalCount",
+        deny: &[
+            (P("em2"), Check("no check-in", is_zero)),
+            (P("dev1"), Check("no check-in", is_zero)),
+            (P("cfo"), Check("no check-in", is_zero)),
+            (Int(ALL_SCOPES), Check("no check-in", is_zero)),
+            (Int("meetings:read meetings:write"), FORBIDDEN),
+        ],
+        allow: &[
+            (P("cto"), Present),
+            (P("em1"), Present),
+            (P("ceo"), Present),
+            (P("hr"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "person.checkIns.notes",
+        doc: "query($id: ID!) { person(id: $id) { checkIns { nodes { notes } } } }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person/checkIns/nodes/0/notes",
+        deny: &[(P("ceo"), Null), (P("hr"), Null), (P("em2"), Null)],
+        allow: &[(P("em1"), Json(r#""Erin finds her 1:1s tactical.""#))],
         ..BASE
     },
 ];

@@ -53,6 +53,14 @@ pub(super) enum Class {
     Library,
     /// Adding, changing, removing learning resources: hr_admin alone.
     LibraryWrite,
+    /// Check-ins: their asker and manager, anyone above the asker now, hr_admin; nobody
+    /// else (no integration).
+    CheckIns,
+    /// A check-in's notes: its asker and manager only.
+    CheckInNotes,
+    /// Logging a check-in: someone above the manager then, or hr_admin; changing or
+    /// deleting one: its asker only.
+    CheckInWrite,
 }
 
 /// One `(type, field)` of the schema.
@@ -345,4 +353,28 @@ pub(super) const FIELDS: &[Row] = rows! {
     Mutation.createLearningResource: LibraryWrite ["m.createLearningResource"];
     Mutation.updateLearningResource: LibraryWrite ["m.updateLearningResource"];
     Mutation.deleteLearningResource: LibraryWrite ["m.deleteLearningResource"];
+    CheckIn.id: CheckIns ["q.node.checkIn", "person.checkIns"];
+    CheckIn.asker: CheckIns ["q.node.checkIn"];
+    CheckIn.manager: CheckIns ["q.node.checkIn"];
+    CheckIn.at: CheckIns ["q.node.checkIn"];
+    CheckIn.rating: CheckIns ["q.node.checkIn", "person.checkIns"];
+    CheckIn.struggles: CheckIns ["q.node.checkIn"];
+    CheckIn.notes: CheckInNotes ["checkIn.notes", "person.checkIns.notes"];
+    CheckIn.createdAt: CheckIns ["q.node.checkIn"];
+    CheckIn.updatedAt: CheckIns ["q.node.checkIn"];
+    CheckInConnection.edges: CheckIns ["person.checkIns"];
+    CheckInConnection.nodes: CheckIns ["person.checkIns", "person.checkIns.notes"];
+    CheckInConnection.pageInfo: Public [];
+    CheckInConnection.totalCount: CheckIns ["person.checkIns"];
+    CheckInEdge.node: Public [];
+    CheckInEdge.cursor: Public [];
+    CheckInPayload.checkIn: Public [];
+    DeleteCheckInPayload.deletedId: Public [];
+    Person.checkIns: CheckIns ["person.checkIns", "person.checkIns.notes"];
+    Mutation.logCheckIn: CheckInWrite ["m.logCheckIn"];
+    Mutation.updateCheckIn: CheckInWrite ["m.updateCheckIn"];
+    Mutation.deleteCheckIn: CheckInWrite ["m.deleteCheckIn"];
+    CoverageReport.lastCheckInAt: Insights ["q.coverageReport"];
+    CoverageReport.checkInOverdue: Insights ["q.coverageReport"];
+    OverdueOneOnOne.kind: Insights ["q.overdueOneOnOnes"];
 };

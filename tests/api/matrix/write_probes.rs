@@ -526,4 +526,58 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         ],
         ..BASE
     },
+    // ---- Check-ins: logging (someone above the manager, hr_admin), then `K2` (cto's)
+    // changed and deleted by its asker alone ----
+    Probe {
+        name: "m.logCheckIn",
+        doc: "mutation($m: ID!) {
+          logCheckIn(input: { managerId: $m, at: \"2024-03-20T10:00:00Z\", rating: 3,
+            struggles: [NO_TIME] }) { checkIn { id } }
+        }",
+        vars: r#"{"m": "$em1"}"#,
+        at: "/logCheckIn",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("em2"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cto"), Present), (P("ceo"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.updateCheckIn",
+        doc: "mutation($id: ID!) { updateCheckIn(input: { id: $id, rating: 2 }) { checkIn { rating } } }",
+        vars: r#"{"id": "$K2"}"#,
+        at: "/updateCheckIn",
+        ghost: Some("CheckIn"),
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (P("hr"), FORBIDDEN),
+            (P("em2"), LikeMissing),
+            (P("dev1"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("cto"), Json(r#"{"checkIn": {"rating": 2}}"#))],
+        ..BASE
+    },
+    Probe {
+        name: "m.deleteCheckIn",
+        doc: "mutation($id: ID!) { deleteCheckIn(input: { id: $id }) { deletedId } }",
+        vars: r#"{"id": "$K2"}"#,
+        at: "/deleteCheckIn",
+        ghost: Some("CheckIn"),
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (P("hr"), FORBIDDEN),
+            (P("em2"), LikeMissing),
+            (P("dev1"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[(P("cto"), Present)],
+        ..BASE
+    },
 ];
