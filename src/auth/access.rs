@@ -238,3 +238,55 @@ pub fn ensure_can_relax_direct_cadence(viewer: &Viewer) -> AppResult<()> {
         )),
     }
 }
+
+/// Creating a training session: hr_admin, or any person who manages someone now
+/// (`is_manager`). Integrations may not. Returns the creator's person id.
+pub fn ensure_can_create_training(viewer: &Viewer, is_manager: bool) -> AppResult<i64> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, hr_admin, .. } if *hr_admin || is_manager => Ok(*id),
+        _ => Err(AppError::forbidden(
+            "training sessions are created by hr_admin or a manager",
+        )),
+    }
+}
+
+/// Recording who attended a training session: its facilitator, its creator, or hr_admin.
+pub fn ensure_can_record_training_attendance(
+    viewer: &Viewer,
+    facilitator: i64,
+    created_by: Option<i64>,
+) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Person { id, .. } if *id == facilitator || Some(*id) == created_by => Ok(()),
+        _ => Err(AppError::forbidden(
+            "attendance is recorded by the session's facilitator, its creator or hr_admin",
+        )),
+    }
+}
+
+/// Whose training (a person's place in a session: invited, attended) a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainingVisibility {
+    /// hr_admin: everyone's.
+    All,
+    /// A person: their own and that of everyone below them in the current chain, and
+    /// everyone's in the sessions they facilitate or created. Not a peer's, not their
+    /// manager's, not a fellow attendee's.
+    Of(i64),
+}
+
+/// Training is people-development data, not meeting metadata: no integration sees it,
+/// whatever its scopes.
+pub fn training_visibility(viewer: &Viewer) -> AppResult<TrainingVisibility> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(TrainingVisibility::All),
+        Viewer::Person { id, .. } => Ok(TrainingVisibility::Of(*id)),
+        Viewer::Integration { .. } => Err(AppError::forbidden(
+            "training sessions are visible to people, not integrations",
+        )),
+    }
+}

@@ -14,6 +14,9 @@ use super::loaders::{
     ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
     TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
+use super::loaders::{
+    LastTrainedLoader, TrainingAttendeesLoader, TrainingSessionLoader, TrainingSessionsOfLoader,
+};
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
 
@@ -74,6 +77,10 @@ loaders! {
     template: TemplateLoader,
     template_items: TemplateItemsLoader,
     carried_over: CarriedOverLoader,
+    training_session: TrainingSessionLoader with now,
+    training_attendees: TrainingAttendeesLoader with now,
+    training_sessions_of: TrainingSessionsOfLoader with now,
+    last_trained: LastTrainedLoader with now,
 }
 
 pub struct RequestContext {

@@ -16,6 +16,7 @@ pub enum NodeKind {
     AgendaItem,
     ActionItem,
     Webhook,
+    TrainingSession,
 }
 
 impl NodeKind {
@@ -28,6 +29,7 @@ impl NodeKind {
             NodeKind::AgendaItem => "AgendaItem",
             NodeKind::ActionItem => "ActionItem",
             NodeKind::Webhook => "Webhook",
+            NodeKind::TrainingSession => "TrainingSession",
         }
     }
 
@@ -40,6 +42,7 @@ impl NodeKind {
             "AgendaItem" => Some(NodeKind::AgendaItem),
             "ActionItem" => Some(NodeKind::ActionItem),
             "Webhook" => Some(NodeKind::Webhook),
+            "TrainingSession" => Some(NodeKind::TrainingSession),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
+use super::loaders::{LastTrainedOf, load};
 use super::people::Person;
 use super::scalars::InstantInRange;
 use crate::domain::paging::PageOf;
@@ -84,6 +85,20 @@ impl CoverageReport {
     /// reveal one person's rating.)
     async fn average_rating(&self) -> Option<f64> {
         self.0.average_rating
+    }
+
+    /// When the manager last attended a training session, at or before `asOf`; null when
+    /// never.
+    async fn last_trained_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        let rc = RequestContext::of(ctx);
+        let key = LastTrainedOf {
+            person: self.0.manager,
+            as_of: self.0.as_of,
+        };
+        load(rc.loaders.last_trained(), key).await
     }
 
     /// The same report for every manager below this one (flat, worst direct coverage

@@ -8,6 +8,7 @@ use super::ids::{self, NodeKind};
 use super::meetings::Meeting;
 use super::people::Person;
 use super::teams::Team;
+use super::training::TrainingSession;
 use crate::service;
 
 /// An object with a global ID that `node(id:)` can fetch again.
@@ -18,6 +19,7 @@ pub enum Node {
     Team(Team),
     Meeting(Meeting),
     AgendaTemplate(AgendaTemplate),
+    TrainingSession(TrainingSession),
 }
 
 #[derive(Default)]
@@ -52,6 +54,13 @@ impl NodeQuery {
                     .extend()?
                     .remove(&id)
                     .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
+            }
+            NodeKind::TrainingSession => {
+                service::training::by_ids(&rc.db, &rc.viewer, &[id], rc.now)
+                    .await
+                    .extend()?
+                    .remove(&id)
+                    .map(|s| Node::TrainingSession(TrainingSession(s)))
             }
             // Agenda and action items are reached through their meeting; webhooks through
             // the `webhooks` listing.

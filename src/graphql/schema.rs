@@ -11,6 +11,7 @@ use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
+use super::training::TrainingMutation;
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
@@ -40,6 +41,7 @@ pub struct Mutation(
     AgendasMutation,
     CadenceMutation,
     WebhooksMutation,
+    TrainingMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

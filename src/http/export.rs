@@ -244,6 +244,7 @@ fn coverage_record(line: CoverageLine) -> CoverageRecord {
         peer_meeting_count: r.peer_meeting_count,
         tactical_share: r.tactical_share,
         average_rating: r.average_rating,
+        last_trained_at: line.last_trained_at.map(instant_text),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod org;
 pub mod people;
 pub mod reminders;
 pub mod teams;
+pub mod training;
 pub mod trend;
 pub mod viewers;
 pub mod watch;

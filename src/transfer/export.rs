@@ -73,6 +73,8 @@ pub struct CoverageRecord {
     pub peer_meeting_count: i64,
     pub tactical_share: Option<f64>,
     pub average_rating: Option<f64>,
+    /// When the manager last attended a training session at or before `asOf`, RFC 3339.
+    pub last_trained_at: Option<String>,
 }
 
 impl Record for CoverageRecord {
@@ -90,6 +92,7 @@ impl Record for CoverageRecord {
         "peerMeetingCount",
         "tacticalShare",
         "averageRating",
+        "lastTrainedAt",
     ];
 }
 
@@ -225,6 +228,7 @@ mod tests {
             peer_meeting_count: 0,
             tactical_share: None,
             average_rating: Some(4.5),
+            last_trained_at: None,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.serialize(&coverage).unwrap();
@@ -233,7 +237,7 @@ mod tests {
             text.lines().next().unwrap(),
             CoverageRecord::COLUMNS.join(",")
         );
-        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5\n"), "{text}");
+        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,\n"), "{text}");
     }
 
     #[test]

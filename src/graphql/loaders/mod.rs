@@ -8,6 +8,7 @@ mod meetings_of;
 mod person;
 mod relatives;
 mod team;
+mod training;
 
 pub use management_chain::{ChainOf, ManagementChainLoader};
 pub use manager_of::{ManagerOf, ManagerOfLoader};
@@ -19,6 +20,10 @@ pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoade
 pub use person::{ParticipantLoader, PersonLoader};
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use team::TeamLoader;
+pub use training::{
+    LastTrainedLoader, LastTrainedOf, TrainingAttendeesLoader, TrainingSessionLoader,
+    TrainingSessionsOf, TrainingSessionsOfLoader,
+};
 
 use std::collections::HashMap;
 use std::hash::Hash;
