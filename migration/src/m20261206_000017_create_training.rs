@@ -126,8 +126,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for (name, columns, pair_columns) in FIGURE_INDEXES {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
-            db.execute_unprepared(&create_index(name, columns, pair_columns, true))
+            db.execute_unprepared(&replace_index(name, columns, pair_columns, true))
                 .await?;
         }
         Ok(())
@@ -137,8 +136,7 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         crate::without_statement_timeout(manager).await?;
         for (name, columns, pair_columns) in FIGURE_INDEXES {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
-            db.execute_unprepared(&create_index(name, columns, pair_columns, false))
+            db.execute_unprepared(&replace_index(name, columns, pair_columns, false))
                 .await?;
         }
         db.execute_unprepared("ALTER TABLE meeting DROP COLUMN training_session_id")
@@ -154,15 +152,16 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// `CREATE INDEX` for one of [`FIGURE_INDEXES`], with or without `practice` at the end.
-fn create_index(name: &str, columns: &str, pair_columns: &str, practice: bool) -> String {
+/// `DROP INDEX` and `CREATE INDEX` for one of [`FIGURE_INDEXES`], with or without
+/// `practice` at the end: one call, so that SQLite runs both on the same connection.
+fn replace_index(name: &str, columns: &str, pair_columns: &str, practice: bool) -> String {
     let columns = if pair_columns.is_empty() {
         columns.to_string()
     } else {
         format!("{PAIR_LOW}, {PAIR_HIGH}, {pair_columns}")
     };
     let practice = if practice { ", practice" } else { "" };
-    format!("CREATE INDEX {name} ON meeting ({columns}{practice})")
+    format!("DROP INDEX {name}; CREATE INDEX {name} ON meeting ({columns}{practice})")
 }
 
 #[derive(DeriveIden, Clone, Copy)]
