@@ -12,7 +12,7 @@ use crate::support::{
 };
 
 const HEADER: &str = "id,externalId,hostExternalId,hostEmail,guestExternalId,guestEmail,scheduledAt,durationMinutes,status,kind";
-const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating";
+const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,lastTrainedAt";
 
 /// A calendar identifier that needs quoting in CSV.
 const QUOTED_ID: &str = "cal/\"weekly\", 1";
@@ -325,6 +325,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
               manager { id externalId name email }
               asOf directReportCount directCoverage skipLevelReportCount skipLevelCoverage
               overdue { daysOverdue } peerMeetingCount tacticalShare averageRating
+              lastTrainedAt
             }",
             json!({ "id": org.id("cto"), "at": as_of }),
         )
@@ -356,6 +357,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
                 "peerMeetingCount": r["peerMeetingCount"],
                 "tacticalShare": r["tacticalShare"],
                 "averageRating": r["averageRating"],
+                "lastTrainedAt": r["lastTrainedAt"],
             })
         })
         .collect();

@@ -217,7 +217,8 @@ pub(super) const COVERAGE: &str = "query($m: ID!) {
     manager { externalId } asOf directReportCount directCoverage
     overdue { manager { externalId } report { externalId } lastHeldAt daysOverdue }
     skipLevelReportCount skipLevelCoverage peerMeetingCount tacticalShare averageRating
-    managers { manager { externalId } directCoverage averageRating tacticalShare }
+    lastTrainedAt
+    managers { manager { externalId } directCoverage averageRating tacticalShare lastTrainedAt }
   }
 }";
 

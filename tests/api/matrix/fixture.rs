@@ -26,7 +26,8 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 ///   writes; `X`: em1–dev1 scheduled in ten days, to cancel;
 /// - four HELD em2–dev3 1:1s on 2024-03-01, 03-11, 03-21 and 05-15, rated 5, 1, 4, 2 by
 ///   dev3;
-/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days.
+/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days;
+/// - `S`: a training session created by cto, led by cfo, attended by em1 and em2.
 pub(super) struct Fixture {
     pub(super) org: Org,
     pub(super) ids: HashMap<&'static str, String>,
@@ -190,6 +191,26 @@ impl Fixture {
             "hr",
             "mutation { setCadencePolicy(input: { kind: SKIP_LEVEL, everyDays: 60 }) { policy { scope } } }",
             json!({}),
+        )
+        .await;
+
+        let session = f
+            .act(
+                "cto",
+                "mutation($f: ID!, $a: ID!, $b: ID!) {
+                  createTrainingSession(input: { title: \"Better 1:1s\", at: \"2024-02-05T09:00:00Z\",
+                    facilitatorId: $f, attendeeIds: [$a, $b] }) { session { id } }
+                }",
+                json!({ "f": f.id("cfo"), "a": f.id("em1"), "b": f.id("em2") }),
+            )
+            .await;
+        f.keep("S", session.data("/createTrainingSession/session/id"));
+        f.act(
+            "cfo",
+            "mutation($s: ID!, $a: ID!, $b: ID!) {
+              recordTrainingAttendance(input: { sessionId: $s, personIds: [$a, $b] }) { session { id } }
+            }",
+            json!({ "s": f.id("S"), "a": f.id("em1"), "b": f.id("em2") }),
         )
         .await;
         f
