@@ -11,6 +11,7 @@
 //! - [`schedule`]: who meets how often, with [`relationships`] (who meets whom),
 //!   [`booking`] (calendars and times), [`templates`] (the org-wide agenda templates) and
 //!   [`content`] (agenda items, notes, action items, ratings);
+//! - [`training`]: a training session and its practice 1:1s;
 //! - [`write`]: the database writer.
 
 mod booking;
@@ -22,6 +23,7 @@ mod relationships;
 mod roster;
 mod schedule;
 mod templates;
+mod training;
 mod write;
 
 use anyhow::ensure;
