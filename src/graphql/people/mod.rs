@@ -267,6 +267,7 @@ impl Person {
     /// may see, practice 1:1s only with `includePractice`), most frequent first, then most
     /// recent.
     #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn meets_with(
         &self,
         ctx: &Context<'_>,
