@@ -1,8 +1,8 @@
 //! Training sessions and practice 1:1s: who may create a session and record attendance;
 //! who sees a person's sessions (and who must not: a peer, the person's report, an
 //! integration); practice 1:1s refused unless both people attended; and a practice 1:1
-//! that moves no coverage, overdue, trend or `meetsWith` figure, while the same meeting as
-//! a real one does.
+//! that moves no coverage, overdue, trend, `meetsWith` or reminder figure, while the same
+//! meeting as a real one does.
 
 use serde_json::{Value, json};
 
@@ -247,9 +247,17 @@ const FIGURES: &str = "query($dir: ID!, $ma: ID!, $at: DateTime!) {
   person(id: $ma) { meetsWith(first: 10) { nodes { person { externalId } count } } }
 }";
 
+/// The figures of dir's subtree at [`AS_OF`], and the pairs the overdue reminders would
+/// announce then.
 async fn figures(org: &Org) -> Value {
     let vars = json!({ "dir": org.id("dir"), "ma": org.id("ma"), "at": AS_OF });
-    org.gql("dir", FIGURES, vars).await.ok().body["data"].clone()
+    let mut out = org.gql("dir", FIGURES, vars).await.ok().body["data"].clone();
+    let at = AS_OF.parse().expect("instant");
+    let reminders = cadence::service::insights::overdue_in_org(&org.app.db, at)
+        .await
+        .expect("overdue pairs");
+    out["reminders"] = json!(reminders.len());
+    out
 }
 
 db_test!(a_practice_1on1_moves_no_figure_and_the_same_meeting_as_a_real_one_does);
@@ -307,6 +315,9 @@ async fn a_practice_1on1_moves_no_figure_and_the_same_meeting_as_a_real_one_does
     assert_eq!(after["coverageReport"]["directCoverage"], json!(1.0));
     assert_eq!(after["coverageReport"]["overdue"], json!([]));
     assert_eq!(after["overdueOneOnOnes"]["totalCount"], json!(0));
+    // hr–coach never met; dir–ma and dir–mb met only in practice, then for real.
+    assert_eq!(before["reminders"], json!(3));
+    assert_eq!(after["reminders"], json!(1));
     assert_ne!(after["coverageTrend"], before["coverageTrend"]);
     assert_ne!(after["person"]["meetsWith"], before["person"]["meetsWith"]);
     let peers: Vec<&Value> = after["coverageReport"]["managers"]
