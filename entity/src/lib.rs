@@ -19,6 +19,8 @@ pub mod rating_quarter;
 pub mod rating_snapshot;
 pub mod reporting_line;
 pub mod team;
+pub mod training_attendee;
+pub mod training_session;
 pub mod webhook;
 pub mod webhook_delivery;
 pub mod webhook_secret;

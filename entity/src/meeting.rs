@@ -23,6 +23,10 @@ pub struct Model {
     pub tactical_item_count: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A practice 1:1 held for a training session: listed, but counted in no figure.
+    pub practice: bool,
+    /// The training session a practice 1:1 practised for.
+    pub training_session_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

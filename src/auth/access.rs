@@ -256,6 +256,34 @@ pub fn ensure_can_manage_learning_resources(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
+/// Creating a training session: hr_admin, or any person who manages someone now
+/// (`is_manager`). Integrations may not. Returns the creator's person id.
+pub fn ensure_can_create_training(viewer: &Viewer, is_manager: bool) -> AppResult<i64> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { id, hr_admin, .. } if *hr_admin || is_manager => Ok(*id),
+        _ => Err(AppError::forbidden(
+            "training sessions are created by hr_admin or a manager",
+        )),
+    }
+}
+
+/// Recording who attended a training session: its facilitator, its creator, or hr_admin.
+pub fn ensure_can_record_training_attendance(
+    viewer: &Viewer,
+    facilitator: i64,
+    created_by: Option<i64>,
+) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        Viewer::Person { id, .. } if *id == facilitator || Some(*id) == created_by => Ok(()),
+        _ => Err(AppError::forbidden(
+            "attendance is recorded by the session's facilitator, its creator or hr_admin",
+        )),
+    }
+}
+
 /// The learning resources a meeting shows (those of the template its agenda started
 /// from): whoever may read the meeting's agenda, i.e. the two participants.
 pub fn can_read_meeting_resources(viewer: &Viewer, host: i64, guest: i64) -> bool {
@@ -313,6 +341,30 @@ pub fn ensure_check_in_author(viewer: &Viewer, asker: i64) -> AppResult<()> {
         Viewer::Person { id, .. } if *id == asker => Ok(()),
         _ => Err(AppError::forbidden(
             "only the person who logged a check-in may change it",
+        )),
+    }
+}
+
+/// Whose training (a person's place in a session: invited, attended) a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainingVisibility {
+    /// hr_admin: everyone's.
+    All,
+    /// A person: their own and that of everyone below them in the current chain, and
+    /// everyone's in the sessions they facilitate or created. Not a peer's, not their
+    /// manager's, not a fellow attendee's.
+    Of(i64),
+}
+
+/// Training is people-development data, not meeting metadata: no integration sees it,
+/// whatever its scopes.
+pub fn training_visibility(viewer: &Viewer) -> AppResult<TrainingVisibility> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(TrainingVisibility::All),
+        Viewer::Person { id, .. } => Ok(TrainingVisibility::Of(*id)),
+        Viewer::Integration { .. } => Err(AppError::forbidden(
+            "training sessions are visible to people, not integrations",
         )),
     }
 }

@@ -12,6 +12,7 @@
 //!   [`booking`] (calendars and times), [`templates`] (the org-wide agenda templates) and
 //!   [`content`] (agenda items, notes, action items, ratings); [`checkins`]: directors'
 //!   check-ins with their managers;
+//! - [`training`]: a training session and its practice 1:1s;
 //! - [`write`]: the database writer.
 
 mod booking;
@@ -24,6 +25,7 @@ mod relationships;
 mod roster;
 mod schedule;
 mod templates;
+mod training;
 mod write;
 
 use anyhow::ensure;

@@ -56,6 +56,7 @@ pub(super) async fn write(
     let cache = widen_sqlite_cache(&txn).await?;
     insert_schedule(&txn, &plan.schedule, &person_ids, &template_ids, now).await?;
     super::checkins::insert(&txn, &plan.lines, &person_ids, now).await?;
+    super::training::insert_training(&txn, plan, &person_ids, now).await?;
     if let Some(pages) = cache {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {pages}"))
             .await?;
@@ -400,7 +401,18 @@ mod tests {
         let s = &plan.schedule;
         assert_eq!(rows(&db, reporting_line::Entity).await, plan.lines.len());
         assert_eq!(company.meetings, s.meetings.len());
-        assert_eq!(rows(&db, meeting::Entity).await, s.meetings.len());
+        let real = count_of(&db, "SELECT COUNT(*) FROM meeting WHERE practice = FALSE").await;
+        assert_eq!(real as usize, s.meetings.len());
+        // One training session, and practice 1:1s between those who attended it.
+        assert_eq!(rows(&db, entity::training_session::Entity).await, 1);
+        let unattended_practice = count_of(
+            &db,
+            "SELECT COUNT(*) FROM meeting m WHERE m.practice = TRUE AND 2 > (SELECT COUNT(*)              FROM training_attendee a WHERE a.session_id = m.training_session_id              AND a.attended = TRUE AND a.person_id IN (m.host_id, m.guest_id))",
+        )
+        .await;
+        let practice = count_of(&db, "SELECT COUNT(*) FROM meeting WHERE practice = TRUE").await;
+        assert!(practice > 0, "the demo has practice 1:1s");
+        assert_eq!(unattended_practice, 0);
         assert_eq!(rows(&db, agenda_item::Entity).await, s.agenda.len());
         assert_eq!(rows(&db, action_item::Entity).await, s.actions.len());
         assert_eq!(rows(&db, meeting_feedback::Entity).await, s.ratings.len());

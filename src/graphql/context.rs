@@ -14,6 +14,9 @@ use super::loaders::{
     MyFeedbackLoader, ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader,
     RelativesLoader, TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
+use super::loaders::{
+    LastTrainedLoader, TrainingAttendeesLoader, TrainingSessionLoader, TrainingSessionsOfLoader,
+};
 use super::loaders::{MeetingResourcesLoader, TemplateResourcesLoader};
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
@@ -78,6 +81,10 @@ loaders! {
     template_resources: TemplateResourcesLoader,
     meeting_resources: MeetingResourcesLoader,
     check_ins_of: CheckInsOfLoader with now,
+    training_session: TrainingSessionLoader with now,
+    training_attendees: TrainingAttendeesLoader with now,
+    training_sessions_of: TrainingSessionsOfLoader with now,
+    last_trained: LastTrainedLoader with now,
 }
 
 pub struct RequestContext {

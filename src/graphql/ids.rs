@@ -18,6 +18,7 @@ pub enum NodeKind {
     Webhook,
     LearningResource,
     CheckIn,
+    TrainingSession,
 }
 
 impl NodeKind {
@@ -32,6 +33,7 @@ impl NodeKind {
             NodeKind::Webhook => "Webhook",
             NodeKind::LearningResource => "LearningResource",
             NodeKind::CheckIn => "CheckIn",
+            NodeKind::TrainingSession => "TrainingSession",
         }
     }
 
@@ -46,6 +48,7 @@ impl NodeKind {
             "Webhook" => Some(NodeKind::Webhook),
             "LearningResource" => Some(NodeKind::LearningResource),
             "CheckIn" => Some(NodeKind::CheckIn),
+            "TrainingSession" => Some(NodeKind::TrainingSession),
             _ => None,
         }
     }

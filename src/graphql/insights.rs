@@ -7,6 +7,7 @@ use super::cadence::CadenceKind;
 use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::ids;
+use super::loaders::{LastTrainedOf, load};
 use super::people::Person;
 use super::scalars::InstantInRange;
 use crate::domain::paging::PageOf;
@@ -101,6 +102,20 @@ impl CoverageReport {
     /// reports or without a director.
     async fn check_in_overdue(&self) -> bool {
         self.0.check_in_overdue()
+    }
+
+    /// When the manager last attended a training session, at or before `asOf`; null when
+    /// never.
+    async fn last_trained_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        let rc = RequestContext::of(ctx);
+        let key = LastTrainedOf {
+            person: self.0.manager,
+            as_of: self.0.as_of,
+        };
+        load(rc.loaders.last_trained(), key).await
     }
 
     /// The same report for every manager below this one (flat, worst direct coverage

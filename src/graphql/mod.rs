@@ -19,6 +19,7 @@ pub mod scalars;
 pub mod schema;
 pub mod subscriptions;
 pub mod teams;
+pub mod training;
 pub mod webhooks;
 
 pub use context::RequestContext;

@@ -10,6 +10,7 @@ use super::meetings::Meeting;
 use super::people::Person;
 use super::resources::LearningResource;
 use super::teams::Team;
+use super::training::TrainingSession;
 use crate::service;
 
 /// An object with a global ID that `node(id:)` can fetch again.
@@ -22,6 +23,7 @@ pub enum Node {
     AgendaTemplate(AgendaTemplate),
     LearningResource(LearningResource),
     CheckIn(CheckIn),
+    TrainingSession(TrainingSession),
 }
 
 #[derive(Default)]
@@ -66,6 +68,13 @@ impl NodeQuery {
                 .await
                 .extend()?
                 .map(|c| Node::CheckIn(CheckIn(c))),
+            NodeKind::TrainingSession => {
+                service::training::by_ids(&rc.db, &rc.viewer, &[id], rc.now)
+                    .await
+                    .extend()?
+                    .remove(&id)
+                    .map(|s| Node::TrainingSession(TrainingSession(s)))
+            }
             // Agenda and action items are reached through their meeting; webhooks through
             // the `webhooks` listing.
             NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {

@@ -13,6 +13,7 @@ use super::people::{PeopleMutation, PeopleQuery};
 use super::resources::{ResourcesMutation, ResourcesQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
+use super::training::TrainingMutation;
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
@@ -45,6 +46,7 @@ pub struct Mutation(
     WebhooksMutation,
     ResourcesMutation,
     CheckInsMutation,
+    TrainingMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

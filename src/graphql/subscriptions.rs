@@ -53,7 +53,7 @@ impl MeetingsSubscription {
         Ok(stream::unfold(Some(watch), |watch| async move {
             let mut watch = watch?;
             match watch.next().await? {
-                Ok(Seen::Meeting(m)) => Some((Ok(Meeting(m)), Some(watch))),
+                Ok(Seen::Meeting(m)) => Some((Ok(Meeting(*m)), Some(watch))),
                 // A gap is told and the subscription goes on.
                 Ok(Seen::Missed(gap)) => Some((Err(events_missed(gap)), Some(watch))),
                 // The error is the last item: the subscription ends after it.
@@ -77,7 +77,7 @@ fn events_missed(gap: Gap) -> async_graphql::Error {
 
 /// What a subscriber is shown.
 enum Seen {
-    Meeting(meeting::Model),
+    Meeting(Box<meeting::Model>),
     Missed(Gap),
 }
 
@@ -100,7 +100,7 @@ impl Watch {
                 MeetingEvent::Missed(gap) => return Some(Ok(Seen::Missed(gap))),
             };
             match self.check(id).await {
-                Ok(Some(m)) if self.wants(&m) => return Some(Ok(Seen::Meeting(m))),
+                Ok(Some(m)) if self.wants(&m) => return Some(Ok(Seen::Meeting(Box::new(m)))),
                 Ok(_) => continue,
                 Err(err) if err.is_unavailable() => {
                     return Some(Ok(Seen::Missed(Gap::Unavailable)));

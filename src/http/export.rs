@@ -246,6 +246,7 @@ fn coverage_record(line: CoverageLine) -> CoverageRecord {
         average_rating: r.average_rating,
         last_check_in_at: r.last_check_in_at().map(instant_text),
         check_in_overdue: r.check_in_overdue(),
+        last_trained_at: line.last_trained_at.map(instant_text),
     }
 }
 

@@ -133,6 +133,8 @@ impl MeetingPages {
 pub struct CoverageLine {
     pub manager: person::Model,
     pub report: CoverageReport,
+    /// When the manager last attended a training session at or before `asOf`.
+    pub last_trained_at: Option<DateTime<Utc>>,
 }
 
 /// The coverage report of `manager` at `as_of` as rows: the manager first, then every
@@ -152,13 +154,19 @@ pub async fn coverage(
     let reports: Vec<CoverageReport> = std::iter::once(root).chain(below).collect();
     let ids: Vec<i64> = reports.iter().map(|r| r.manager).collect();
     let mut found = people::by_ids(db, viewer, &ids).await?;
+    let trained = super::training::last_trained(db, viewer, &ids, as_of, now).await?;
     reports
         .into_iter()
         .map(|report| {
             let manager = found
                 .remove(&report.manager)
                 .ok_or_else(|| AppError::NotFound("no such person".into()))?;
-            Ok(CoverageLine { manager, report })
+            let last_trained_at = trained.get(&report.manager).copied();
+            Ok(CoverageLine {
+                manager,
+                report,
+                last_trained_at,
+            })
         })
         .collect()
 }

@@ -15,6 +15,7 @@ pub mod people;
 pub mod reminders;
 pub mod resources;
 pub mod teams;
+pub mod training;
 pub mod trend;
 pub mod viewers;
 pub mod watch;

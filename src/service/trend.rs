@@ -441,7 +441,7 @@ fn overdue_ctes(b: &Binds) -> String {
         format!(
             "SELECT e.pid, e.every, {at} FROM eff e JOIN meeting m \
                ON m.host_id = e.{host} AND m.guest_id = e.{guest} AND m.kind = e.kind \
-               AND m.status = {held} AND m.scheduled_at >= e.since \
+               AND m.status = {held} AND m.practice = FALSE AND m.scheduled_at >= e.since \
                AND m.scheduled_at > {floor_ts} AND m.scheduled_at < {end_ts} \
              WHERE e.every IS NOT NULL AND {at} > e.lo - e.every * {day}",
             at = b.ep("m.scheduled_at"),

@@ -76,6 +76,8 @@ pub struct CoverageRecord {
     /// RFC 3339, UTC; empty when never (`coverageReport`'s `lastCheckInAt`).
     pub last_check_in_at: Option<String>,
     pub check_in_overdue: bool,
+    /// When the manager last attended a training session at or before `asOf`, RFC 3339.
+    pub last_trained_at: Option<String>,
 }
 
 impl Record for CoverageRecord {
@@ -95,6 +97,7 @@ impl Record for CoverageRecord {
         "averageRating",
         "lastCheckInAt",
         "checkInOverdue",
+        "lastTrainedAt",
     ];
 }
 
@@ -232,6 +235,7 @@ mod tests {
             average_rating: Some(4.5),
             last_check_in_at: None,
             check_in_overdue: true,
+            last_trained_at: None,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.serialize(&coverage).unwrap();
@@ -240,7 +244,7 @@ mod tests {
             text.lines().next().unwrap(),
             CoverageRecord::COLUMNS.join(",")
         );
-        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,,true\n"), "{text}");
+        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,,true,\n"), "{text}");
     }
 
     #[test]

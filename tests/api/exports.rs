@@ -12,7 +12,7 @@ use crate::support::{
 };
 
 const HEADER: &str = "id,externalId,hostExternalId,hostEmail,guestExternalId,guestEmail,scheduledAt,durationMinutes,status,kind";
-const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,lastCheckInAt,checkInOverdue";
+const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,lastCheckInAt,checkInOverdue,lastTrainedAt";
 
 /// A calendar identifier that needs quoting in CSV.
 const QUOTED_ID: &str = "cal/\"weekly\", 1";
@@ -326,6 +326,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
               asOf directReportCount directCoverage skipLevelReportCount skipLevelCoverage
               overdue { daysOverdue } peerMeetingCount tacticalShare averageRating
               lastCheckInAt checkInOverdue
+              lastTrainedAt
             }",
             json!({ "id": org.id("cto"), "at": as_of }),
         )
@@ -359,6 +360,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
                 "averageRating": r["averageRating"],
                 "lastCheckInAt": r["lastCheckInAt"],
                 "checkInOverdue": r["checkInOverdue"],
+                "lastTrainedAt": r["lastTrainedAt"],
             })
         })
         .collect();

@@ -10,6 +10,7 @@ mod person;
 mod relatives;
 mod resources;
 mod team;
+mod training;
 
 pub use check_ins::{CheckInsOf, CheckInsOfLoader};
 pub use management_chain::{ChainOf, ManagementChainLoader};
@@ -23,6 +24,10 @@ pub use person::{ParticipantLoader, PersonLoader};
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use resources::{MeetingResourcesLoader, MeetingResourcesOf, TemplateResourcesLoader};
 pub use team::TeamLoader;
+pub use training::{
+    LastTrainedLoader, LastTrainedOf, TrainingAttendeesLoader, TrainingSessionLoader,
+    TrainingSessionsOf, TrainingSessionsOfLoader,
+};
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -16,6 +16,7 @@ use super::loaders::{CarriedOverOf, MeetingResourcesOf, load};
 use super::people::Person;
 use super::resources::LearningResource;
 use super::scalars::InstantInRange;
+use super::training::TrainingSession;
 use crate::error::AppResult;
 use crate::service::agendas::{self, Parties};
 use crate::service::meetings;
@@ -174,6 +175,26 @@ impl Meeting {
         }))
     }
 
+    /// Whether this is a practice 1:1 held for a training session: it keeps its kind and
+    /// is listed, but counts in no coverage, overdue, trend, `meetsWith` or rating figure.
+    async fn practice(&self) -> bool {
+        self.0.practice
+    }
+
+    /// The training session a practice 1:1 practised for; null for other meetings and for
+    /// viewers who may see none of that session's training.
+    async fn training_session(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<TrainingSession>> {
+        let Some(id) = self.0.training_session_id else {
+            return Ok(None);
+        };
+        let rc = RequestContext::of(ctx);
+        let s = load(rc.loaders.training_session(), id).await?;
+        Ok(s.map(TrainingSession))
+    }
+
     /// When the meeting was first logged in Cadence.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -258,6 +279,8 @@ pub struct MeetingFilter {
     /// Scheduled before.
     #[graphql(validator(custom = "InstantInRange"))]
     pub to: Option<DateTime<Utc>>,
+    /// Only practice 1:1s (true) or only real ones (false); both when absent.
+    pub practice: Option<bool>,
 }
 
 impl MeetingFilter {
@@ -273,6 +296,7 @@ impl MeetingFilter {
             status: self.status.map(Into::into),
             from: self.from,
             to: self.to,
+            practice: self.practice,
         })
     }
 }

@@ -38,6 +38,13 @@ pub struct LogMeetingInput {
     /// Notes both participants see; null or blank for none (re-sending without them clears
     /// them).
     pub shared_notes: Option<String>,
+    /// A practice 1:1 held for a training session both people attended (default false):
+    /// it keeps its kind and is listed, but counts in no coverage, overdue, trend,
+    /// `meetsWith` or rating figure. Re-sending without it makes the meeting a real one.
+    pub practice: Option<bool>,
+    /// The training session a practice 1:1 practises for; required with `practice: true`,
+    /// refused without it.
+    pub training_session_id: Option<ID>,
 }
 
 impl LogMeetingInput {
@@ -61,6 +68,11 @@ impl LogMeetingInput {
                 .agenda
                 .map(|items| items.into_iter().map(AgendaItemInput::into_pair).collect()),
             shared_notes: self.shared_notes,
+            practice: self.practice.unwrap_or(false),
+            training_session_id: self
+                .training_session_id
+                .map(|t| ids::expect(&t, NodeKind::TrainingSession, &field("trainingSessionId")))
+                .transpose()?,
         })
     }
 }
@@ -88,6 +100,11 @@ pub struct UpdateMeetingInput {
     pub status: Option<MeetingStatus>,
     /// New notes both participants see; only the participants may change them.
     pub shared_notes: Option<String>,
+    /// Makes the meeting a practice 1:1 (true: both people attended the training session,
+    /// given here or already stored) or a real one (false, which also drops the session).
+    pub practice: Option<bool>,
+    /// The training session a practice 1:1 practises for.
+    pub training_session_id: Option<ID>,
 }
 
 /// The meeting to cancel.
@@ -206,6 +223,12 @@ impl MeetingWritesMutation {
                 .extend()?,
             status: input.status.map(Into::into),
             shared_notes: input.shared_notes,
+            practice: input.practice,
+            training_session_id: input
+                .training_session_id
+                .map(|t| ids::expect(&t, NodeKind::TrainingSession, "input.trainingSessionId"))
+                .transpose()
+                .extend()?,
         };
         let m = meetings::update(&rc.db, &rc.viewer, id, changes, rc.now)
             .await

@@ -10,12 +10,15 @@ use super::connection::{connection, connection_cost, page_args};
 use super::context::RequestContext;
 use super::enums::MeetingKind;
 use super::ids::{self, NodeKind};
-use super::loaders::{ChainOf, CheckInsOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, load};
+use super::loaders::{
+    ChainOf, CheckInsOf, ManagerOf, MeetingsOf, PartnersOf, RelativesOf, TrainingSessionsOf, load,
+};
 use super::meetings::{
     Meeting, MeetingConnection, MeetingFilter, MeetingPartner, MeetingPartnerConnection,
 };
 use super::scalars::{Date, InstantInRange};
 use super::teams::Team;
+use super::training::{TrainingSession, TrainingSessionConnection};
 use crate::domain::employment::is_employed;
 use crate::domain::employment::truncate;
 use crate::domain::paging::PageOf;
@@ -262,8 +265,10 @@ impl Person {
     }
 
     /// The people this person held meetings with (HELD only, among meetings the viewer
-    /// may see), most frequent first, then most recent.
+    /// may see, practice 1:1s only with `includePractice`), most frequent first, then most
+    /// recent.
     #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn meets_with(
         &self,
         ctx: &Context<'_>,
@@ -278,6 +283,11 @@ impl Person {
         )]
         until: Option<DateTime<Utc>>,
         #[graphql(desc = "Only meetings of this kind.")] kind: Option<MeetingKind>,
+        #[graphql(
+            desc = "Count practice 1:1s of training sessions too (default false: they are left out).",
+            default = false
+        )]
+        include_practice: bool,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
     ) -> async_graphql::Result<MeetingPartnerConnection> {
@@ -288,6 +298,7 @@ impl Person {
                 since: since.map(truncate),
                 until: until.map(truncate),
                 kind: kind.map(Into::into),
+                include_practice,
             },
             page: page_args(ctx, first, after.as_deref()).extend()?,
         };
@@ -337,6 +348,30 @@ impl Person {
         Ok(CheckInConnection::from_page(
             found.unwrap_or_else(|| PageOf::empty(&page)),
             CheckIn,
+        ))
+    }
+
+    /// The training sessions this person was invited to, latest first (see
+    /// `TrainingSession.attendees` for who attended). Visible to the person, anyone above
+    /// them in the current management chain and hr_admin, and to a session's facilitator
+    /// and creator for that session; empty for anyone else, FORBIDDEN for integrations.
+    #[graphql(complexity = "connection_cost(first, child_complexity)")]
+    async fn training_sessions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item already seen.")] after: Option<String>,
+    ) -> async_graphql::Result<TrainingSessionConnection> {
+        let rc = RequestContext::of(ctx);
+        let key = TrainingSessionsOf {
+            person: self.0.id,
+            page: page_args(ctx, first, after.as_deref()).extend()?,
+        };
+        let page = key.page.clone();
+        let found = load(rc.loaders.training_sessions_of(), key).await?;
+        Ok(TrainingSessionConnection::from_page(
+            found.unwrap_or_else(|| PageOf::empty(&page)),
+            TrainingSession,
         ))
     }
 }

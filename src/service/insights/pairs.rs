@@ -79,8 +79,8 @@ fn pairs_of_emp() -> &'static str {
      FROM emp a JOIN emp b ON b.manager_id = a.person_id"
 }
 
-/// The last HELD meeting at or before `as_of` between the pair `(mgr, report)` (SQL
-/// expressions) of kind DIRECT for `level` 1, SKIP_LEVEL for 2: a scalar subquery that is
+/// The last HELD meeting (not a practice 1:1) at or before `as_of` between the pair
+/// `(mgr, report)` (SQL expressions) of kind DIRECT for `level` 1, SKIP_LEVEL for 2: a scalar subquery that is
 /// one backward probe of the pair index, whichever of the two hosted.
 fn last_held_probe(
     q: &mut Sql,
@@ -98,7 +98,7 @@ fn last_held_probe(
            WHERE {low} = CASE WHEN {mgr} < {report} THEN {mgr} ELSE {report} END \
              AND {high} = CASE WHEN {mgr} < {report} THEN {report} ELSE {mgr} END \
              AND m.kind = CASE WHEN {level} = 1 THEN {direct} ELSE {skip} END \
-             AND m.status = {held} AND m.scheduled_at <= {at})",
+             AND m.status = {held} AND m.practice = FALSE AND m.scheduled_at <= {at})",
         low = pair_low("m"),
         high = pair_high("m"),
     )
@@ -145,7 +145,7 @@ pub(super) async fn org_pairs(
 }
 
 /// What the managers of a subtree did in the 90 days before `as_of`, from one pass over
-/// each one's HELD meetings there (covering index scans on either side): PEER meetings per
+/// each one's HELD meetings there (practice 1:1s left out) (covering index scans on either side): PEER meetings per
 /// manager, and per (manager, other person) their DIRECT and SKIP_LEVEL meetings with the
 /// latest one and the summed agenda counters.
 #[derive(Debug, Default)]
@@ -182,7 +182,7 @@ async fn recent_meetings(
         format!(
             "SELECT m.{me}_id AS mgr, m.{other}_id AS other, m.kind, m.scheduled_at, \
                m.agenda_item_count AS items, m.tactical_item_count AS tactical FROM meeting m \
-             WHERE m.{me}_id IN ({ids}) AND m.status = {held} \
+             WHERE m.{me}_id IN ({ids}) AND m.status = {held} AND m.practice = FALSE \
                AND m.kind IN ({peer}, {direct}, {skip}) \
                AND m.scheduled_at > {from} AND m.scheduled_at <= {at}"
         )

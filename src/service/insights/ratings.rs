@@ -170,7 +170,7 @@ async fn store_figures(
            SELECT CASE WHEN f.rater_id = m.host_id THEN m.guest_id ELSE m.host_id END AS mgr, \
                   f.rater_id AS rater, f.rating, m.scheduled_at \
            FROM meeting m JOIN meeting_feedback f ON f.meeting_id = m.id \
-           WHERE m.status = {held} AND m.kind = {direct} \
+           WHERE m.status = {held} AND m.kind = {direct} AND m.practice = FALSE \
              AND m.scheduled_at >= {qs} AND m.scheduled_at < {qe} \
              AND f.rater_id IN (m.host_id, m.guest_id) \
          ) r \

@@ -10,6 +10,7 @@ use crate::auth::{Viewer, access};
 use crate::domain::employment::is_employed;
 use crate::domain::meeting::check_status_time;
 use crate::error::{AppError, AppResult, InputProblem};
+use crate::service::training::both_attended;
 use entity::{agenda_template, person};
 
 /// Checks a logged meeting: its participants, its time against its status and its
@@ -28,6 +29,7 @@ pub(super) async fn check_logged(
     if let Err(AppError::BadInput(mut p)) = status_time {
         problems.append(&mut p);
     }
+    problems.extend(practice_problems(txn, fields, &field).await?);
     let template = match fields.template_id {
         Some(id) => {
             let usable = usable_template(txn, viewer, fields, id).await?;
@@ -99,6 +101,14 @@ pub(super) async fn check_in_place(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     check_status_time(fields.status, fields.scheduled_at, now, "input.status")?;
+    let field = |name: &str| format!("input.{name}");
+    if let Some(problem) = practice_problems(txn, fields, &field)
+        .await?
+        .into_iter()
+        .next()
+    {
+        return Err(AppError::BadInput(vec![problem]));
+    }
     let people = participants(txn, fields).await?;
     if let Some(p) = people
         .iter()
@@ -110,6 +120,39 @@ pub(super) async fn check_in_place(
         ));
     }
     Ok(())
+}
+
+/// What is wrong with a meeting's practice flag: a practice 1:1 names a training session
+/// both people attended; a session goes with a practice 1:1 only.
+async fn practice_problems(
+    txn: &impl ConnectionTrait,
+    fields: &Fields,
+    field: &impl Fn(&str) -> String,
+) -> AppResult<Vec<InputProblem>> {
+    let problem = match (fields.practice, fields.training_session_id) {
+        (false, None) => None,
+        (false, Some(_)) => Some((
+            "practice",
+            "trainingSessionId goes with practice 1:1s only (practice: true)",
+        )),
+        (true, None) => Some((
+            "trainingSessionId",
+            "a practice 1:1 needs the training session it practises for",
+        )),
+        (true, Some(session)) => {
+            (!both_attended(txn, session, fields.host_id, fields.guest_id).await?).then_some((
+                "trainingSessionId",
+                "both people must have attended this training session to hold a practice 1:1",
+            ))
+        }
+    };
+    Ok(problem
+        .map(|(name, message)| InputProblem {
+            field: field(name),
+            message: message.into(),
+        })
+        .into_iter()
+        .collect())
 }
 
 /// The host and guest as stored (fewer when either does not exist).

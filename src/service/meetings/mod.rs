@@ -32,7 +32,7 @@ pub use write::{LogMeeting, Logged, MAX_IMPORT_ROWS, MeetingChanges, cancel, imp
 pub(crate) const MEETING_COLUMNS: &str = "m.id, m.external_id, m.host_id, m.guest_id, \
      m.scheduled_at, m.duration_minutes, m.status, m.kind, m.template_id, m.shared_notes, \
      m.agenda_item_count, m.tactical_item_count, \
-     m.created_at, m.updated_at";
+     m.created_at, m.updated_at, m.practice, m.training_session_id";
 
 /// The visibility rule of one viewer as SQL: a CTE (if any) and a condition on `m`.
 pub(crate) struct Visible {
@@ -99,6 +99,8 @@ pub struct MeetingFilter {
     pub from: Option<DateTime<Utc>>,
     /// Scheduled before.
     pub to: Option<DateTime<Utc>>,
+    /// Only practice 1:1s (true) or only real ones (false); both when `None`.
+    pub practice: Option<bool>,
 }
 
 impl MeetingFilter {
@@ -126,6 +128,9 @@ impl MeetingFilter {
         }
         if let Some(to) = self.to {
             out.push(format!("m.scheduled_at < {}", q.bind(truncate(to))));
+        }
+        if let Some(practice) = self.practice {
+            out.push(format!("m.practice = {}", q.bind(practice)));
         }
         out
     }

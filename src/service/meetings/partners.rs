@@ -40,6 +40,8 @@ pub struct MeetsWithFilter {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub kind: Option<MeetingKind>,
+    /// Count practice 1:1s too (left out by default).
+    pub include_practice: bool,
 }
 
 /// The sort key of `meetsWith`: most meetings first, then latest, then the partner's id.
@@ -49,7 +51,8 @@ const MOST_MET_FIRST: [(&str, Order); 3] = [
     ("agg.other", Order::Asc),
 ];
 
-/// For each person, the people they held meetings with (HELD only, visible to the viewer),
+/// For each person, the people they held meetings with (HELD only, visible to the viewer,
+/// practice 1:1s only when the filter asks),
 /// most frequent first, then most recent: aggregated and paged in one SQL statement, and
 /// counted in another when the page asks for it.
 #[tracing::instrument(level = "debug", skip(db, viewer, people))]
@@ -130,6 +133,9 @@ fn partners_ctes(
     let visible = Visible::new(q, viewer, now)?;
     let held = q.bind(MeetingStatus::Held.as_str());
     let mut conditions = vec![format!("m.status = {held}"), visible.condition.clone()];
+    if !filter.include_practice {
+        conditions.push("m.practice = FALSE".into());
+    }
     conditions.extend(
         MeetingFilter {
             kind: filter.kind,

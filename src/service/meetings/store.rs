@@ -21,6 +21,8 @@ pub(super) struct Fields {
     pub kind: MeetingKind,
     pub template_id: Option<i64>,
     pub shared_notes: Option<String>,
+    pub practice: bool,
+    pub training_session_id: Option<i64>,
 }
 
 impl Fields {
@@ -34,6 +36,8 @@ impl Fields {
             && current.kind == self.kind.as_str()
             && current.template_id == self.template_id
             && current.shared_notes == self.shared_notes
+            && current.practice == self.practice
+            && current.training_session_id == self.training_session_id
     }
 
     /// The columns as an active model stamped as updated at `now`.
@@ -47,6 +51,8 @@ impl Fields {
             kind: Set(self.kind.as_str().into()),
             template_id: Set(self.template_id),
             shared_notes: Set(self.shared_notes.clone()),
+            practice: Set(self.practice),
+            training_session_id: Set(self.training_session_id),
             updated_at: Set(now),
             ..Default::default()
         }

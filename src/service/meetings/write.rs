@@ -35,6 +35,10 @@ pub struct LogMeeting {
     pub template_id: Option<i64>,
     pub agenda: Option<Vec<(String, TopicCategory)>>,
     pub shared_notes: Option<String>,
+    /// A practice 1:1 of `training_session_id` (both people attended it): listed, but
+    /// counted in no figure. Re-sending without it makes the meeting a real one again.
+    pub practice: bool,
+    pub training_session_id: Option<i64>,
 }
 
 impl LogMeeting {
@@ -54,6 +58,8 @@ impl LogMeeting {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
+            practice: self.practice,
+            training_session_id: self.training_session_id,
         }
     }
 }
@@ -190,6 +196,10 @@ pub struct MeetingChanges {
     pub duration: Option<MeetingDuration>,
     pub status: Option<MeetingStatus>,
     pub shared_notes: Option<String>,
+    /// Makes the meeting a practice 1:1 (true, with a training session given here or
+    /// already stored) or a real one (false, which also drops the session).
+    pub practice: Option<bool>,
+    pub training_session_id: Option<i64>,
 }
 
 impl MeetingChanges {
@@ -211,6 +221,11 @@ impl MeetingChanges {
             template_id: current.template_id,
             agenda: None,
             shared_notes: self.shared_notes.or(current.shared_notes.clone()),
+            practice: self.practice.unwrap_or(current.practice),
+            training_session_id: match self.practice {
+                Some(false) => self.training_session_id,
+                _ => self.training_session_id.or(current.training_session_id),
+            },
         })
     }
 }

@@ -2,3 +2,4 @@
 
 mod checkins;
 mod resources;
+mod training;

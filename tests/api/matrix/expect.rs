@@ -217,8 +217,8 @@ pub(super) const COVERAGE: &str = "query($m: ID!) {
     manager { externalId } asOf directReportCount directCoverage
     overdue { manager { externalId } report { externalId } lastHeldAt daysOverdue }
     skipLevelReportCount skipLevelCoverage peerMeetingCount tacticalShare averageRating
-    lastCheckInAt checkInOverdue
-    managers { manager { externalId } directCoverage averageRating tacticalShare lastCheckInAt checkInOverdue }
+    lastCheckInAt checkInOverdue lastTrainedAt
+    managers { manager { externalId } directCoverage averageRating tacticalShare lastCheckInAt checkInOverdue lastTrainedAt }
   }
 }";
 

@@ -31,6 +31,7 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 /// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days;
 /// - check-ins: `K` (cto with em1, 2024-03-10, notes) and `K2` (the same on 2024-03-09, to
 ///   change and delete).
+/// - `S`: a training session created by cto, led by cfo, attended by em1 and em2.
 pub(super) struct Fixture {
     pub(super) org: Org,
     pub(super) ids: HashMap<&'static str, String>,
@@ -226,6 +227,26 @@ impl Fixture {
             let logged = f.act("cto", check_in, vars).await;
             f.keep(key, logged.data("/logCheckIn/checkIn/id"));
         }
+
+        let session = f
+            .act(
+                "cto",
+                "mutation($f: ID!, $a: ID!, $b: ID!) {
+                  createTrainingSession(input: { title: \"Better 1:1s\", at: \"2024-02-05T09:00:00Z\",
+                    facilitatorId: $f, attendeeIds: [$a, $b] }) { session { id } }
+                }",
+                json!({ "f": f.id("cfo"), "a": f.id("em1"), "b": f.id("em2") }),
+            )
+            .await;
+        f.keep("S", session.data("/createTrainingSession/session/id"));
+        f.act(
+            "cfo",
+            "mutation($s: ID!, $a: ID!, $b: ID!) {
+              recordTrainingAttendance(input: { sessionId: $s, personIds: [$a, $b] }) { session { id } }
+            }",
+            json!({ "s": f.id("S"), "a": f.id("em1"), "b": f.id("em2") }),
+        )
+        .await;
         f
     }
 

@@ -487,6 +487,36 @@ pub(super) const READ_PROBES: &[Probe] = &[
         ],
         ..BASE
     },
+    // ---- Training (fixture session S: created by cto, led by cfo, em1 and em2 attended) ----
+    Probe {
+        name: "person.trainingSessions",
+        doc: "query($id: ID!) {
+          person(id: $id) {
+            trainingSessions {
+              totalCount
+              nodes { id title at createdAt facilitator { externalId } createdBy { externalId } }
+            }
+          }
+        }",
+        vars: r#"{"id": "$em1"}"#,
+        at: "/person/trainingSessions/totalCount",
+        deny: &[
+            // A peer, even one who attended the same session.
+            (P("em2"), Check("0", is_zero)),
+            // em1's own report.
+            (P("dev1"), Check("0", is_zero)),
+            (P("acct"), Check("0", is_zero)),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[
+            (P("em1"), Json("1")),
+            (P("cto"), Json("1")),
+            (P("ceo"), Json("1")),
+            (P("cfo"), Json("1")),
+            (P("hr"), Json("1")),
+        ],
+        ..BASE
+    },
     Probe {
         name: "q.node.resource",
         doc: "query($id: ID!) { node(id: $id) { id ... on LearningResource { title } } }",
@@ -604,6 +634,63 @@ pub(super) const READ_PROBES: &[Probe] = &[
         at: "/person/checkIns/nodes/0/notes",
         deny: &[(P("ceo"), Null), (P("hr"), Null), (P("em2"), Null)],
         allow: &[(P("em1"), Json(r#""Erin finds her 1:1s tactical.""#))],
+        ..BASE
+    },
+    Probe {
+        name: "q.node.training",
+        doc: "query($id: ID!) { node(id: $id) { id ... on TrainingSession { title } } }",
+        vars: r#"{"id": "$S"}"#,
+        at: "/node",
+        ghost: Some("TrainingSession"),
+        deny: &[
+            (P("dev1"), LikeMissing),
+            (P("acct"), LikeMissing),
+            (Int(ALL_SCOPES), LikeMissing),
+        ],
+        allow: &[
+            (P("em1"), Present),
+            (P("em2"), Present),
+            (P("cto"), Present),
+            (P("cfo"), Present),
+            (P("hr"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "session.attendees",
+        doc: "query($id: ID!) {
+          node(id: $id) { ... on TrainingSession { attendees { person { externalId } attended } } }
+        }",
+        vars: r#"{"id": "$S"}"#,
+        at: "/node/attendees",
+        deny: &[
+            // An attendee sees their own place, not the others'.
+            (
+                P("em1"),
+                Json(r#"[{"person": {"externalId": "em1"}, "attended": true}]"#),
+            ),
+        ],
+        allow: &[
+            (
+                P("cfo"),
+                Json(
+                    r#"[{"person": {"externalId": "em1"}, "attended": true}, {"person": {"externalId": "em2"}, "attended": true}]"#,
+                ),
+            ),
+            (P("hr"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "meeting.practice",
+        doc: "query($id: ID!) { meeting(id: $id) { practice trainingSession { id } } }",
+        vars: r#"{"id": "$A"}"#,
+        at: "/meeting",
+        deny: &[(P("dev2"), Null), (Int("org:read"), FORBIDDEN)],
+        allow: &[
+            (P("dev1"), Json(r#"{"practice": false, "trainingSession": null}"#)),
+            (Int("meetings:read"), Json(r#"{"practice": false, "trainingSession": null}"#)),
+        ],
         ..BASE
     },
 ];

@@ -46,6 +46,12 @@ pub(super) enum Class {
     Subscription,
     /// Webhooks, their secrets and deliveries: hr_admin alone.
     WebhookAdmin,
+    /// Training sessions and a person's place in them: the person, anyone above them now,
+    /// hr_admin, and a session's facilitator and creator for that session; no integration.
+    Training,
+    /// Creating a training session: hr_admin or a manager; recording attendance: the
+    /// session's facilitator, its creator or hr_admin.
+    TrainingWrite,
     /// The caller's own rate-limit budget: anyone, a caller without a valid token by the
     /// address it connects from.
     OwnBudget,
@@ -262,7 +268,7 @@ pub(super) const FIELDS: &[Row] = rows! {
     PersonConnection.totalCount: OrgChart ["q.people", "person.org"];
     PersonEdge.node: Public [];
     PersonEdge.cursor: Public [];
-    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item", "q.node.resource"];
+    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item", "q.node.resource", "q.node.training"];
     Query.viewer: Viewer ["q.viewer"];
     Query.person: OrgChart ["q.person"];
     Query.personByExternalId: OrgChart ["q.personByExternalId"];
@@ -377,4 +383,26 @@ pub(super) const FIELDS: &[Row] = rows! {
     CoverageReport.lastCheckInAt: Insights ["q.coverageReport"];
     CoverageReport.checkInOverdue: Insights ["q.coverageReport"];
     OverdueOneOnOne.kind: Insights ["q.overdueOneOnOnes"];
+    Meeting.practice: MeetingMetadata ["meeting.practice"];
+    Meeting.trainingSession: Training ["meeting.practice"];
+    Person.trainingSessions: Training ["person.trainingSessions"];
+    CoverageReport.lastTrainedAt: Insights ["q.coverageReport"];
+    TrainingSession.id: Training ["person.trainingSessions", "q.node.training"];
+    TrainingSession.title: Training ["person.trainingSessions", "q.node.training"];
+    TrainingSession.at: Training ["person.trainingSessions"];
+    TrainingSession.facilitator: Training ["person.trainingSessions"];
+    TrainingSession.createdBy: Training ["person.trainingSessions"];
+    TrainingSession.attendees: Training ["session.attendees"];
+    TrainingSession.createdAt: Training ["person.trainingSessions"];
+    TrainingAttendee.person: Training ["session.attendees"];
+    TrainingAttendee.attended: Training ["session.attendees"];
+    TrainingSessionConnection.edges: Public [];
+    TrainingSessionConnection.nodes: Training ["person.trainingSessions"];
+    TrainingSessionConnection.pageInfo: Public [];
+    TrainingSessionConnection.totalCount: Training ["person.trainingSessions"];
+    TrainingSessionEdge.cursor: Public [];
+    TrainingSessionEdge.node: Public [];
+    TrainingSessionPayload.session: Public [];
+    Mutation.createTrainingSession: TrainingWrite ["m.createTrainingSession"];
+    Mutation.recordTrainingAttendance: TrainingWrite ["m.recordTrainingAttendance"];
 };

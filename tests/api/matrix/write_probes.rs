@@ -580,4 +580,37 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         allow: &[(P("cto"), Present)],
         ..BASE
     },
+    // ---- Training ----
+    Probe {
+        name: "m.createTrainingSession",
+        doc: "mutation($f: ID!) {
+          createTrainingSession(input: { title: \"Matrix\", at: \"2024-02-01T09:00:00Z\", facilitatorId: $f, attendeeIds: [] }) {
+            session { id }
+          }
+        }",
+        vars: r#"{"f": "$cfo"}"#,
+        at: "/createTrainingSession",
+        deny: &[
+            (P("dev1"), FORBIDDEN),
+            (P("acct"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("em1"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.recordTrainingAttendance",
+        doc: "mutation($s: ID!, $p: ID!) {
+          recordTrainingAttendance(input: { sessionId: $s, personIds: [$p] }) { session { id } }
+        }",
+        vars: r#"{"s": "$S", "p": "$em1"}"#,
+        at: "/recordTrainingAttendance",
+        deny: &[
+            (P("em1"), FORBIDDEN),
+            (P("ceo"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("cfo"), Present), (P("cto"), Present), (P("hr"), Present)],
+        ..BASE
+    },
 ];
