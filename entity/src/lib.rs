@@ -20,3 +20,7 @@ pub mod webhook;
 pub mod webhook_delivery;
 pub mod webhook_secret;
 pub mod webhook_subscription;
+pub mod pulse_answer;
+pub mod pulse_result;
+pub mod pulse_rollup;
+pub mod pulse_round;

@@ -17,6 +17,7 @@ mod m20261206_000011_add_meeting_external_id_bytes_index;
 mod m20261206_000012_create_rating_quarter;
 mod m20261206_000013_create_webhooks;
 mod m20261206_000014_create_overdue_episode;
+mod m20261206_000016_create_pulse;
 
 /// Lifts the service's statement timeout for the rest of one migration: backfills and
 /// indexes over a large meeting table outlast it. PostgreSQL runs each migration in a
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_create_rating_quarter::Migration),
             Box::new(m20261206_000013_create_webhooks::Migration),
             Box::new(m20261206_000014_create_overdue_episode::Migration),
+            Box::new(m20261206_000016_create_pulse::Migration),
         ]
     }
 }

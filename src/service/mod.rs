@@ -11,6 +11,7 @@ pub mod insights;
 pub mod meetings;
 pub mod org;
 pub mod people;
+pub mod pulse;
 pub mod reminders;
 pub mod teams;
 pub mod trend;
