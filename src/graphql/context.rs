@@ -14,6 +14,7 @@ use super::loaders::{
     ParticipantLoader, PartnersLoader, PersonLoader, PrivateNoteLoader, RelativesLoader,
     TeamLoader, TemplateItemsLoader, TemplateLoader,
 };
+use super::loaders::{MyPulseAnswerLoader, PulseFiguresLoader};
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
 
@@ -74,6 +75,8 @@ loaders! {
     template: TemplateLoader,
     template_items: TemplateItemsLoader,
     carried_over: CarriedOverLoader,
+    my_pulse_answer: MyPulseAnswerLoader,
+    pulse_figures: PulseFiguresLoader with now,
 }
 
 pub struct RequestContext {

@@ -16,6 +16,7 @@ pub enum NodeKind {
     AgendaItem,
     ActionItem,
     Webhook,
+    PulseRound,
 }
 
 impl NodeKind {
@@ -28,6 +29,7 @@ impl NodeKind {
             NodeKind::AgendaItem => "AgendaItem",
             NodeKind::ActionItem => "ActionItem",
             NodeKind::Webhook => "Webhook",
+            NodeKind::PulseRound => "PulseRound",
         }
     }
 
@@ -40,6 +42,7 @@ impl NodeKind {
             "AgendaItem" => Some(NodeKind::AgendaItem),
             "ActionItem" => Some(NodeKind::ActionItem),
             "Webhook" => Some(NodeKind::Webhook),
+            "PulseRound" => Some(NodeKind::PulseRound),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod meetings;
 pub mod node;
 pub mod people;
+pub mod pulse;
 pub mod scalars;
 pub mod schema;
 pub mod subscriptions;

@@ -54,8 +54,11 @@ impl NodeQuery {
                     .map(|t| Node::AgendaTemplate(AgendaTemplate(t)))
             }
             // Agenda and action items are reached through their meeting; webhooks through
-            // the `webhooks` listing.
-            NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {
+            // the `webhooks` listing; pulse rounds through `pulseRound` and `pulseRounds`.
+            NodeKind::AgendaItem
+            | NodeKind::ActionItem
+            | NodeKind::Webhook
+            | NodeKind::PulseRound => {
                 crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
                 None
             }

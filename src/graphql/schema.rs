@@ -12,6 +12,7 @@ use super::people::{PeopleMutation, PeopleQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
+use super::pulse::{PulseMutation, PulseQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
 
@@ -28,6 +29,7 @@ pub struct Query(
     CadenceQuery,
     RateLimitQuery,
     WebhooksQuery,
+    PulseQuery,
 );
 
 /// Every write. Each takes one `input` object and returns a payload; bulk writes are all or
@@ -40,6 +42,7 @@ pub struct Mutation(
     AgendasMutation,
     CadenceMutation,
     WebhooksMutation,
+    PulseMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

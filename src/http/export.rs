@@ -244,6 +244,11 @@ fn coverage_record(line: CoverageLine) -> CoverageRecord {
         peer_meeting_count: r.peer_meeting_count,
         tactical_share: r.tactical_share,
         average_rating: r.average_rating,
+        pulse_round: r.pulse.as_ref().map(|(round, _)| round.name.clone()),
+        pulse_useful: r.pulse.as_ref().map(|(_, f)| f.useful),
+        pulse_beyond_tactical: r.pulse.as_ref().map(|(_, f)| f.beyond_tactical),
+        pulse_feedback: r.pulse.as_ref().map(|(_, f)| f.feedback),
+        pulse_respondents: r.pulse.as_ref().map(|(_, f)| f.respondents),
     }
 }
 

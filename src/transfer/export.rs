@@ -73,6 +73,13 @@ pub struct CoverageRecord {
     pub peer_meeting_count: i64,
     pub tactical_share: Option<f64>,
     pub average_rating: Option<f64>,
+    /// The latest frozen pulse round's name and the manager's averages in it (null below
+    /// 3 respondents).
+    pub pulse_round: Option<String>,
+    pub pulse_useful: Option<f64>,
+    pub pulse_beyond_tactical: Option<f64>,
+    pub pulse_feedback: Option<f64>,
+    pub pulse_respondents: Option<i64>,
 }
 
 impl Record for CoverageRecord {
@@ -90,6 +97,11 @@ impl Record for CoverageRecord {
         "peerMeetingCount",
         "tacticalShare",
         "averageRating",
+        "pulseRound",
+        "pulseUseful",
+        "pulseBeyondTactical",
+        "pulseFeedback",
+        "pulseRespondents",
     ];
 }
 
@@ -225,6 +237,11 @@ mod tests {
             peer_meeting_count: 0,
             tactical_share: None,
             average_rating: Some(4.5),
+            pulse_round: None,
+            pulse_useful: None,
+            pulse_beyond_tactical: None,
+            pulse_feedback: None,
+            pulse_respondents: None,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.serialize(&coverage).unwrap();
@@ -233,7 +250,7 @@ mod tests {
             text.lines().next().unwrap(),
             CoverageRecord::COLUMNS.join(",")
         );
-        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5\n"), "{text}");
+        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,,,,,\n"), "{text}");
     }
 
     #[test]

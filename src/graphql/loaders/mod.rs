@@ -6,6 +6,7 @@ mod manager_of;
 mod meeting_content;
 mod meetings_of;
 mod person;
+mod pulse;
 mod relatives;
 mod team;
 
@@ -17,6 +18,7 @@ pub use meeting_content::{
 };
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
 pub use person::{ParticipantLoader, PersonLoader};
+pub use pulse::{MyPulseAnswerLoader, PulseFiguresLoader, PulseFiguresOf};
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use team::TeamLoader;
 

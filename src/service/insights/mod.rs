@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
 mod pairs;
+mod pulse;
 mod ratings;
 
 use self::pairs::{PairRow, Recent, org_pairs, subtree_pairs};
@@ -30,6 +31,7 @@ use crate::error::{AppError, AppResult};
 
 pub use self::pairs::WINDOW_DAYS;
 pub use self::ratings::freeze_ended_quarters;
+pub use self::pulse::with_pulse;
 pub use self::trend::{Interval, TrendPoint};
 /// Most points one coverage trend may have.
 pub const MAX_TREND_POINTS: usize = 60;
@@ -60,6 +62,9 @@ pub struct CoverageReport {
     /// The same report for every manager below (flat, worst direct coverage first); empty
     /// in those reports themselves.
     pub managers: Vec<CoverageReport>,
+    /// The latest frozen pulse round's figures of this manager (3 respondents or more),
+    /// filled by [`with_pulse`] when asked.
+    pub pulse: Option<(entity::pulse_round::Model, crate::service::pulse::Figures)>,
 }
 
 impl CoverageReport {
@@ -219,6 +224,7 @@ pub async fn coverage_report(
             average_rating: (rated >= MIN_RATINGS_FOR_AVERAGE)
                 .then(|| rating_sum as f64 / rated as f64),
             managers: Vec::new(),
+            pulse: None,
         }
     };
     let root_pairs = by_manager.remove(&manager).unwrap_or_default();
