@@ -6,6 +6,7 @@ mod support;
 mod agendas;
 mod auth;
 mod cli;
+mod coaching;
 mod cors;
 mod explorer;
 mod exports;

@@ -1,0 +1,3 @@
+//! Coaching managers: check-ins, the pulse from reports, learning resources, training.
+
+mod pulse;
