@@ -192,7 +192,36 @@ impl Fixture {
             json!({}),
         )
         .await;
+        f.pulse_rounds().await;
         f
+    }
+
+    /// Pulse round `R`: cto, cfo and hr answered about the ceo (4, 4 and 4 for USEFUL),
+    /// dev1 about em1; closed and frozen. `R2`: open, unanswered.
+    async fn pulse_rounds(&mut self) {
+        let open = "mutation($name: String!, $from: DateTime!, $to: DateTime!) {
+          openPulseRound(input: { name: $name, opensAt: $from, closesAt: $to }) { round { id } }
+        }";
+        let answer = "mutation($r: ID!, $u: Int!) {
+          answerPulse(input: { roundId: $r, useful: $u, beyondTactical: 3, feedback: 2 }) { answer { useful } }
+        }";
+        let (from, to) = (in_days(-1), in_days(30));
+        for key in ["R", "R2"] {
+            let round = self
+                .act("hr", open, json!({ "name": key, "from": from, "to": to }))
+                .await;
+            self.keep(key, round.data("/openPulseRound/round/id"));
+        }
+        for who in ["cto", "cfo", "hr", "dev1"] {
+            self.act(who, answer, json!({ "r": self.id("R"), "u": 4 }))
+                .await;
+        }
+        self.act(
+            "hr",
+            "mutation($r: ID!) { closePulseRound(input: { roundId: $r }) { round { id } } }",
+            json!({ "r": self.id("R") }),
+        )
+        .await;
     }
 
     pub(super) fn keep(&mut self, key: &'static str, id: &Value) {
