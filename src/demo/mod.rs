@@ -11,13 +11,14 @@
 //! - [`schedule`]: who meets how often, with [`relationships`] (who meets whom),
 //!   [`booking`] (calendars and times), [`templates`] (the org-wide agenda templates) and
 //!   [`content`] (agenda items, notes, action items, ratings);
-//! - [`write`]: the database writer.
+//! - [`write`]: the database writer; [`pulse`]: one closed, frozen pulse round.
 
 mod booking;
 mod content;
 mod history;
 mod names;
 mod org;
+mod pulse;
 mod relationships;
 mod roster;
 mod schedule;

@@ -55,6 +55,7 @@ pub(super) async fn write(
     let template_ids = insert_templates(&txn, now).await?;
     let cache = widen_sqlite_cache(&txn).await?;
     insert_schedule(&txn, &plan.schedule, &person_ids, &template_ids, now).await?;
+    super::pulse::write(&txn, now).await?;
     if let Some(pages) = cache {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {pages}"))
             .await?;

@@ -185,9 +185,9 @@ pub async fn freeze_ended_rounds(
 }
 
 /// Marks `round` closed at `closed_at` and writes its figures, unless another transaction
-/// did first (`false` then). The claim is an update of the round's row, so a concurrent
+/// did first (`false` then). Also the demo generator's, for the round it writes. The claim is an update of the round's row, so a concurrent
 /// answer (which holds that row shared on PostgreSQL) and a concurrent close wait for it.
-async fn freeze(
+pub(crate) async fn freeze(
     txn: &impl ConnectionTrait,
     round: &pulse_round::Model,
     closed_at: DateTime<Utc>,
