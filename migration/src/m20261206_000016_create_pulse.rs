@@ -54,10 +54,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for table in [
-            PulseResult::Table,
-            PulseResult::Rollup,
-        ] {
+        for table in [PulseResult::Table, PulseResult::Rollup] {
             manager
                 .create_table(
                     Table::create()
@@ -105,10 +102,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            PulseResult::Rollup,
-            PulseResult::Table,
-        ] {
+        for table in [PulseResult::Rollup, PulseResult::Table] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;

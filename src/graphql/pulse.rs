@@ -2,9 +2,7 @@
 //! per-manager figures and subtree rollups, and the mutations that open, close and answer
 //! rounds.
 
-use async_graphql::{
-    Context, Description, Enum, ID, InputObject, Object, ResultExt, SimpleObject,
-};
+use async_graphql::{Context, Description, Enum, ID, InputObject, Object, ResultExt, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{pulse_answer, pulse_round};
 
@@ -49,7 +47,12 @@ pub enum PulseRoundStatus {
 #[derive(Debug, Clone, Description)]
 pub struct PulseRound(pub pulse_round::Model);
 
-connection!(PulseRoundConnection, PulseRoundEdge, PulseRound, "pulse round");
+connection!(
+    PulseRoundConnection,
+    PulseRoundEdge,
+    PulseRound,
+    "pulse round"
+);
 
 #[Object(use_type_description)]
 impl PulseRound {
@@ -207,10 +210,7 @@ impl PulseFigures {
     }
 
     /// The average score of one question.
-    async fn average(
-        &self,
-        #[graphql(desc = "The question.")] question: PulseQuestion,
-    ) -> f64 {
+    async fn average(&self, #[graphql(desc = "The question.")] question: PulseQuestion) -> f64 {
         match question {
             PulseQuestion::Useful => self.0.useful,
             PulseQuestion::BeyondTactical => self.0.beyond_tactical,

@@ -9,10 +9,10 @@ use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
+use super::pulse::{PulseMutation, PulseQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
-use super::pulse::{PulseMutation, PulseQuery};
 use crate::config::LimitSettings;
 use crate::service::events::MeetingEvents;
 

@@ -108,10 +108,16 @@ where
     }
     let (opens_at, closes_at) = (truncate(new.opens_at), truncate(new.closes_at));
     if closes_at <= opens_at {
-        return Err(AppError::bad_input("input.closesAt", "must be after opensAt"));
+        return Err(AppError::bad_input(
+            "input.closesAt",
+            "must be after opensAt",
+        ));
     }
     if closes_at <= now {
-        return Err(AppError::bad_input("input.closesAt", "must be in the future"));
+        return Err(AppError::bad_input(
+            "input.closesAt",
+            "must be in the future",
+        ));
     }
     let txn = begin_write(db).await?;
     let round = pulse_round::ActiveModel {
@@ -286,7 +292,10 @@ where
         .await?
         .ok_or_else(|| AppError::NotFound("no pulse round has this id".into()))?;
     if now < round.opens_at {
-        return Err(AppError::bad_input("input.roundId", "the round is not open yet"));
+        return Err(AppError::bad_input(
+            "input.roundId",
+            "the round is not open yet",
+        ));
     }
     if round.closed_at.is_some() || now >= round.closes_at {
         return Err(AppError::bad_input("input.roundId", "the round is closed"));
@@ -430,11 +439,8 @@ pub async fn figures(
     let mut managers: Vec<i64> = asks.iter().map(|&(_, m)| m).collect();
     managers.sort_unstable();
     managers.dedup();
-    let chains = org::chains_at(
-        db,
-        &managers.iter().map(|&m| (m, now)).collect::<Vec<_>>(),
-    )
-    .await?;
+    let chains =
+        org::chains_at(db, &managers.iter().map(|&m| (m, now)).collect::<Vec<_>>()).await?;
     let allowed: HashMap<i64, Result<(), std::sync::Arc<AppError>>> = managers
         .iter()
         .zip(chains)
@@ -484,30 +490,36 @@ async fn read_figures(
     managers.dedup();
     let backend = db.get_database_backend();
     let rows: Vec<(i64, i64, i64, i64, i64, i64, i64)> = match scope {
-        Scope::Manager => {
-            pulse_result::Entity::find()
-                .filter(pulse_result::Column::RoundId.is_in(rounds))
-                .filter(id_in_expr(backend, pulse_result::Column::ManagerId, &managers))
-                .filter(pulse_result::Column::Respondents.gte(MIN_RESPONDENTS))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.round_id,
-                        r.manager_id,
-                        r.useful_sum,
-                        r.beyond_tactical_sum,
-                        r.feedback_sum,
-                        r.respondents,
-                        r.managers,
-                    )
-                })
-                .collect()
-        }
+        Scope::Manager => pulse_result::Entity::find()
+            .filter(pulse_result::Column::RoundId.is_in(rounds))
+            .filter(id_in_expr(
+                backend,
+                pulse_result::Column::ManagerId,
+                &managers,
+            ))
+            .filter(pulse_result::Column::Respondents.gte(MIN_RESPONDENTS))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.round_id,
+                    r.manager_id,
+                    r.useful_sum,
+                    r.beyond_tactical_sum,
+                    r.feedback_sum,
+                    r.respondents,
+                    r.managers,
+                )
+            })
+            .collect(),
         Scope::Subtree => pulse_rollup::Entity::find()
             .filter(pulse_rollup::Column::RoundId.is_in(rounds))
-            .filter(id_in_expr(backend, pulse_rollup::Column::ManagerId, &managers))
+            .filter(id_in_expr(
+                backend,
+                pulse_rollup::Column::ManagerId,
+                &managers,
+            ))
             .filter(pulse_rollup::Column::Respondents.gte(MIN_RESPONDENTS))
             .all(db)
             .await?
@@ -527,7 +539,9 @@ async fn read_figures(
     };
     Ok(rows
         .into_iter()
-        .map(|(round, manager, u, b, f, n, m)| ((round, manager), Figures::from_sums(u, b, f, n, m)))
+        .map(|(round, manager, u, b, f, n, m)| {
+            ((round, manager), Figures::from_sums(u, b, f, n, m))
+        })
         .collect())
 }
 

@@ -30,8 +30,8 @@ use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind};
 use crate::error::{AppError, AppResult};
 
 pub use self::pairs::WINDOW_DAYS;
-pub use self::ratings::freeze_ended_quarters;
 pub use self::pulse::with_pulse;
+pub use self::ratings::freeze_ended_quarters;
 pub use self::trend::{Interval, TrendPoint};
 /// Most points one coverage trend may have.
 pub const MAX_TREND_POINTS: usize = 60;

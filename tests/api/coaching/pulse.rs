@@ -83,7 +83,11 @@ async fn open(org: &Org, name: &str, closes_in_hours: i64) -> String {
         .await
         .ok();
     assert_eq!(answer.data("/openPulseRound/round/status"), "OPEN");
-    answer.data("/openPulseRound/round/id").as_str().unwrap().into()
+    answer
+        .data("/openPulseRound/round/id")
+        .as_str()
+        .unwrap()
+        .into()
 }
 
 fn scores(round: &str, useful: i32, beyond: i32, feedback: i32) -> Value {
@@ -211,7 +215,13 @@ async fn only_hr_admin_opens_and_closes_rounds(backend: Backend) {
         .ok();
     let names: Vec<&Value> = [page.data("/pulseRounds/nodes/0/name")]
         .into_iter()
-        .chain(next.data("/pulseRounds/nodes").as_array().unwrap().iter().map(|n| &n["name"]))
+        .chain(
+            next.data("/pulseRounds/nodes")
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| &n["name"]),
+        )
         .collect();
     assert_eq!(names.len(), 2);
     assert_ne!(names[0], names[1]);
@@ -229,9 +239,7 @@ async fn only_hr_admin_opens_and_closes_rounds(backend: Backend) {
 }
 
 db_test!(answers_are_once_per_round_changeable_while_open_refused_after_close);
-async fn answers_are_once_per_round_changeable_while_open_refused_after_close(
-    backend: Backend,
-) {
+async fn answers_are_once_per_round_changeable_while_open_refused_after_close(backend: Backend) {
     let org = company(backend).await;
     let round = open(&org, "2026 Q4", 24).await;
 
@@ -245,7 +253,10 @@ async fn answers_are_once_per_round_changeable_while_open_refused_after_close(
     assert_eq!(changed["useful"], 5);
     let mine = org.gql("b1", MINE, json!({ "round": round })).await.ok();
     let my = mine.data("/pulseRound/myAnswer");
-    assert_eq!((&my["useful"], &my["beyondTactical"], &my["feedback"]), (&json!(5), &json!(5), &json!(1)));
+    assert_eq!(
+        (&my["useful"], &my["beyondTactical"], &my["feedback"]),
+        (&json!(5), &json!(5), &json!(1))
+    );
 
     // Scores outside 1..5, no manager, a round not open yet, an integration.
     assert_bad_input(
@@ -306,14 +317,20 @@ async fn results_need_three_respondents_and_a_frozen_round(backend: Backend) {
     everyone_answers(&org, &round).await;
 
     // Open: no figures for anyone, not even hr_admin.
-    assert_eq!(figures(&org, "hr", &round, "bm").await, (Value::Null, Value::Null));
+    assert_eq!(
+        figures(&org, "hr", &round, "bm").await,
+        (Value::Null, Value::Null)
+    );
 
     close(&org, &round).await;
     let (bm, bm_rollup) = figures(&org, "bm", &round, "bm").await;
     assert_eq!(bm, bea());
     assert_eq!(bm_rollup, bea());
     // Two respondents each: am (a1, a2) and the director (am, bm).
-    assert_eq!(figures(&org, "hr", &round, "am").await, (Value::Null, Value::Null));
+    assert_eq!(
+        figures(&org, "hr", &round, "am").await,
+        (Value::Null, Value::Null)
+    );
     assert_eq!(figures(&org, "dir", &round, "dir").await.0, Value::Null);
 }
 
@@ -365,7 +382,10 @@ async fn pulse_figures_are_refused_to_peers_reports_and_integrations(backend: Ba
         // The manager, the director above and hr_admin do see them.
         for who in ["bm", "dir", "hr"] {
             let seen = org.gql(who, &q, vars("bm")).await.ok();
-            assert_eq!(seen.data(&format!("/pulseRound/{field}/respondentCount")), 5);
+            assert_eq!(
+                seen.data(&format!("/pulseRound/{field}/respondentCount")),
+                5
+            );
         }
     }
 }
@@ -433,9 +453,10 @@ async fn closing_figures_are_frozen_against_late_corrections(backend: Backend) {
     ]))
     .await;
     // The scheduled freezer finds nothing left to freeze.
-    let froze = cadence::service::pulse::freeze_ended_rounds(&org.app.db, Utc::now() + Duration::days(2))
-        .await
-        .expect("freeze");
+    let froze =
+        cadence::service::pulse::freeze_ended_rounds(&org.app.db, Utc::now() + Duration::days(2))
+            .await
+            .expect("freeze");
     assert!(froze.is_empty(), "{froze:?}");
     let after = (
         figures(&org, "hr", &round, "bm").await,
@@ -475,7 +496,10 @@ async fn rounds_past_their_closing_time_are_frozen_by_the_job_not_by_reads(backe
     let round = open(&org, "2026 Q4", 1).await;
     everyone_answers(&org, &round).await;
     // Read before the job ran: nothing, and nothing written.
-    assert_eq!(figures(&org, "hr", &round, "bm").await, (Value::Null, Value::Null));
+    assert_eq!(
+        figures(&org, "hr", &round, "bm").await,
+        (Value::Null, Value::Null)
+    );
     let status = "query($id: ID!) { pulseRound(id: $id) { closedAt closesAt } }";
     let seen = org.gql("hr", status, json!({ "id": round })).await.ok();
     assert_eq!(seen.data("/pulseRound/closedAt"), &Value::Null);
@@ -515,7 +539,13 @@ async fn coverage_reports_and_exports_show_the_latest_closed_round(backend: Back
     let round = open(&org, "2026 Q4", 24).await;
     everyone_answers(&org, &round).await;
     let before = report("dir").await;
-    assert!(before["managers"].as_array().unwrap().iter().all(|m| m["pulse"].is_null()));
+    assert!(
+        before["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["pulse"].is_null())
+    );
 
     close(&org, &round).await;
     // An open round after it does not hide the closed one.
@@ -542,7 +572,10 @@ async fn coverage_reports_and_exports_show_the_latest_closed_round(backend: Back
     let csv = org
         .app
         .client
-        .get(org.app.url(&format!("/export/coverage.csv?managerId={}", org.id("dir"))))
+        .get(
+            org.app
+                .url(&format!("/export/coverage.csv?managerId={}", org.id("dir"))),
+        )
         .bearer_auth(org.token("dir"))
         .send()
         .await
