@@ -12,7 +12,7 @@ use crate::support::{
 };
 
 const HEADER: &str = "id,externalId,hostExternalId,hostEmail,guestExternalId,guestEmail,scheduledAt,durationMinutes,status,kind";
-const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating";
+const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,pulseRound,pulseUseful,pulseBeyondTactical,pulseFeedback,pulseRespondents";
 
 /// A calendar identifier that needs quoting in CSV.
 const QUOTED_ID: &str = "cal/\"weekly\", 1";
@@ -325,6 +325,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
               manager { id externalId name email }
               asOf directReportCount directCoverage skipLevelReportCount skipLevelCoverage
               overdue { daysOverdue } peerMeetingCount tacticalShare averageRating
+              pulse { round { name } useful beyondTactical feedback respondents }
             }",
             json!({ "id": org.id("cto"), "at": as_of }),
         )
@@ -356,6 +357,11 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
                 "peerMeetingCount": r["peerMeetingCount"],
                 "tacticalShare": r["tacticalShare"],
                 "averageRating": r["averageRating"],
+                "pulseRound": r["pulse"]["round"]["name"],
+                "pulseUseful": r["pulse"]["useful"],
+                "pulseBeyondTactical": r["pulse"]["beyondTactical"],
+                "pulseFeedback": r["pulse"]["feedback"],
+                "pulseRespondents": r["pulse"]["respondents"],
             })
         })
         .collect();
