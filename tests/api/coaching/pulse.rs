@@ -598,3 +598,53 @@ async fn coverage_reports_and_exports_show_the_latest_closed_round(backend: Back
     let am_line = csv.lines().find(|l| l.contains("Ash Manager")).unwrap();
     assert!(am_line.ends_with(",,,,,"), "{am_line}");
 }
+
+db_test!(a_page_of_rounds_costs_the_same_statements_however_many_rounds_it_holds);
+async fn a_page_of_rounds_costs_the_same_statements_however_many_rounds_it_holds(backend: Backend) {
+    let org = company(backend).await;
+    // bm reads their own answer (about the director), figures and rollup.
+    let page = "query($bm: ID!) { pulseRounds(first: 10) { nodes {
+        name status myAnswer { useful manager { name } }
+        results(managerId: $bm) { useful respondentCount }
+        rollup(managerId: $bm) { useful managerCount } } } }";
+    let vars = json!({ "bm": org.id("bm") });
+    // The second of two identical requests, so that both readings find the same caches.
+    let measure = || {
+        let (org, vars) = (&org, vars.clone());
+        async move {
+            org.gql("bm", page, vars.clone()).await.ok();
+            let before = org.app.statements();
+            let answer = org.gql("bm", page, vars).await.ok();
+            (org.app.statements() - before, answer)
+        }
+    };
+    let first = open(&org, "Round 1", 24).await;
+    everyone_answers(&org, &first).await;
+    close(&org, &first).await;
+    let (one, answer) = measure().await;
+    assert_eq!(
+        answer.data("/pulseRounds/nodes/0/results/respondentCount"),
+        5
+    );
+    assert_eq!(answer.data("/pulseRounds/nodes/0/myAnswer/useful"), 4);
+    // b1 is bm's report: the figures are not theirs to read.
+    assert_eq!(
+        org.gql("b1", page, vars.clone()).await.error_codes(),
+        vec!["FORBIDDEN", "FORBIDDEN"]
+    );
+
+    for name in ["Round 2", "Round 3", "Round 4"] {
+        let round = open(&org, name, 24).await;
+        everyone_answers(&org, &round).await;
+        close(&org, &round).await;
+    }
+    let (four, answer) = measure().await;
+    assert_eq!(
+        answer.data("/pulseRounds/nodes").as_array().unwrap().len(),
+        4
+    );
+    assert_eq!(
+        one, four,
+        "statements grow with the rounds: {one} for 1, {four} for 4"
+    );
+}
