@@ -43,7 +43,8 @@ pub enum PulseRoundStatus {
 /// the round is open) about the manager they have when they answer. Nobody — hr_admin
 /// included — can read another person's answer: the only answer any field shows is the
 /// viewer's own (`myAnswer`). Figures per manager are frozen when the round closes and
-/// shown only from 3 respondents on. Any authenticated person sees the rounds themselves.
+/// shown only from 3 respondents on. Any person sees the rounds themselves (integrations
+/// do not: the pulse is between people and their managers).
 #[derive(Debug, Clone, Description)]
 pub struct PulseRound(pub pulse_round::Model);
 
@@ -343,7 +344,8 @@ impl PulseMutation {
 
     /// Closes a pulse round now, before its `closesAt` (hr_admin only), and freezes its
     /// figures: answers are refused from now on, and no later change moves the figures.
-    /// Closing a closed round changes nothing.
+    /// A round past `closesAt` closes as of `closesAt`; closing a closed round changes
+    /// nothing.
     async fn close_pulse_round(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,8 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 /// - four HELD em2–dev3 1:1s on 2024-03-01, 03-11, 03-21 and 05-15, rated 5, 1, 4, 2 by
 ///   dev3;
 /// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days.
+/// - pulse rounds `R` (closed: cto, cfo and hr answered about the ceo, dev1 about em1)
+///   and `R2` (open, unanswered).
 pub(super) struct Fixture {
     pub(super) org: Org,
     pub(super) ids: HashMap<&'static str, String>,
