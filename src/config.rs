@@ -47,8 +47,9 @@ pub enum Command {
     /// Write meetings or coverage figures out as CSV or JSON, to stdout.
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Freeze the rating figures of every quarter that has ended (what `serve` does on a
-    /// schedule), for a cron job when `--ratings-freeze-interval 0s`.
+    /// Freeze the rating figures of every quarter that has ended, and the pulse rounds past
+    /// their closing time (what `serve` does on a schedule), for a cron job when
+    /// `--ratings-freeze-interval 0s`.
     FreezeRatings(FreezeRatingsArgs),
     /// Record a ONE_ON_ONE_OVERDUE event for each required 1:1 newly overdue (what `serve`
     /// does on a schedule), for a cron job when `--overdue-check-interval 0s`.

@@ -89,10 +89,15 @@ where
 }
 
 /// Freezes the rating figures of every quarter that has ended
-/// ([`crate::service::insights::freeze_ended_quarters`]).
+/// ([`crate::service::insights::freeze_ended_quarters`]) and the figures of every pulse
+/// round whose closing time has passed ([`crate::service::pulse::freeze_ended_rounds`]).
 async fn freeze_ratings(db: DatabaseConnection) {
     if let Err(err) = crate::service::insights::freeze_ended_quarters(&db, Utc::now()).await {
         tracing::error!(error = %err, "freezing rating figures failed");
+    }
+    // Pulse rounds past their closing time get their figures frozen on the same schedule.
+    if let Err(err) = crate::service::pulse::freeze_ended_rounds(&db, Utc::now()).await {
+        tracing::error!(error = %err, "freezing pulse rounds failed");
     }
 }
 

@@ -18,6 +18,7 @@ mod m20261206_000012_create_rating_quarter;
 mod m20261206_000013_create_webhooks;
 mod m20261206_000014_create_overdue_episode;
 mod m20261206_000015_create_check_in;
+mod m20261206_000016_create_pulse;
 mod m20261206_000017_create_training;
 mod m20261206_000018_create_learning_resource;
 mod m20261206_000019_seed_starter_templates;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_create_webhooks::Migration),
             Box::new(m20261206_000014_create_overdue_episode::Migration),
             Box::new(m20261206_000015_create_check_in::Migration),
+            Box::new(m20261206_000016_create_pulse::Migration),
             Box::new(m20261206_000017_create_training::Migration),
             Box::new(m20261206_000018_create_learning_resource::Migration),
             Box::new(m20261206_000019_seed_starter_templates::Migration),

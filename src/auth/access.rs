@@ -368,3 +368,48 @@ pub fn training_visibility(viewer: &Viewer) -> AppResult<TrainingVisibility> {
         )),
     }
 }
+
+/// Opening and closing pulse rounds: hr_admin alone.
+pub fn ensure_can_manage_pulse(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::unauthenticated()),
+        Viewer::Person { hr_admin: true, .. } => Ok(()),
+        _ => Err(AppError::forbidden("pulse rounds are managed by hr_admin")),
+    }
+}
+
+/// Pulse rounds themselves (name and dates): any authenticated person. Integrations are
+/// refused: the pulse is between people and their managers.
+pub fn ensure_can_read_pulse_rounds(viewer: &Viewer) -> AppResult<()> {
+    ensure_person(viewer).map(|_| ())
+}
+
+/// Answering a pulse round: a person, for themselves (whether they have a manager to
+/// answer about is the service's check). Returns the respondent's person id.
+pub fn ensure_can_answer_pulse(viewer: &Viewer) -> AppResult<i64> {
+    ensure_person(viewer)
+}
+
+/// An individual pulse answer: its respondent alone. Nobody else — not hr_admin, not the
+/// manager it is about, not an integration — has any way to read it: the only field that
+/// shows one is the viewer's own `myAnswer`.
+pub fn can_read_pulse_answer(viewer: &Viewer, respondent: i64) -> bool {
+    viewer.person_id() == Some(respondent)
+}
+
+/// A manager's frozen pulse figures and their subtree rollup: the manager themselves,
+/// anyone above them now (`manager_chain`), and hr_admin; never an integration. The same
+/// people as coverage reports ([`ensure_can_read_insights`]), so a coverage report's
+/// managers may show their latest pulse figures.
+pub fn ensure_can_read_pulse_results(
+    viewer: &Viewer,
+    manager: i64,
+    manager_chain: &[i64],
+) -> AppResult<()> {
+    ensure_manages(
+        viewer,
+        manager,
+        manager_chain,
+        "pulse results are for the manager, those above them and hr_admin",
+    )
+}

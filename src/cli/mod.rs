@@ -274,7 +274,8 @@ async fn check_overdue(args: CheckOverdueArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `cadence freeze-ratings`: prints the quarters it froze, one `YYYY-MM-DD` start a line.
+/// `cadence freeze-ratings`: prints the quarters it froze, one `YYYY-MM-DD` start a line,
+/// and also freezes the pulse rounds whose closing time has passed.
 async fn freeze_ratings(args: FreezeRatingsArgs) -> anyhow::Result<()> {
     let db = startup::connect(&args.database).await?;
     startup::migrate(&db).await?;
@@ -287,6 +288,8 @@ async fn freeze_ratings(args: FreezeRatingsArgs) -> anyhow::Result<()> {
         println!("{}", quarter.format("%Y-%m-%d"));
     }
     eprintln!("{} quarter(s) frozen", froze.len());
+    let rounds = crate::service::pulse::freeze_ended_rounds(&db, now).await?;
+    eprintln!("{} pulse round(s) frozen", rounds.len());
     db.close().await.ok();
     Ok(())
 }

@@ -13,6 +13,7 @@
 //!   [`content`] (agenda items, notes, action items, ratings); [`checkins`]: directors'
 //!   check-ins with their managers;
 //! - [`training`]: a training session and its practice 1:1s;
+//! - [`pulse`]: one closed, frozen pulse round;
 //! - [`write`]: the database writer.
 
 mod booking;
@@ -21,6 +22,7 @@ mod content;
 mod history;
 mod names;
 mod org;
+mod pulse;
 mod relationships;
 mod roster;
 mod schedule;

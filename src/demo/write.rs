@@ -56,6 +56,7 @@ pub(super) async fn write(
     let cache = widen_sqlite_cache(&txn).await?;
     insert_schedule(&txn, &plan.schedule, &person_ids, &template_ids, now).await?;
     super::checkins::insert(&txn, &plan.lines, &person_ids, now).await?;
+    super::pulse::write(&txn, now).await?;
     super::training::insert_training(&txn, plan, &person_ids, now).await?;
     if let Some(pages) = cache {
         txn.execute_unprepared(&format!("PRAGMA cache_size = {pages}"))

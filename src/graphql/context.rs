@@ -18,6 +18,7 @@ use super::loaders::{
     LastTrainedLoader, TrainingAttendeesLoader, TrainingSessionLoader, TrainingSessionsOfLoader,
 };
 use super::loaders::{MeetingResourcesLoader, TemplateResourcesLoader};
+use super::loaders::{MyPulseAnswerLoader, PulseFiguresLoader};
 use crate::auth::Viewer;
 use crate::domain::employment::truncate;
 
@@ -85,6 +86,8 @@ loaders! {
     training_attendees: TrainingAttendeesLoader with now,
     training_sessions_of: TrainingSessionsOfLoader with now,
     last_trained: LastTrainedLoader with now,
+    my_pulse_answer: MyPulseAnswerLoader,
+    pulse_figures: PulseFiguresLoader with now,
 }
 
 pub struct RequestContext {

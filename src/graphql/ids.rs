@@ -19,6 +19,7 @@ pub enum NodeKind {
     LearningResource,
     CheckIn,
     TrainingSession,
+    PulseRound,
 }
 
 impl NodeKind {
@@ -34,6 +35,7 @@ impl NodeKind {
             NodeKind::LearningResource => "LearningResource",
             NodeKind::CheckIn => "CheckIn",
             NodeKind::TrainingSession => "TrainingSession",
+            NodeKind::PulseRound => "PulseRound",
         }
     }
 
@@ -49,6 +51,7 @@ impl NodeKind {
             "LearningResource" => Some(NodeKind::LearningResource),
             "CheckIn" => Some(NodeKind::CheckIn),
             "TrainingSession" => Some(NodeKind::TrainingSession),
+            "PulseRound" => Some(NodeKind::PulseRound),
             _ => None,
         }
     }

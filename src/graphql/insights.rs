@@ -118,6 +118,16 @@ impl CoverageReport {
         load(rc.loaders.last_trained(), key).await
     }
 
+    /// The manager's own figures in the latest pulse round closed and frozen by `asOf`:
+    /// the average of each question over the reports who answered about them; null below
+    /// 3 respondents, when they had no respondents, or when no round has closed.
+    async fn pulse(&self) -> Option<super::pulse::ManagerPulse> {
+        self.0
+            .pulse
+            .clone()
+            .map(|(round, figures)| super::pulse::ManagerPulse(round, figures))
+    }
+
     /// The same report for every manager below this one (flat, worst direct coverage
     /// first); empty in those reports themselves.
     async fn managers(&self) -> Vec<CoverageReport> {
@@ -215,7 +225,7 @@ impl InsightsQuery {
         let look = ctx.look_ahead();
         let with_ratings = look.field("averageRating").exists()
             || look.field("managers").field("averageRating").exists();
-        let report = insights::coverage_report(
+        let mut report = insights::coverage_report(
             &rc.db,
             &rc.viewer,
             manager,
@@ -225,6 +235,11 @@ impl InsightsQuery {
         )
         .await
         .extend()?;
+        if look.field("pulse").exists() || look.field("managers").field("pulse").exists() {
+            insights::with_pulse(&rc.db, &mut report, rc.as_of(as_of))
+                .await
+                .extend()?;
+        }
         Ok(CoverageReport(report))
     }
 

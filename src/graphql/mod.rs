@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod meetings;
 pub mod node;
 pub mod people;
+pub mod pulse;
 pub mod resources;
 pub mod scalars;
 pub mod schema;

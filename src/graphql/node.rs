@@ -76,8 +76,11 @@ impl NodeQuery {
                     .map(|s| Node::TrainingSession(TrainingSession(s)))
             }
             // Agenda and action items are reached through their meeting; webhooks through
-            // the `webhooks` listing.
-            NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {
+            // the `webhooks` listing; pulse rounds through `pulseRound` and `pulseRounds`.
+            NodeKind::AgendaItem
+            | NodeKind::ActionItem
+            | NodeKind::Webhook
+            | NodeKind::PulseRound => {
                 crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
                 None
             }

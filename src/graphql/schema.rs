@@ -10,6 +10,7 @@ use super::insights::InsightsQuery;
 use super::meetings::{MeetingsMutation, MeetingsQuery};
 use super::node::NodeQuery;
 use super::people::{PeopleMutation, PeopleQuery};
+use super::pulse::{PulseMutation, PulseQuery};
 use super::resources::{ResourcesMutation, ResourcesQuery};
 use super::subscriptions::MeetingsSubscription;
 use super::teams::{TeamsMutation, TeamsQuery};
@@ -32,6 +33,7 @@ pub struct Query(
     RateLimitQuery,
     WebhooksQuery,
     ResourcesQuery,
+    PulseQuery,
 );
 
 /// Every write. Each takes one `input` object and returns a payload; bulk writes are all or
@@ -47,6 +49,7 @@ pub struct Mutation(
     ResourcesMutation,
     CheckInsMutation,
     TrainingMutation,
+    PulseMutation,
 );
 
 /// Live updates over graphql-transport-ws on `/graphql`.

@@ -247,6 +247,11 @@ fn coverage_record(line: CoverageLine) -> CoverageRecord {
         last_check_in_at: r.last_check_in_at().map(instant_text),
         check_in_overdue: r.check_in_overdue(),
         last_trained_at: line.last_trained_at.map(instant_text),
+        pulse_round: r.pulse.as_ref().map(|(round, _)| round.name.clone()),
+        pulse_useful: r.pulse.as_ref().map(|(_, f)| f.useful),
+        pulse_beyond_tactical: r.pulse.as_ref().map(|(_, f)| f.beyond_tactical),
+        pulse_feedback: r.pulse.as_ref().map(|(_, f)| f.feedback),
+        pulse_respondents: r.pulse.as_ref().map(|(_, f)| f.respondents),
     }
 }
 

@@ -139,8 +139,8 @@ pub struct CoverageLine {
 
 /// The coverage report of `manager` at `as_of` as rows: the manager first, then every
 /// manager below in the order of `coverageReport.managers` (worst direct coverage first).
-/// The same figures as `coverageReport(managerId, asOf)`, ratings included, and the same
-/// rule on who may read them.
+/// The same figures as `coverageReport(managerId, asOf)`, ratings and pulse included, and
+/// the same rule on who may read them.
 #[tracing::instrument(level = "debug", skip(db, viewer))]
 pub async fn coverage(
     db: &impl ConnectionTrait,
@@ -150,6 +150,7 @@ pub async fn coverage(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<CoverageLine>> {
     let mut root = insights::coverage_report(db, viewer, manager, as_of, now, true).await?;
+    insights::with_pulse(db, &mut root, as_of).await?;
     let below = std::mem::take(&mut root.managers);
     let reports: Vec<CoverageReport> = std::iter::once(root).chain(below).collect();
     let ids: Vec<i64> = reports.iter().map(|r| r.manager).collect();

@@ -12,6 +12,7 @@ pub mod insights;
 pub mod meetings;
 pub mod org;
 pub mod people;
+pub mod pulse;
 pub mod reminders;
 pub mod resources;
 pub mod teams;

@@ -78,6 +78,13 @@ pub struct CoverageRecord {
     pub check_in_overdue: bool,
     /// When the manager last attended a training session at or before `asOf`, RFC 3339.
     pub last_trained_at: Option<String>,
+    /// The latest frozen pulse round's name and the manager's averages in it (null below
+    /// 3 respondents).
+    pub pulse_round: Option<String>,
+    pub pulse_useful: Option<f64>,
+    pub pulse_beyond_tactical: Option<f64>,
+    pub pulse_feedback: Option<f64>,
+    pub pulse_respondents: Option<i64>,
 }
 
 impl Record for CoverageRecord {
@@ -98,6 +105,11 @@ impl Record for CoverageRecord {
         "lastCheckInAt",
         "checkInOverdue",
         "lastTrainedAt",
+        "pulseRound",
+        "pulseUseful",
+        "pulseBeyondTactical",
+        "pulseFeedback",
+        "pulseRespondents",
     ];
 }
 
@@ -236,6 +248,11 @@ mod tests {
             last_check_in_at: None,
             check_in_overdue: true,
             last_trained_at: None,
+            pulse_round: None,
+            pulse_useful: None,
+            pulse_beyond_tactical: None,
+            pulse_feedback: None,
+            pulse_respondents: None,
         };
         let mut csv = csv::Writer::from_writer(Vec::new());
         csv.serialize(&coverage).unwrap();
@@ -244,7 +261,10 @@ mod tests {
             text.lines().next().unwrap(),
             CoverageRecord::COLUMNS.join(",")
         );
-        assert!(text.ends_with(",1.0,0,1.0,0,0,,4.5,,true,\n"), "{text}");
+        assert!(
+            text.ends_with(",1.0,0,1.0,0,0,,4.5,,true,,,,,,\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::support::{
 };
 
 const HEADER: &str = "id,externalId,hostExternalId,hostEmail,guestExternalId,guestEmail,scheduledAt,durationMinutes,status,kind";
-const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,lastCheckInAt,checkInOverdue,lastTrainedAt";
+const COVERAGE_HEADER: &str = "managerId,managerExternalId,managerName,managerEmail,asOf,directReportCount,directCoverage,skipLevelReportCount,skipLevelCoverage,overdueCount,peerMeetingCount,tacticalShare,averageRating,lastCheckInAt,checkInOverdue,lastTrainedAt,pulseRound,pulseUseful,pulseBeyondTactical,pulseFeedback,pulseRespondents";
 
 /// A calendar identifier that needs quoting in CSV.
 const QUOTED_ID: &str = "cal/\"weekly\", 1";
@@ -327,6 +327,7 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
               overdue { daysOverdue } peerMeetingCount tacticalShare averageRating
               lastCheckInAt checkInOverdue
               lastTrainedAt
+              pulse { round { name } useful beyondTactical feedback respondents }
             }",
             json!({ "id": org.id("cto"), "at": as_of }),
         )
@@ -361,6 +362,11 @@ async fn coverage_rows_are_the_coverage_reports_figures(backend: Backend) {
                 "lastCheckInAt": r["lastCheckInAt"],
                 "checkInOverdue": r["checkInOverdue"],
                 "lastTrainedAt": r["lastTrainedAt"],
+                "pulseRound": r["pulse"]["round"]["name"],
+                "pulseUseful": r["pulse"]["useful"],
+                "pulseBeyondTactical": r["pulse"]["beyondTactical"],
+                "pulseFeedback": r["pulse"]["feedback"],
+                "pulseRespondents": r["pulse"]["respondents"],
             })
         })
         .collect();

@@ -7,6 +7,7 @@ mod manager_of;
 mod meeting_content;
 mod meetings_of;
 mod person;
+mod pulse;
 mod relatives;
 mod resources;
 mod team;
@@ -21,6 +22,7 @@ pub use meeting_content::{
 };
 pub use meetings_of::{MeetingLoader, MeetingsOf, MeetingsOfLoader, PartnersLoader, PartnersOf};
 pub use person::{ParticipantLoader, PersonLoader};
+pub use pulse::{MyPulseAnswerLoader, PulseFiguresLoader, PulseFiguresOf};
 pub use relatives::{RelativesLoader, RelativesOf};
 pub use resources::{MeetingResourcesLoader, MeetingResourcesOf, TemplateResourcesLoader};
 pub use team::TeamLoader;

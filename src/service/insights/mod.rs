@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 
 mod pairs;
+mod pulse;
 mod ratings;
 
 use self::pairs::{CheckInRow, PairRow, Recent, check_in_rows, org_pairs, subtree_pairs};
@@ -29,6 +30,7 @@ use crate::domain::meeting::{MIN_RATINGS_FOR_AVERAGE, MeetingKind};
 use crate::error::{AppError, AppResult};
 
 pub use self::pairs::WINDOW_DAYS;
+pub use self::pulse::with_pulse;
 pub use self::ratings::freeze_ended_quarters;
 pub use self::trend::{Interval, TrendPoint};
 /// Most points one coverage trend may have.
@@ -67,6 +69,9 @@ pub struct CoverageReport {
     /// The same report for every manager below (flat, worst direct coverage first); empty
     /// in those reports themselves.
     pub managers: Vec<CoverageReport>,
+    /// The latest frozen pulse round's figures of this manager (3 respondents or more),
+    /// filled by [`with_pulse`] when asked.
+    pub pulse: Option<(entity::pulse_round::Model, crate::service::pulse::Figures)>,
 }
 
 impl CoverageReport {
@@ -314,6 +319,7 @@ pub async fn coverage_report(
                 .then(|| rating_sum as f64 / rated as f64),
             check_in: check_ins.get(&m).cloned(),
             managers: Vec::new(),
+            pulse: None,
         }
     };
     let root_pairs = by_manager.remove(&manager).unwrap_or_default();

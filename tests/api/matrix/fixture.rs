@@ -32,6 +32,9 @@ use crate::support::{Answer, Backend, Org, at, in_days, person};
 /// - check-ins: `K` (cto with em1, 2024-03-10, notes) and `K2` (the same on 2024-03-09, to
 ///   change and delete).
 /// - `S`: a training session created by cto, led by cfo, attended by em1 and em2.
+/// - policies: em1–dev1 DIRECT every 7 days; org-wide SKIP_LEVEL every 60 days.
+/// - pulse rounds `PR` (closed: cto, cfo and hr answered about the ceo, dev1 about em1)
+///   and `PR2` (open, unanswered).
 pub(super) struct Fixture {
     pub(super) org: Org,
     pub(super) ids: HashMap<&'static str, String>,
@@ -247,7 +250,36 @@ impl Fixture {
             json!({ "s": f.id("S"), "a": f.id("em1"), "b": f.id("em2") }),
         )
         .await;
+        f.pulse_rounds().await;
         f
+    }
+
+    /// Pulse round `R`: cto, cfo and hr answered about the ceo (4, 4 and 4 for USEFUL),
+    /// dev1 about em1; closed and frozen. `R2`: open, unanswered.
+    async fn pulse_rounds(&mut self) {
+        let open = "mutation($name: String!, $from: DateTime!, $to: DateTime!) {
+          openPulseRound(input: { name: $name, opensAt: $from, closesAt: $to }) { round { id } }
+        }";
+        let answer = "mutation($r: ID!, $u: Int!) {
+          answerPulse(input: { roundId: $r, useful: $u, beyondTactical: 3, feedback: 2 }) { answer { useful } }
+        }";
+        let (from, to) = (in_days(-1), in_days(30));
+        for key in ["PR", "PR2"] {
+            let round = self
+                .act("hr", open, json!({ "name": key, "from": from, "to": to }))
+                .await;
+            self.keep(key, round.data("/openPulseRound/round/id"));
+        }
+        for who in ["cto", "cfo", "hr", "dev1"] {
+            self.act(who, answer, json!({ "r": self.id("PR"), "u": 4 }))
+                .await;
+        }
+        self.act(
+            "hr",
+            "mutation($r: ID!) { closePulseRound(input: { roundId: $r }) { round { id } } }",
+            json!({ "r": self.id("PR") }),
+        )
+        .await;
     }
 
     pub(super) fn keep(&mut self, key: &'static str, id: &Value) {

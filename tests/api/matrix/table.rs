@@ -67,6 +67,15 @@ pub(super) enum Class {
     /// Logging a check-in: someone above the manager then, or hr_admin; changing or
     /// deleting one: its asker only.
     CheckInWrite,
+    /// Pulse rounds themselves: any person; no integration.
+    PulseRounds,
+    /// Opening and closing pulse rounds: hr_admin alone.
+    PulseAdmin,
+    /// A pulse answer: the respondent's own, and nobody else's (hr_admin included).
+    OwnPulseAnswer,
+    /// Frozen pulse figures and rollups: the manager, anyone above them, hr_admin; null
+    /// below 3 respondents.
+    PulseResults,
 }
 
 /// One `(type, field)` of the schema.
@@ -405,4 +414,45 @@ pub(super) const FIELDS: &[Row] = rows! {
     TrainingSessionPayload.session: Public [];
     Mutation.createTrainingSession: TrainingWrite ["m.createTrainingSession"];
     Mutation.recordTrainingAttendance: TrainingWrite ["m.recordTrainingAttendance"];
+    Query.pulseRounds: PulseRounds ["q.pulseRounds"];
+    Query.pulseRound: PulseRounds ["q.pulseRound"];
+    Mutation.openPulseRound: PulseAdmin ["m.openPulseRound"];
+    Mutation.closePulseRound: PulseAdmin ["m.closePulseRound"];
+    Mutation.answerPulse: OwnPulseAnswer ["m.answerPulse"];
+    PulseRound.id: Public [];
+    PulseRound.name: Public [];
+    PulseRound.opensAt: Public [];
+    PulseRound.closesAt: Public [];
+    PulseRound.closedAt: Public [];
+    PulseRound.status: Public [];
+    PulseRound.myAnswer: OwnPulseAnswer ["q.pulseRound.myAnswer"];
+    PulseRound.results: PulseResults ["q.pulseRound.results"];
+    PulseRound.rollup: PulseResults ["q.pulseRound.rollup"];
+    PulseRoundConnection.edges: Public [];
+    PulseRoundConnection.nodes: Public [];
+    PulseRoundConnection.pageInfo: Public [];
+    PulseRoundConnection.totalCount: Public [];
+    PulseRoundEdge.node: Public [];
+    PulseRoundEdge.cursor: Public [];
+    PulseRoundPayload.round: Public [];
+    AnswerPulsePayload.round: Public [];
+    AnswerPulsePayload.answer: Public [];
+    PulseAnswer.useful: Public [];
+    PulseAnswer.beyondTactical: Public [];
+    PulseAnswer.feedback: Public [];
+    PulseAnswer.manager: Public [];
+    PulseAnswer.answeredAt: Public [];
+    PulseAnswer.updatedAt: Public [];
+    PulseFigures.useful: Public [];
+    PulseFigures.beyondTactical: Public [];
+    PulseFigures.feedback: Public [];
+    PulseFigures.average: Public [];
+    PulseFigures.respondentCount: Public [];
+    PulseFigures.managerCount: Public [];
+    CoverageReport.pulse: PulseResults ["q.coverageReport.pulse"];
+    ManagerPulse.round: Public [];
+    ManagerPulse.useful: Public [];
+    ManagerPulse.beyondTactical: Public [];
+    ManagerPulse.feedback: Public [];
+    ManagerPulse.respondents: Public [];
 };

@@ -613,4 +613,132 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         allow: &[(P("cfo"), Present), (P("cto"), Present), (P("hr"), Present)],
         ..BASE
     },
+    // ---- The pulse from reports (fixture rounds `PR`, closed, and `PR2`, open) ----
+    Probe {
+        name: "q.pulseRounds",
+        doc: "{ pulseRounds { totalCount edges { cursor } pageInfo { hasNextPage }
+                nodes { id name opensAt closesAt closedAt status } } }",
+        at: "/pulseRounds/nodes",
+        deny: &[(Int(ALL_SCOPES), FORBIDDEN)],
+        allow: &[(P("dev1"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.pulseRound",
+        doc: "query($r: ID!) { pulseRound(id: $r) { id name status } }",
+        vars: r#"{"r": "$PR"}"#,
+        at: "/pulseRound",
+        deny: &[(Int(ALL_SCOPES), FORBIDDEN)],
+        allow: &[(P("dev1"), Present), (P("acct"), Present)],
+        ..BASE
+    },
+    Probe {
+        // dev1 answered R about em1; nobody else reads that answer: not em1, not the ceo
+        // (whose reports' answers are in R too), not hr_admin (who sees only their own).
+        name: "q.pulseRound.myAnswer",
+        doc: "query($r: ID!) { pulseRound(id: $r) {
+                myAnswer { useful beyondTactical feedback manager { externalId } answeredAt updatedAt } } }",
+        vars: r#"{"r": "$PR"}"#,
+        at: "/pulseRound/myAnswer",
+        deny: &[
+            (P("em1"), Null),
+            (P("ceo"), Null),
+            (P("acct"), Null),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[
+            (P("dev1"), Check("dev1's own answer, about em1", |v| v["manager"]["externalId"] == "em1")),
+            (P("hr"), Check("hr's own answer, about the ceo", |v| v["manager"]["externalId"] == "ceo")),
+        ],
+        ..BASE
+    },
+    Probe {
+        // cto, cfo and hr answered R about the ceo: three respondents.
+        name: "q.pulseRound.results",
+        doc: "query($r: ID!, $m: ID!) { pulseRound(id: $r) {
+                results(managerId: $m) { useful beyondTactical feedback average(question: USEFUL) respondentCount managerCount } } }",
+        vars: r#"{"r": "$PR", "m": "$ceo"}"#,
+        at: "/pulseRound/results",
+        deny: &[
+            (P("cto"), FORBIDDEN),
+            (P("cfo"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("ceo"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "q.pulseRound.rollup",
+        doc: "query($r: ID!, $m: ID!) { pulseRound(id: $r) {
+                rollup(managerId: $m) { useful respondentCount managerCount } } }",
+        vars: r#"{"r": "$PR", "m": "$ceo"}"#,
+        at: "/pulseRound/rollup",
+        deny: &[
+            (P("cto"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[
+            (P("ceo"), Json(r#"{"useful": 4.0, "respondentCount": 3, "managerCount": 1}"#)),
+            (P("hr"), Present),
+        ],
+        ..BASE
+    },
+    Probe {
+        name: "q.coverageReport.pulse",
+        doc: "query($m: ID!) { coverageReport(managerId: $m) {
+                pulse { round { name } useful beyondTactical feedback respondents } } }",
+        vars: r#"{"m": "$ceo"}"#,
+        at: "/coverageReport/pulse",
+        deny: &[
+            (P("cto"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("ceo"), Present), (P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        name: "m.openPulseRound",
+        doc: "mutation { openPulseRound(input: { name: \"Probe round\", opensAt: \"2024-01-01T00:00:00Z\", closesAt: \"2099-01-01T00:00:00Z\" }) { round { id } } }",
+        at: "/openPulseRound",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        // R is closed already: closing it again changes nothing.
+        name: "m.closePulseRound",
+        doc: "mutation($r: ID!) { closePulseRound(input: { roundId: $r }) { round { id closedAt } } }",
+        vars: r#"{"r": "$PR"}"#,
+        at: "/closePulseRound",
+        deny: &[
+            (P("ceo"), FORBIDDEN),
+            (P("em1"), FORBIDDEN),
+            (P("dev1"), FORBIDDEN),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("hr"), Present)],
+        ..BASE
+    },
+    Probe {
+        // The ceo has no manager to answer about.
+        name: "m.answerPulse",
+        doc: "mutation($r: ID!) { answerPulse(input: { roundId: $r, useful: 4, beyondTactical: 3, feedback: 5 }) {
+                round { id } answer { useful manager { externalId } } } }",
+        vars: r#"{"r": "$PR2"}"#,
+        at: "/answerPulse",
+        deny: &[
+            (P("ceo"), Code("BAD_USER_INPUT")),
+            (Int(ALL_SCOPES), FORBIDDEN),
+        ],
+        allow: &[(P("dev1"), Present), (P("em1"), Present)],
+        ..BASE
+    },
 ];
