@@ -14,14 +14,15 @@ use crate::service::training::both_attended;
 use entity::{agenda_template, person};
 
 /// Checks a logged meeting: its participants, its time against its status and its
-/// template, all problems at once. Returns the template to apply, if any.
+/// template, all problems at once. Returns the template to apply, if any, and the
+/// participants as stored.
 pub(super) async fn check_logged(
     txn: &impl ConnectionTrait,
     viewer: &Viewer,
     fields: &Fields,
     now: DateTime<Utc>,
     prefix: &str,
-) -> AppResult<Option<agenda_template::Model>> {
+) -> AppResult<(Option<agenda_template::Model>, Vec<person::Model>)> {
     let field = |name: &str| format!("{prefix}.{name}");
     let people = participants(txn, fields).await?;
     let mut problems = participant_problems(fields, &people, &field);
@@ -46,7 +47,7 @@ pub(super) async fn check_logged(
     if !problems.is_empty() {
         return Err(AppError::BadInput(problems));
     }
-    Ok(template)
+    Ok((template, people))
 }
 
 /// What is wrong with a logged meeting's participants: the same person twice, someone
@@ -99,7 +100,7 @@ pub(super) async fn check_in_place(
     txn: &impl ConnectionTrait,
     fields: &Fields,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Vec<person::Model>> {
     check_status_time(fields.status, fields.scheduled_at, now, "input.status")?;
     let field = |name: &str| format!("input.{name}");
     if let Some(problem) = practice_problems(txn, fields, &field)
@@ -119,7 +120,7 @@ pub(super) async fn check_in_place(
             format!("{} was not employed then", p.external_id),
         ));
     }
-    Ok(())
+    Ok(people)
 }
 
 /// What is wrong with a meeting's practice flag: a practice 1:1 names a training session

@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult, InputProblem};
 use crate::service::classify::classify_many;
 use crate::service::sql::begin_write;
 use crate::service::webhooks::outbox;
-use entity::meeting;
+use entity::{meeting, person};
 
 /// Most meetings one `importMeetings` call may carry.
 pub const MAX_IMPORT_ROWS: usize = 5_000;
@@ -68,6 +68,8 @@ impl LogMeeting {
 #[derive(Debug, Clone)]
 pub struct Logged {
     pub meeting: meeting::Model,
+    /// Its host and guest as stored.
+    pub participants: Vec<person::Model>,
     pub created: bool,
     pub changed: bool,
 }
@@ -95,7 +97,13 @@ where
         Write::Log { prefix: "input" },
     )
     .await?;
-    let event = outbox::meeting_event(&logged.meeting, logged.created, logged.changed, None);
+    let event = outbox::meeting_event(
+        &logged.meeting,
+        &logged.participants,
+        logged.created,
+        logged.changed,
+        None,
+    );
     outbox::record(&txn, truncate(now), event.into_iter().collect()).await?;
     txn.commit().await?;
     Ok(logged)
@@ -134,6 +142,7 @@ where
                 }
                 events.extend(outbox::meeting_event(
                     &logged.meeting,
+                    &logged.participants,
                     logged.created,
                     logged.changed,
                     None,
@@ -259,6 +268,7 @@ where
     let logged = write(&txn, viewer, input, kind, now, how).await?;
     let event = outbox::meeting_event(
         &logged.meeting,
+        &logged.participants,
         logged.created,
         logged.changed,
         Some(&current.status),
@@ -318,15 +328,19 @@ async fn write(
     // Who may write comes first, so that outsiders learn nothing from validation messages.
     access::ensure_can_write_meeting(viewer, input.host_id, input.guest_id)?;
     let fields = input.fields(kind);
-    let (template, (model, created, changed)) = match how {
+    let (template, participants, (model, created, changed)) = match how {
         Write::Log { prefix } => {
-            let template = check_logged(txn, viewer, &fields, now, prefix).await?;
+            let (template, people) = check_logged(txn, viewer, &fields, now, prefix).await?;
             let stored = store_logged(txn, viewer, input.external_id, &fields, now).await?;
-            (template, stored)
+            (template, people, stored)
         }
         Write::InPlace { id } => {
-            check_in_place(txn, &fields, now).await?;
-            (None, (fields.update(txn, id, now).await?, false, true))
+            let people = check_in_place(txn, &fields, now).await?;
+            (
+                None,
+                people,
+                (fields.update(txn, id, now).await?, false, true),
+            )
         }
     };
     let added_by = viewer.person_id();
@@ -341,6 +355,7 @@ async fn write(
     .await?;
     Ok(Logged {
         meeting: model,
+        participants,
         created,
         changed: changed || agenda_changed,
     })

@@ -1,14 +1,16 @@
 //! The outbox: events written in the same transaction as the change that caused them, so
 //! a committed change always has its events and a rolled-back one never does. An event
 //! is written only when some webhook subscribes to its type (one index probe on
-//! `webhook_subscription`), and a batch of events costs three statements at most.
+//! `webhook_subscription`). Then a batch of a thousand events costs one more statement on
+//! PostgreSQL (events and deliveries together) and two on SQLite, plus one lookup when an
+//! event names people whose externalIds its writer did not already have.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use serde_json::{Value, json};
 
@@ -16,6 +18,7 @@ use crate::domain::ids::global_id;
 use crate::domain::meeting::MeetingStatus;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
+use crate::service::sql::Sql;
 use entity::{outbox_event, person, webhook_subscription};
 
 /// Delivery states, as stored.
@@ -79,7 +82,7 @@ pub async fn record(
         .filter(|e| wanted.contains(e.kind.as_str()))
         .collect();
     name_people(txn, &mut events).await?;
-    let rows: Vec<outbox_event::ActiveModel> = events
+    let rows: Vec<(String, &'static str, String)> = events
         .into_iter()
         .map(|e| {
             let id = uuid::Uuid::new_v4().to_string();
@@ -89,41 +92,77 @@ pub async fn record(
                 "occurredAt": occurred_at.to_rfc3339_opts(SecondsFormat::Millis, true),
                 "data": e.data,
             });
-            outbox_event::ActiveModel {
-                event_id: Set(id),
-                event_type: Set(e.kind.as_str().into()),
-                occurred_at: Set(occurred_at),
-                payload: Set(payload.to_string()),
-                ..Default::default()
-            }
+            (id, e.kind.as_str(), payload.to_string())
         })
         .collect();
-    let backend = txn.get_database_backend();
     for chunk in rows.chunks(1000) {
-        outbox_event::Entity::insert_many(chunk.iter().cloned())
-            .exec_without_returning(txn)
-            .await?;
-        // The ids are UUIDs made above, so they are written into the text.
-        let ids: Vec<String> = chunk
-            .iter()
-            .map(|r| match &r.event_id {
-                Set(id) => format!("'{id}'"),
-                _ => unreachable!("every row has its event id"),
-            })
-            .collect();
-        txn.execute_raw(Statement::from_string(
-            backend,
-            format!(
-                "INSERT INTO webhook_delivery \
-                 (event_seq, webhook_id, status, attempts, created_at, next_attempt_at) \
-                 SELECT e.seq, s.webhook_id, '{PENDING}', 0, e.occurred_at, e.occurred_at \
-                 FROM outbox_event e JOIN webhook_subscription s ON s.event_type = e.event_type \
-                 WHERE e.event_id IN ({}) ORDER BY e.seq",
-                ids.join(",")
-            ),
-        ))
-        .await?;
+        match txn.get_database_backend() {
+            DbBackend::Postgres => insert_postgres(txn, occurred_at, chunk).await?,
+            _ => insert_sqlite(txn, occurred_at, chunk).await?,
+        }
     }
+    Ok(())
+}
+
+/// PostgreSQL: the events and their deliveries in one statement, its text the same
+/// whatever the batch (the rows travel as arrays), so it is prepared once per connection.
+/// Sequence numbers follow the order of `rows`.
+async fn insert_postgres(
+    txn: &impl ConnectionTrait,
+    occurred_at: DateTime<Utc>,
+    rows: &[(String, &'static str, String)],
+) -> AppResult<()> {
+    let mut sql = Sql::new();
+    let ids = sql.bind(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
+    let types = sql.bind(rows.iter().map(|r| r.1.to_string()).collect::<Vec<_>>());
+    let payloads = sql.bind(rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>());
+    let at = sql.bind(occurred_at);
+    let text = format!(
+        "WITH e AS (INSERT INTO outbox_event (event_id, event_type, occurred_at, payload) \
+         SELECT u.event_id, u.event_type, {at}, u.payload \
+         FROM UNNEST({ids}::text[], {types}::text[], {payloads}::text[]) \
+         WITH ORDINALITY AS u(event_id, event_type, payload, n) ORDER BY u.n \
+         RETURNING seq, event_type, occurred_at) \
+         INSERT INTO webhook_delivery \
+         (event_seq, webhook_id, status, attempts, created_at, next_attempt_at) \
+         SELECT e.seq, s.webhook_id, '{PENDING}', 0, e.occurred_at, e.occurred_at \
+         FROM e JOIN webhook_subscription s ON s.event_type = e.event_type ORDER BY e.seq"
+    );
+    txn.execute_raw(sql.statement(DbBackend::Postgres, text))
+        .await?;
+    Ok(())
+}
+
+/// SQLite: the events, then their deliveries (a statement each; SQLite runs in the
+/// process, so a statement costs no round trip).
+async fn insert_sqlite(
+    txn: &impl ConnectionTrait,
+    occurred_at: DateTime<Utc>,
+    rows: &[(String, &'static str, String)],
+) -> AppResult<()> {
+    outbox_event::Entity::insert_many(rows.iter().map(|(id, kind, payload)| {
+        outbox_event::ActiveModel {
+            event_id: Set(id.clone()),
+            event_type: Set(kind.to_string()),
+            occurred_at: Set(occurred_at),
+            payload: Set(payload.clone()),
+            ..Default::default()
+        }
+    }))
+    .exec_without_returning(txn)
+    .await?;
+    let backend = txn.get_database_backend();
+    let mut sql = Sql::new();
+    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let wanted = sql.text_in(backend, "e.event_id", &ids);
+    let text = format!(
+        "INSERT INTO webhook_delivery \
+         (event_seq, webhook_id, status, attempts, created_at, next_attempt_at) \
+         SELECT e.seq, s.webhook_id, '{PENDING}', 0, e.occurred_at, e.occurred_at \
+         FROM outbox_event e JOIN webhook_subscription s ON s.event_type = e.event_type \
+         WHERE {wanted} ORDER BY e.seq"
+    );
+    txn.execute_raw(sql.statement(backend, text)).await?;
     Ok(())
 }
 
@@ -206,9 +245,11 @@ pub fn meeting_model_data(m: &entity::meeting::Model) -> Value {
 
 /// The event for a meeting just written: created, cancelled (its status became
 /// CANCELLED), or updated; `None` when nothing changed. `before` is its status before the
-/// write, when known.
+/// write, when known; `participants` its host and guest as stored, whose externalIds the
+/// event carries (one not among them is looked up when the event is recorded).
 pub fn meeting_event(
     m: &entity::meeting::Model,
+    participants: &[person::Model],
     created: bool,
     changed: bool,
     before: Option<&str>,
@@ -223,7 +264,14 @@ pub fn meeting_event(
     } else {
         EventType::MeetingUpdated
     };
-    Some(Event::new(kind, meeting_model_data(m)).naming(meeting_people(m.host_id, m.guest_id)))
+    let mut event = Event::new(kind, meeting_model_data(m));
+    for (field, id) in meeting_people(m.host_id, m.guest_id) {
+        match participants.iter().find(|p| p.id == id) {
+            Some(p) => event.data[field] = json!(p.external_id),
+            None => event.people.push((field, id)),
+        }
+    }
+    Some(event)
 }
 
 /// What a person event says about the person: their global ID and externalId, and the
