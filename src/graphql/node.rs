@@ -8,6 +8,7 @@ use super::context::RequestContext;
 use super::ids::{self, NodeKind};
 use super::meetings::Meeting;
 use super::people::Person;
+use super::pulse::PulseRound;
 use super::resources::LearningResource;
 use super::teams::Team;
 use super::training::TrainingSession;
@@ -24,6 +25,7 @@ pub enum Node {
     LearningResource(LearningResource),
     CheckIn(CheckIn),
     TrainingSession(TrainingSession),
+    PulseRound(PulseRound),
 }
 
 #[derive(Default)]
@@ -75,12 +77,13 @@ impl NodeQuery {
                     .remove(&id)
                     .map(|s| Node::TrainingSession(TrainingSession(s)))
             }
+            NodeKind::PulseRound => service::pulse::get(&rc.db, &rc.viewer, id)
+                .await
+                .extend()?
+                .map(|r| Node::PulseRound(PulseRound(r))),
             // Agenda and action items are reached through their meeting; webhooks through
-            // the `webhooks` listing; pulse rounds through `pulseRound` and `pulseRounds`.
-            NodeKind::AgendaItem
-            | NodeKind::ActionItem
-            | NodeKind::Webhook
-            | NodeKind::PulseRound => {
+            // the `webhooks` listing.
+            NodeKind::AgendaItem | NodeKind::ActionItem | NodeKind::Webhook => {
                 crate::auth::access::ensure_authenticated(&rc.viewer).extend()?;
                 None
             }

@@ -58,7 +58,7 @@ connection!(
 #[Object(use_type_description)]
 impl PulseRound {
     /// Global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode(NodeKind::PulseRound, self.0.id)
     }
 

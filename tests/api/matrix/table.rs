@@ -277,7 +277,7 @@ pub(super) const FIELDS: &[Row] = rows! {
     PersonConnection.totalCount: OrgChart ["q.people", "person.org"];
     PersonEdge.node: Public [];
     PersonEdge.cursor: Public [];
-    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item", "q.node.resource", "q.node.training"];
+    Query.node: Lookup ["q.node.meeting", "q.node.template", "q.node.person", "q.node.item", "q.node.resource", "q.node.training", "q.node.pulseRound"];
     Query.viewer: Viewer ["q.viewer"];
     Query.person: OrgChart ["q.person"];
     Query.personByExternalId: OrgChart ["q.personByExternalId"];

@@ -633,6 +633,15 @@ pub(super) const WRITE_PROBES: &[Probe] = &[
         ..BASE
     },
     Probe {
+        name: "q.node.pulseRound",
+        doc: "query($r: ID!) { node(id: $r) { id ... on PulseRound { name } } }",
+        vars: r#"{"r": "$PR"}"#,
+        at: "/node",
+        deny: &[(Int(ALL_SCOPES), FORBIDDEN)],
+        allow: &[(P("dev1"), Present), (P("acct"), Present)],
+        ..BASE
+    },
+    Probe {
         // dev1 answered R about em1; nobody else reads that answer: not em1, not the ceo
         // (whose reports' answers are in R too), not hr_admin (who sees only their own).
         name: "q.pulseRound.myAnswer",
