@@ -1,9 +1,11 @@
 //! The outbox: events written in the same transaction as the change that caused them, so
 //! a committed change always has its events and a rolled-back one never does. An event
-//! is written only when some webhook subscribes to its type (one index probe on
-//! `webhook_subscription`). Then a batch of a thousand events costs one more statement on
-//! PostgreSQL (events and deliveries together) and two on SQLite, plus one lookup when an
-//! event names people whose externalIds its writer did not already have.
+//! is written only when some webhook subscribes to its type (an index probe on
+//! `webhook_subscription`). On PostgreSQL a mutation's few events cost one statement in
+//! all, which probes the subscriptions itself, whether or not anyone subscribes; a larger
+//! batch costs the probe, then one statement per thousand events (events and deliveries
+//! together). SQLite probes, then writes events and deliveries in two statements. An event
+//! that names people whose externalIds its writer did not have costs one lookup more.
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +22,10 @@ use crate::domain::webhook::EventType;
 use crate::error::AppResult;
 use crate::service::sql::Sql;
 use entity::{outbox_event, person, webhook_subscription};
+
+/// Up to this many events, with no externalIds to look up, PostgreSQL records them in one
+/// statement that checks the subscriptions itself (a mutation's events: no probe first).
+const SMALL_BATCH: usize = 16;
 
 /// Delivery states, as stored.
 pub const PENDING: &str = "pending";
@@ -63,6 +69,12 @@ pub async fn record(
     if events.is_empty() {
         return Ok(());
     }
+    let postgres = txn.get_database_backend() == DbBackend::Postgres;
+    if postgres && events.len() <= SMALL_BATCH && events.iter().all(|e| e.people.is_empty()) {
+        // A mutation's few events: one statement that itself keeps only the wanted ones.
+        let rows = payloads(events, occurred_at);
+        return insert_postgres(txn, occurred_at, &rows, true).await;
+    }
     let kinds: HashSet<&'static str> = events.iter().map(|e| e.kind.as_str()).collect();
     let wanted: HashSet<String> = webhook_subscription::Entity::find()
         .select_only()
@@ -82,7 +94,21 @@ pub async fn record(
         .filter(|e| wanted.contains(e.kind.as_str()))
         .collect();
     name_people(txn, &mut events).await?;
-    let rows: Vec<(String, &'static str, String)> = events
+    let rows = payloads(events, occurred_at);
+    for chunk in rows.chunks(1000) {
+        match postgres {
+            true => insert_postgres(txn, occurred_at, chunk, false).await?,
+            false => insert_sqlite(txn, occurred_at, chunk).await?,
+        }
+    }
+    Ok(())
+}
+
+/// An event as written: its id (a new UUID), its type and its JSON body.
+type Row = (String, &'static str, String);
+
+fn payloads(events: Vec<Event>, occurred_at: DateTime<Utc>) -> Vec<Row> {
+    events
         .into_iter()
         .map(|e| {
             let id = uuid::Uuid::new_v4().to_string();
@@ -94,34 +120,34 @@ pub async fn record(
             });
             (id, e.kind.as_str(), payload.to_string())
         })
-        .collect();
-    for chunk in rows.chunks(1000) {
-        match txn.get_database_backend() {
-            DbBackend::Postgres => insert_postgres(txn, occurred_at, chunk).await?,
-            _ => insert_sqlite(txn, occurred_at, chunk).await?,
-        }
-    }
-    Ok(())
+        .collect()
 }
 
 /// PostgreSQL: the events and their deliveries in one statement, its text the same
 /// whatever the batch (the rows travel as arrays), so it is prepared once per connection.
-/// Sequence numbers follow the order of `rows`.
+/// Sequence numbers follow the order of `rows`. `unchecked`: the caller has not asked
+/// which types are wanted, so the statement writes only the events some webhook wants.
 async fn insert_postgres(
     txn: &impl ConnectionTrait,
     occurred_at: DateTime<Utc>,
-    rows: &[(String, &'static str, String)],
+    rows: &[Row],
+    unchecked: bool,
 ) -> AppResult<()> {
     let mut sql = Sql::new();
     let ids = sql.bind(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>());
     let types = sql.bind(rows.iter().map(|r| r.1.to_string()).collect::<Vec<_>>());
     let payloads = sql.bind(rows.iter().map(|r| r.2.clone()).collect::<Vec<_>>());
     let at = sql.bind(occurred_at);
+    let wanted = if unchecked {
+        " WHERE EXISTS (SELECT 1 FROM webhook_subscription w WHERE w.event_type = u.event_type)"
+    } else {
+        ""
+    };
     let text = format!(
         "WITH e AS (INSERT INTO outbox_event (event_id, event_type, occurred_at, payload) \
          SELECT u.event_id, u.event_type, {at}, u.payload \
          FROM UNNEST({ids}::text[], {types}::text[], {payloads}::text[]) \
-         WITH ORDINALITY AS u(event_id, event_type, payload, n) ORDER BY u.n \
+         WITH ORDINALITY AS u(event_id, event_type, payload, n){wanted} ORDER BY u.n \
          RETURNING seq, event_type, occurred_at) \
          INSERT INTO webhook_delivery \
          (event_seq, webhook_id, status, attempts, created_at, next_attempt_at) \
@@ -138,7 +164,7 @@ async fn insert_postgres(
 async fn insert_sqlite(
     txn: &impl ConnectionTrait,
     occurred_at: DateTime<Utc>,
-    rows: &[(String, &'static str, String)],
+    rows: &[Row],
 ) -> AppResult<()> {
     outbox_event::Entity::insert_many(rows.iter().map(|(id, kind, payload)| {
         outbox_event::ActiveModel {
