@@ -22,6 +22,7 @@ mod m20261206_000016_create_pulse;
 mod m20261206_000017_create_training;
 mod m20261206_000018_create_learning_resource;
 mod m20261206_000019_seed_starter_templates;
+mod m20261206_000020_add_sqlite_outbox_trigger;
 
 /// Lifts the service's statement timeout for the rest of one migration: backfills and
 /// indexes over a large meeting table outlast it. PostgreSQL runs each migration in a
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_create_training::Migration),
             Box::new(m20261206_000018_create_learning_resource::Migration),
             Box::new(m20261206_000019_seed_starter_templates::Migration),
+            Box::new(m20261206_000020_add_sqlite_outbox_trigger::Migration),
         ]
     }
 }

@@ -1,19 +1,18 @@
 //! The outbox: events written in the same transaction as the change that caused them, so
 //! a committed change always has its events and a rolled-back one never does. An event
 //! is written only when some webhook subscribes to its type (an index probe on
-//! `webhook_subscription`). On PostgreSQL a mutation's few events cost one statement in
-//! all, which probes the subscriptions itself, whether or not anyone subscribes; a larger
-//! batch costs the probe, then one statement per thousand events (events and deliveries
-//! together). SQLite probes, then writes events and deliveries in two statements. An event
-//! that names people whose externalIds its writer did not have costs one lookup more.
+//! `webhook_subscription`). A mutation's few events cost one statement in all, which
+//! probes the subscriptions itself, whether or not anyone subscribes; a larger batch costs
+//! the probe first (to build no payload nobody wants), then one statement per thousand
+//! events. That statement writes the events and their deliveries together: on PostgreSQL
+//! an `INSERT … RETURNING` feeds the deliveries' `INSERT`, on SQLite a trigger adds them.
+//! An event that names people whose externalIds its writer did not have costs one lookup
+//! more.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
 
 use crate::domain::ids::global_id;
@@ -21,10 +20,10 @@ use crate::domain::meeting::MeetingStatus;
 use crate::domain::webhook::EventType;
 use crate::error::AppResult;
 use crate::service::sql::Sql;
-use entity::{outbox_event, person, webhook_subscription};
+use entity::{person, webhook_subscription};
 
-/// Up to this many events, with no externalIds to look up, PostgreSQL records them in one
-/// statement that checks the subscriptions itself (a mutation's events: no probe first).
+/// Up to this many events, with no externalIds to look up, are recorded by one statement
+/// that checks the subscriptions itself (a mutation's events: no probe first).
 const SMALL_BATCH: usize = 16;
 
 /// Delivery states, as stored.
@@ -70,10 +69,13 @@ pub async fn record(
         return Ok(());
     }
     let postgres = txn.get_database_backend() == DbBackend::Postgres;
-    if postgres && events.len() <= SMALL_BATCH && events.iter().all(|e| e.people.is_empty()) {
+    if events.len() <= SMALL_BATCH && events.iter().all(|e| e.people.is_empty()) {
         // A mutation's few events: one statement that itself keeps only the wanted ones.
         let rows = payloads(events, occurred_at);
-        return insert_postgres(txn, occurred_at, &rows, true).await;
+        return match postgres {
+            true => insert_postgres(txn, occurred_at, &rows, true).await,
+            false => insert_sqlite(txn, occurred_at, &rows).await,
+        };
     }
     let kinds: HashSet<&'static str> = events.iter().map(|e| e.kind.as_str()).collect();
     let wanted: HashSet<String> = webhook_subscription::Entity::find()
@@ -159,36 +161,31 @@ async fn insert_postgres(
     Ok(())
 }
 
-/// SQLite: the events, then their deliveries (a statement each; SQLite runs in the
-/// process, so a statement costs no round trip).
+/// SQLite: one statement writes the events some webhook wants; the trigger
+/// `outbox_event_deliveries` (migration 000020) adds each one's deliveries. The rows travel
+/// as one JSON array, so the text is the same whatever the batch.
 async fn insert_sqlite(
     txn: &impl ConnectionTrait,
     occurred_at: DateTime<Utc>,
     rows: &[Row],
 ) -> AppResult<()> {
-    outbox_event::Entity::insert_many(rows.iter().map(|(id, kind, payload)| {
-        outbox_event::ActiveModel {
-            event_id: Set(id.clone()),
-            event_type: Set(kind.to_string()),
-            occurred_at: Set(occurred_at),
-            payload: Set(payload.clone()),
-            ..Default::default()
-        }
-    }))
-    .exec_without_returning(txn)
-    .await?;
-    let backend = txn.get_database_backend();
+    let rows: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|(id, kind, payload)| [id.as_str(), kind, payload.as_str()])
+        .collect();
     let mut sql = Sql::new();
-    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let wanted = sql.text_in(backend, "e.event_id", &ids);
+    let json = sql.bind(serde_json::to_string(&rows).map_err(anyhow::Error::from)?);
+    let at = sql.bind(occurred_at);
     let text = format!(
-        "INSERT INTO webhook_delivery \
-         (event_seq, webhook_id, status, attempts, created_at, next_attempt_at) \
-         SELECT e.seq, s.webhook_id, '{PENDING}', 0, e.occurred_at, e.occurred_at \
-         FROM outbox_event e JOIN webhook_subscription s ON s.event_type = e.event_type \
-         WHERE {wanted} ORDER BY e.seq"
+        "INSERT INTO outbox_event (event_id, event_type, occurred_at, payload) \
+         SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), {at}, \
+         json_extract(j.value, '$[2]') FROM json_each({json}) j \
+         WHERE EXISTS (SELECT 1 FROM webhook_subscription w \
+                       WHERE w.event_type = json_extract(j.value, '$[1]')) \
+         ORDER BY j.key"
     );
-    txn.execute_raw(sql.statement(backend, text)).await?;
+    txn.execute_raw(sql.statement(DbBackend::Sqlite, text))
+        .await?;
     Ok(())
 }
 
