@@ -356,6 +356,18 @@ pub enum TrainingVisibility {
     Of(i64),
 }
 
+/// Making a meeting a practice 1:1 (or naming its training session): people only. Whether
+/// it is accepted says whether both people attended the session, which integrations may
+/// not learn ([`training_visibility`]).
+pub fn ensure_can_claim_practice(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Integration { .. } => Err(AppError::forbidden(
+            "practice 1:1s are logged by people: integrations do not see training attendance",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Training is people-development data, not meeting metadata: no integration sees it,
 /// whatever its scopes.
 pub fn training_visibility(viewer: &Viewer) -> AppResult<TrainingVisibility> {

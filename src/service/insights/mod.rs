@@ -411,10 +411,12 @@ pub struct OrgOverdue {
     pub days: i64,
 }
 
-/// Every overdue required pair of the whole org at `as_of`, most overdue first: the same
-/// pairs, policies and rules as [`overdue`] of the top managers' subtrees together, read
-/// in one set-based statement for the whole org (and the policies). For scheduled checks
-/// (the overdue reminders): no viewer, no access check.
+/// Every overdue required 1:1 pair of the whole org at `as_of`, most overdue first: the
+/// same meeting pairs, policies and rules as [`overdue`] of the top managers' subtrees
+/// together, read in one set-based statement for the whole org (and the policies). Unlike
+/// [`overdue`] it leaves out CHECK_IN pairs: a check-in is not a 1:1, and the reminders
+/// announce 1:1s only. For scheduled checks (the overdue reminders): no viewer, no access
+/// check.
 #[tracing::instrument(level = "debug", skip(db))]
 pub async fn overdue_in_org(
     db: &impl ConnectionTrait,

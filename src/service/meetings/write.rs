@@ -86,6 +86,9 @@ pub async fn log<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    if input.practice || input.training_session_id.is_some() {
+        access::ensure_can_claim_practice(viewer)?;
+    }
     let txn = begin_write(db).await?;
     let kind = classify_one(&txn, &input).await?;
     let logged = write(
@@ -121,6 +124,12 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     check_import_rows(&rows)?;
+    if rows
+        .iter()
+        .any(|r| r.practice || r.training_session_id.is_some())
+    {
+        access::ensure_can_claim_practice(viewer)?;
+    }
     let txn = begin_write(db).await?;
     let triples: Vec<(i64, i64, DateTime<Utc>)> = rows
         .iter()
@@ -251,6 +260,9 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    if changes.practice == Some(true) || changes.training_session_id.is_some() {
+        access::ensure_can_claim_practice(viewer)?;
+    }
     let txn = begin_write(db).await?;
     let current = get(&txn, viewer, id, now)
         .await?

@@ -217,6 +217,29 @@ async fn a_practice_1on1_needs_a_session_both_people_attended(backend: Backend) 
         .await
         .assert_error_code("BAD_USER_INPUT");
 
+    // An integration may log meetings, but whether a practice 1:1 is accepted would tell
+    // it who attended: refused whoever the people, and nothing is written.
+    let integration = org.app.admin_integration();
+    for (host, guest) in [("ma", "dir"), ("ma", "mb")] {
+        org.app
+            .gql(
+                Some(&integration),
+                LOG,
+                practice(host, guest, Some(&id), true),
+            )
+            .await
+            .assert_error_code("FORBIDDEN");
+    }
+    let listed = org
+        .gql(
+            "dir",
+            "query($ma: ID!) { meetings(filter: { personId: $ma }) { nodes { id } } }",
+            json!({ "ma": org.id("ma") }),
+        )
+        .await
+        .ok();
+    assert_eq!(listed.data("/meetings/nodes"), &json!([]));
+
     let logged = org
         .gql("ma", LOG, practice("ma", "dir", Some(&id), true))
         .await
