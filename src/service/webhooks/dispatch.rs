@@ -22,7 +22,7 @@ use super::deliver::{Attempt, Sender};
 use super::outbox::{DONE, FAILED, PENDING};
 use crate::config::WebhookSettings;
 use crate::error::AppResult;
-use crate::service::sql::Sql;
+use crate::service::sql::{Sql, begin_write};
 use entity::{outbox_event, webhook, webhook_secret};
 
 /// Most webhooks one round serves.
@@ -312,25 +312,26 @@ pub fn backoff(base: Duration, failed: i32) -> chrono::Duration {
 }
 
 /// Deletes deliveries acknowledged before `now - retention`, and events older than that
-/// which no delivery needs any more.
-pub async fn prune(
-    db: &impl ConnectionTrait,
-    retention: Duration,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
+/// which no delivery needs any more, in one transaction (a reader never sees the
+/// deliveries gone and their events still there).
+pub async fn prune<C>(db: &C, retention: Duration, now: DateTime<Utc>) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let cutoff = now - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(30));
     let backend = db.get_database_backend();
+    let txn = begin_write(db).await?;
     let p = match backend {
         DbBackend::Postgres => "$1",
         _ => "?",
     };
-    db.execute_raw(Statement::from_sql_and_values(
+    txn.execute_raw(Statement::from_sql_and_values(
         backend,
         format!("DELETE FROM webhook_delivery WHERE status = '{DONE}' AND delivered_at < {p}"),
         [cutoff.into()],
     ))
     .await?;
-    db.execute_raw(Statement::from_sql_and_values(
+    txn.execute_raw(Statement::from_sql_and_values(
         backend,
         format!(
             "DELETE FROM outbox_event WHERE occurred_at < {p} AND NOT EXISTS \
@@ -339,6 +340,7 @@ pub async fn prune(
         [cutoff.into()],
     ))
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
