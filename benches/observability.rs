@@ -16,7 +16,7 @@
 //! threads, from `/proc`): on a machine where the load generator and other work share the
 //! cores, throughput swings with them, while CPU per request is what observing costs.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -26,35 +26,12 @@ use cadence::config::AuthSettings;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+mod support;
+use support::{Server, bin, env_or, free_port, median};
+
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
 const READ: &str = "query($id: ID!) { person(id: $id) { name title email } }";
 const CLIENTS: usize = 32;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The server binary: this build's, unless `CADENCE_BENCH_BIN` names another.
-fn bin() -> String {
-    std::env::var("CADENCE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cadence").into())
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("address").port()
-}
 
 /// `observed`: metrics on and JSON request lines (to `log`); else metrics off, `warn` text.
 fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -> Server {
@@ -187,11 +164,6 @@ async fn throughput(
         per_second: requests / elapsed,
         cpu_us_per_request: (cpu_seconds(pid) - cpu_before) * 1e6 / requests,
     }
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 #[tokio::main]

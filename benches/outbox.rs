@@ -10,7 +10,7 @@
 //! PostgreSQL create it first), `CADENCE_BENCH_REQUESTS` (400 a round) and
 //! `CADENCE_BENCH_ROUNDS` (3) the length, `CADENCE_BENCH_BIN` another build of the server.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cadence::auth::jwt::{Claims, JwtKeys};
@@ -18,35 +18,12 @@ use cadence::config::AuthSettings;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+mod support;
+use support::{Server, bin, env_or, free_port, median};
+
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
 const LOG_MEETING: &str =
     "mutation($input: LogMeetingInput!) { logMeeting(input: $input) { created } }";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The server binary: this build's, unless `CADENCE_BENCH_BIN` names another.
-fn bin() -> String {
-    std::env::var("CADENCE_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cadence").into())
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("address").port()
-}
 
 fn token(keys: &JwtKeys, subject: &str, roles: &[&str], scope: Option<&str>) -> String {
     let mut claims = Claims::new(subject, Utc::now(), Duration::from_secs(3600));
@@ -72,11 +49,6 @@ async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: 
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 #[tokio::main]
