@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 use cadence::auth::jwt::{Claims, JwtKeys};
 use cadence::config::AuthSettings;
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
-use support::{Server, bin, env_or, free_port, median};
+use support::{Server, bin, env_or, free_port, gql, median, wait_ready};
 
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
 const READ: &str = "query($id: ID!) { person(id: $id) { name title email } }";
@@ -74,21 +74,6 @@ fn start(database_url: &str, port: u16, observed: bool, log: &std::path::Path) -
     Server(command.spawn().expect("start cadence serve"))
 }
 
-async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: Value) -> Value {
-    let body: Value = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{query}: {body}");
-    body
-}
-
 /// The CPU time `pid` has used, user and system, over all its threads (Linux `/proc`).
 fn cpu_seconds(pid: u32) -> f64 {
     const TICKS_PER_SECOND: f64 = 100.0; // USER_HZ
@@ -118,13 +103,7 @@ async fn throughput(
 ) -> Round {
     let http = reqwest::Client::new();
     let url = format!("{base}/graphql");
-    for _ in 0..600 {
-        let ready = http.get(format!("{base}/readyz")).send().await;
-        if ready.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_ready(&http, base).await;
     gql(&http, &url, token, READ, json!({ "id": id })).await; // warm-up
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -206,13 +185,7 @@ async fn main() {
             let base = format!("http://127.0.0.1:{port}");
             if id.is_empty() {
                 let http = reqwest::Client::new();
-                for _ in 0..600 {
-                    let ready = http.get(format!("{base}/readyz")).send().await;
-                    if ready.is_ok_and(|r| r.status().is_success()) {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
+                wait_ready(&http, &base).await;
                 let ceo = r#"{ personByExternalId(externalId: "E00001") { id } }"#;
                 let found = gql(&http, &format!("{base}/graphql"), &token, ceo, json!({})).await;
                 id = found["data"]["personByExternalId"]["id"]

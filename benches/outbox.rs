@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use cadence::auth::jwt::{Claims, JwtKeys};
 use cadence::config::AuthSettings;
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
-use support::{Server, bin, env_or, free_port, median};
+use support::{Server, bin, env_or, free_port, gql, median, wait_ready};
 
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123456789";
 const LOG_MEETING: &str =
@@ -30,21 +30,6 @@ fn token(keys: &JwtKeys, subject: &str, roles: &[&str], scope: Option<&str>) -> 
     claims.roles = roles.iter().map(|r| r.to_string()).collect();
     claims.scope = scope.map(str::to_string);
     keys.mint(claims).expect("mint")
-}
-
-async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, vars: Value) -> Value {
-    let body: Value = http
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{query}: {body}");
-    body["data"].clone()
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -91,13 +76,7 @@ async fn main() {
     let base = format!("http://127.0.0.1:{port}");
     let url = format!("{base}/graphql");
     let http = reqwest::Client::new();
-    for _ in 0..600 {
-        let ready = http.get(format!("{base}/readyz")).send().await;
-        if ready.is_ok_and(|r| r.status().is_success()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_ready(&http, &base).await;
     let keys = JwtKeys::from_settings(&AuthSettings {
         jwt_secret: Some(SECRET.into()),
         ..AuthSettings::default()
@@ -121,7 +100,7 @@ async fn main() {
         json!({}),
     )
     .await;
-    let manager = &found["personByExternalId"]["directReports"]["nodes"][0];
+    let manager = &found["data"]["personByExternalId"]["directReports"]["nodes"][0];
     let host = manager["id"].as_str().expect("a manager").to_string();
     let guests: Vec<String> = manager["directReports"]["nodes"]
         .as_array()
@@ -166,7 +145,7 @@ async fn main() {
                     json!({ "input": { "url": receiver, "events": ["MEETING_CREATED"] } }),
                 )
                 .await;
-                webhook = Some(made["createWebhook"]["webhook"]["id"].clone());
+                webhook = Some(made["data"]["createWebhook"]["webhook"]["id"].clone());
             }
             let mut times = Vec::with_capacity(requests);
             for _ in 0..requests {

@@ -1,7 +1,11 @@
 //! What the benches that drive a release `cadence serve` share: the child process, the
-//! binary, settings from the environment, a free port, and a median.
+//! binary, settings from the environment, a free port, waiting for readiness, a GraphQL
+//! call, and a median.
 
 use std::process::Child;
+use std::time::Duration;
+
+use serde_json::{Value, json};
 
 /// A server process, killed when dropped.
 pub struct Server(pub Child);
@@ -35,4 +39,37 @@ pub fn free_port() -> u16 {
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+/// Waits (up to a minute) until the server at `base` answers `/readyz` with 200.
+pub async fn wait_ready(http: &reqwest::Client, base: &str) {
+    for _ in 0..600 {
+        let ready = http.get(format!("{base}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// POSTs a GraphQL request and returns the whole body; panics on errors.
+pub async fn gql(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    query: &str,
+    vars: Value,
+) -> Value {
+    let body: Value = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": vars }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(body.get("errors").is_none(), "{query}: {body}");
+    body
 }
