@@ -11,7 +11,7 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::sql::{Order, Sql, begin_write, id_in, id_set, line_covers, totals_by_subject};
+use super::sql::{Order, Sql, begin_write, id_in, id_set, subtree_cte, totals_by_subject};
 use crate::auth::Viewer;
 use crate::auth::access::{self, CheckInVisibility};
 use crate::domain::check_in::{Struggle, check_fields, struggles_to_stored};
@@ -44,19 +44,11 @@ impl Visible {
                 let me = q.bind(person);
                 let at = q.bind(now);
                 Visible {
-                    // Everyone below the viewer now: askers whose check-ins they oversee.
-                    cte: Some(format!(
-                        "below(id) AS (SELECT rl.person_id FROM reporting_line rl \
-                           WHERE rl.manager_id = {me} AND {covers_rl} \
-                         UNION ALL \
-                         SELECT nx.person_id FROM reporting_line nx JOIN below ON nx.manager_id = below.id \
-                           WHERE {covers_nx})",
-                        covers_rl = line_covers("rl", &at),
-                        covers_nx = line_covers("nx", &at),
-                    )),
+                    // The viewer and everyone below them now: askers whose check-ins they
+                    // oversee (their own included).
+                    cte: Some(subtree_cte("below", &me, &at)),
                     condition: format!(
-                        "(c.asker_id = {me} OR c.manager_id = {me} \
-                          OR c.asker_id IN (SELECT id FROM below))"
+                        "(c.manager_id = {me} OR c.asker_id IN (SELECT id FROM below))"
                     ),
                 }
             }

@@ -254,6 +254,17 @@ pub(crate) fn line_covers(alias: &str, at: &str) -> String {
     format!("{alias}.valid_from <= {at} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {at})")
 }
 
+/// The recursive CTE `name(id)`: the person bound at `root` and everyone below them in the
+/// chain at the instant bound at `at` (what a person's visibility of their subtree covers).
+pub(crate) fn subtree_cte(name: &str, root: &str, at: &str) -> String {
+    format!(
+        "{name}(id) AS (SELECT CAST({root} AS BIGINT) UNION ALL \
+         SELECT rl.person_id FROM reporting_line rl JOIN {name} ON rl.manager_id = {name}.id \
+         WHERE {covers})",
+        covers = line_covers("rl", at)
+    )
+}
+
 /// The instant or date `expr` as whole seconds since 1970-01-01 UTC (a date: its midnight
 /// UTC), a BIGINT on both databases.
 pub(crate) fn epoch(backend: DbBackend, expr: &str) -> String {

@@ -12,7 +12,9 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::sql::{Order, Sql, begin_write, count, id_in, id_set, line_covers, totals_by_subject};
+use super::sql::{
+    Order, Sql, begin_write, count, id_in, id_set, line_covers, subtree_cte, totals_by_subject,
+};
 use crate::auth::Viewer;
 use crate::auth::access::{self, TrainingVisibility};
 use crate::domain::employment::{is_employed, truncate};
@@ -51,12 +53,7 @@ impl TrainingVisible {
                 let at = q.bind(now);
                 let leads = format!("(s.facilitator_id = {me} OR s.created_by = {me})");
                 TrainingVisible {
-                    cte: Some(format!(
-                        "tvis(id) AS (SELECT CAST({me} AS BIGINT) UNION ALL \
-                         SELECT rl.person_id FROM reporting_line rl JOIN tvis ON rl.manager_id = tvis.id \
-                         WHERE {covers})",
-                        covers = line_covers("rl", &at)
-                    )),
+                    cte: Some(subtree_cte("tvis", &me, &at)),
                     row: format!("({leads} OR a.person_id IN (SELECT id FROM tvis))"),
                     session: format!(
                         "({leads} OR EXISTS (SELECT 1 FROM training_attendee va \

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::sql::{Order, Sql, count, id_in, id_set, line_covers, totals_by_subject};
+use super::sql::{Order, Sql, count, id_in, id_set, subtree_cte, totals_by_subject};
 use crate::auth::Viewer;
 use crate::auth::access::{self, MeetingVisibility};
 use crate::domain::employment::truncate;
@@ -51,12 +51,7 @@ impl Visible {
                 let me = q.bind(person);
                 let at = q.bind(now);
                 Visible {
-                    cte: Some(format!(
-                        "vis(id) AS (SELECT CAST({me} AS BIGINT) UNION ALL \
-                         SELECT rl.person_id FROM reporting_line rl JOIN vis ON rl.manager_id = vis.id \
-                         WHERE {covers})",
-                        covers = line_covers("rl", &at)
-                    )),
+                    cte: Some(subtree_cte("vis", &me, &at)),
                     condition:
                         "(m.host_id IN (SELECT id FROM vis) OR m.guest_id IN (SELECT id FROM vis))"
                             .into(),
